@@ -1,0 +1,617 @@
+//! The records of a portfolio: initiatives and their money, people, models, vendors, KPIs,
+//! scenarios and cluster connections.
+
+use std::fmt::Debug;
+
+use chrono::NaiveDate;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::{Currency, DomainError, Money, Month, require_order, require_text, word_enum};
+
+word_enum!(
+    /// A kind of record the portfolio holds; the word is what the CLI and the audit log call it.
+    EntityKind, "entity" {
+    Initiative => "initiative",
+    BudgetLine => "budget",
+    Actual => "actual",
+    Role => "role",
+    Person => "person",
+    Allocation => "allocation",
+    Requisition => "requisition",
+    Model => "model",
+    ModelVersion => "model-version",
+    Vendor => "vendor",
+    Contract => "contract",
+    VendorReview => "review",
+    Kpi => "kpi",
+    Scenario => "scenario",
+    Connection => "connection",
+});
+
+/// What every kind of record offers the generic store and API.
+pub trait Entity: Serialize + DeserializeOwned + Clone + Debug + PartialEq + Send + 'static {
+    type Id: Copy + Debug + PartialEq + Eq + From<i64> + Into<i64> + Serialize + DeserializeOwned + Send;
+    const KIND: EntityKind;
+    /// Checks the rules that need no database.
+    fn validate(&self) -> Result<(), DomainError>;
+}
+
+macro_rules! id_type {
+    ($($name:ident),+ $(,)?) => {$(
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+        impl From<i64> for $name { fn from(v: i64) -> Self { $name(v) } }
+        impl From<$name> for i64 { fn from(v: $name) -> i64 { v.0 } }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { std::fmt::Display::fmt(&self.0, f) }
+        }
+    )+};
+}
+id_type!(
+    InitiativeId,
+    BudgetLineId,
+    ActualId,
+    RoleId,
+    PersonId,
+    AllocationId,
+    RequisitionId,
+    ModelId,
+    ModelVersionId,
+    VendorId,
+    ContractId,
+    VendorReviewId,
+    KpiId,
+    ScenarioId,
+    ConnectionId,
+);
+
+macro_rules! entity {
+    ($type:ident, $id:ident, $kind:ident, |$this:ident| $validate:block) => {
+        impl Entity for $type {
+            type Id = $id;
+            const KIND: EntityKind = EntityKind::$kind;
+            fn validate(&self) -> Result<(), DomainError> {
+                let $this = self;
+                $validate
+            }
+        }
+    };
+}
+
+word_enum!(
+    /// Where an initiative stands.
+    InitiativeStatus, "status" {
+    Proposed => "proposed",
+    Active => "active",
+    Paused => "paused",
+    Done => "done",
+    Cancelled => "cancelled",
+});
+
+word_enum!(
+    /// The spending categories of budgets and actuals.
+    Category, "category" {
+    Compute => "compute",
+    Storage => "storage",
+    People => "people",
+    Vendor => "vendor",
+    Other => "other",
+});
+
+word_enum!(
+    /// Where an actual came from.
+    ActualSource, "source" {
+    Manual => "manual",
+    Csv => "csv",
+    Focus => "focus",
+    OpenCost => "opencost",
+    Invoice => "invoice",
+});
+
+word_enum!(
+    /// Hiring progress of a planned hire.
+    RequisitionStatus, "status" {
+    Open => "open",
+    Interviewing => "interviewing",
+    Offer => "offer",
+    Filled => "filled",
+    Cancelled => "cancelled",
+});
+
+word_enum!(
+    /// Lifecycle stage of a model or model version.
+    ModelStage, "stage" {
+    Development => "development",
+    Staging => "staging",
+    Production => "production",
+    Archived => "archived",
+});
+
+word_enum!(
+    /// How much harm a model can do, which drives review depth.
+    RiskTier, "risk_tier" {
+    Low => "low",
+    Medium => "medium",
+    High => "high",
+    Critical => "critical",
+});
+
+word_enum!(
+    /// What a vendor sells.
+    VendorCategory, "category" {
+    Cloud => "cloud",
+    Saas => "saas",
+    Labeling => "labeling",
+    Consulting => "consulting",
+    Data => "data",
+    Hardware => "hardware",
+    Other => "other",
+});
+
+word_enum!(
+    /// What a KPI's good direction is.
+    KpiDirection, "direction" {
+    HigherIsBetter => "higher_is_better",
+    LowerIsBetter => "lower_is_better",
+});
+
+word_enum!(
+    /// The kind of cluster endpoint a connection reaches.
+    ConnectionKind, "kind" {
+    Prometheus => "prometheus",
+    Mlflow => "mlflow",
+    OpenCost => "opencost",
+});
+
+word_enum!(
+    /// How a connection authenticates; the secret itself lives in the OS keyring.
+    AuthKind, "auth" {
+    None => "none",
+    Basic => "basic",
+    Bearer => "bearer",
+});
+
+/// A body of ML work with an objective, an owner and a budget.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Initiative {
+    pub name: String,
+    #[serde(default)]
+    pub objective: String,
+    #[serde(default)]
+    pub owner: String,
+    pub status: InitiativeStatus,
+    /// 1 is the highest priority, 5 the lowest.
+    pub priority: u8,
+    pub start: Month,
+    #[serde(default)]
+    pub end: Option<Month>,
+}
+entity!(Initiative, InitiativeId, Initiative, |i| {
+    require_text("name", &i.name)?;
+    if !(1..=5).contains(&i.priority) {
+        return Err(DomainError::invalid("priority", format!("{} is not from 1 (highest) to 5 (lowest)", i.priority)));
+    }
+    require_order("end", i.start, i.end)
+});
+
+/// Planned spend of one initiative in one month and category.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BudgetLine {
+    pub initiative_id: InitiativeId,
+    pub month: Month,
+    pub category: Category,
+    pub amount: Money,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+entity!(BudgetLine, BudgetLineId, BudgetLine, |_b| { Ok(()) });
+
+/// Money actually spent. `initiative_id` is empty for spend that no initiative claims yet (the
+/// Unallocated bucket), such as billing rows whose tag matches no initiative.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Actual {
+    #[serde(default)]
+    pub initiative_id: Option<InitiativeId>,
+    pub month: Month,
+    pub category: Category,
+    pub amount: Money,
+    pub source: ActualSource,
+    #[serde(default)]
+    pub vendor_id: Option<VendorId>,
+    #[serde(default)]
+    pub model_id: Option<ModelId>,
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Billing drill-down: the provider, service and resource a charge came from.
+    #[serde(default)]
+    pub provider: Option<String>,
+    #[serde(default)]
+    pub service: Option<String>,
+    #[serde(default)]
+    pub resource: Option<String>,
+    /// The tag value that attributed (or failed to attribute) the charge to an initiative.
+    #[serde(default)]
+    pub tag: Option<String>,
+}
+entity!(Actual, ActualId, Actual, |_a| { Ok(()) });
+
+/// A job with its cost: base salary and the fully loaded annual cost (benefits, taxes, equipment).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Role {
+    pub name: String,
+    pub base_salary: Money,
+    pub loaded_annual_cost: Money,
+}
+entity!(Role, RoleId, Role, |r| {
+    require_text("name", &r.name)?;
+    if r.base_salary.currency != r.loaded_annual_cost.currency {
+        return Err(DomainError::invalid("loaded_annual_cost", "must be in the same currency as base_salary"));
+    }
+    if r.base_salary.minor < 0 || r.loaded_annual_cost.minor < r.base_salary.minor {
+        return Err(DomainError::invalid(
+            "loaded_annual_cost",
+            "must be at least the base salary, and neither may be negative",
+        ));
+    }
+    Ok(())
+});
+
+/// Someone on the team, in one role, from `start` to `end` (empty while they stay).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Person {
+    pub name: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    pub role_id: RoleId,
+    #[serde(default)]
+    pub location: Option<String>,
+    pub start: Month,
+    #[serde(default)]
+    pub end: Option<Month>,
+}
+entity!(Person, PersonId, Person, |p| {
+    require_text("name", &p.name)?;
+    if let Some(email) = &p.email
+        && !email.contains('@')
+    {
+        return Err(DomainError::invalid("email", format!("`{email}` is not an email address")));
+    }
+    require_order("end", p.start, p.end)
+});
+
+/// A share of a person's time given to an initiative over a range of months.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Allocation {
+    pub person_id: PersonId,
+    pub initiative_id: InitiativeId,
+    pub percent: u8,
+    pub start: Month,
+    #[serde(default)]
+    pub end: Option<Month>,
+}
+entity!(Allocation, AllocationId, Allocation, |a| {
+    if !(1..=100).contains(&a.percent) {
+        return Err(DomainError::invalid("percent", format!("{} is not from 1 to 100", a.percent)));
+    }
+    require_order("end", a.start, a.end)
+});
+
+impl Allocation {
+    /// Whether the allocation covers `month`.
+    pub fn covers(&self, month: Month) -> bool {
+        self.start <= month && self.end.is_none_or(|end| month <= end)
+    }
+}
+
+/// A planned hire.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Requisition {
+    pub title: String,
+    pub role_id: RoleId,
+    #[serde(default)]
+    pub initiative_id: Option<InitiativeId>,
+    pub start: Month,
+    pub status: RequisitionStatus,
+}
+entity!(Requisition, RequisitionId, Requisition, |r| { require_text("title", &r.title) });
+
+impl RequisitionStatus {
+    /// Still to be hired: neither filled nor cancelled.
+    pub fn is_open(self) -> bool {
+        !matches!(self, RequisitionStatus::Filled | RequisitionStatus::Cancelled)
+    }
+}
+
+/// A model in the inventory.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Model {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub owner: String,
+    #[serde(default)]
+    pub initiative_id: Option<InitiativeId>,
+    pub stage: ModelStage,
+    pub risk_tier: RiskTier,
+    /// Kinds of data the model touches: pii, financial, health, behavioral, ...
+    #[serde(default)]
+    pub data_categories: Vec<String>,
+    /// Where it runs, e.g. `k8s/prod-us-east/fraud-scoring`.
+    #[serde(default)]
+    pub deployment: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+entity!(Model, ModelId, Model, |m| {
+    require_text("name", &m.name)?;
+    if let Some(bad) = m.data_categories.iter().find(|c| c.trim().is_empty()) {
+        return Err(DomainError::invalid("data_categories", format!("`{bad}` is an empty category")));
+    }
+    Ok(())
+});
+
+/// One version of a model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelVersion {
+    pub model_id: ModelId,
+    pub version: String,
+    pub stage: ModelStage,
+    /// Registry aliases such as `champion` or `challenger`.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub run_id: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+entity!(ModelVersion, ModelVersionId, ModelVersion, |v| { require_text("version", &v.version) });
+
+/// A company the portfolio buys from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Vendor {
+    pub name: String,
+    pub category: VendorCategory,
+    #[serde(default)]
+    pub contact: Option<String>,
+    #[serde(default)]
+    pub website: Option<String>,
+}
+entity!(Vendor, VendorId, Vendor, |v| { require_text("name", &v.name) });
+
+/// A contract with a vendor: total value over its term, and how early notice must be given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contract {
+    pub vendor_id: VendorId,
+    pub title: String,
+    #[serde(default)]
+    pub initiative_id: Option<InitiativeId>,
+    pub value: Money,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    /// Days before `end` by which a cancellation notice is due.
+    pub notice_days: u32,
+    pub auto_renew: bool,
+}
+entity!(Contract, ContractId, Contract, |c| {
+    require_text("title", &c.title)?;
+    if c.value.minor < 0 {
+        return Err(DomainError::invalid("value", "must not be negative"));
+    }
+    if c.notice_days > 730 {
+        return Err(DomainError::invalid("notice_days", "is more than two years"));
+    }
+    require_order("end", c.start, Some(c.end))
+});
+
+impl Contract {
+    /// The last day to give notice before the contract renews or ends.
+    pub fn notice_deadline(&self) -> NaiveDate {
+        self.end - chrono::Days::new(u64::from(self.notice_days))
+    }
+}
+
+/// A periodic review of a vendor, scored 1 (poor) to 5 (excellent).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VendorReview {
+    pub vendor_id: VendorId,
+    pub date: NaiveDate,
+    pub reviewer: String,
+    pub score: u8,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+entity!(VendorReview, VendorReviewId, VendorReview, |r| {
+    require_text("reviewer", &r.reviewer)?;
+    if !(1..=5).contains(&r.score) {
+        return Err(DomainError::invalid("score", format!("{} is not from 1 to 5", r.score)));
+    }
+    Ok(())
+});
+
+/// A key performance indicator with its target band. KPI values are measurements, not money, so
+/// they are plain numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Kpi {
+    pub name: String,
+    #[serde(default)]
+    pub initiative_id: Option<InitiativeId>,
+    #[serde(default)]
+    pub model_id: Option<ModelId>,
+    /// The metric series key it reads, e.g. `latency_p95_ms`.
+    #[serde(default)]
+    pub metric_key: Option<String>,
+    pub unit: String,
+    pub direction: KpiDirection,
+    #[serde(default)]
+    pub target_low: Option<f64>,
+    #[serde(default)]
+    pub target_high: Option<f64>,
+}
+entity!(Kpi, KpiId, Kpi, |k| {
+    require_text("name", &k.name)?;
+    if k.target_low.is_none() && k.target_high.is_none() {
+        return Err(DomainError::invalid("target_low", "give target_low, target_high or both"));
+    }
+    if let Some(bad) = [k.target_low, k.target_high].into_iter().flatten().find(|v| !v.is_finite()) {
+        return Err(DomainError::invalid("target_low", format!("{bad} is not a finite number")));
+    }
+    if let (Some(low), Some(high)) = (k.target_low, k.target_high)
+        && low > high
+    {
+        return Err(DomainError::invalid("target_high", format!("{high} is below target_low {low}")));
+    }
+    Ok(())
+});
+
+/// A what-if: hires added or removed and spend changed, from a month on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scenario {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub start: Month,
+    #[serde(default)]
+    pub headcount_delta: i32,
+    #[serde(default)]
+    pub compute_change_percent: i32,
+    #[serde(default)]
+    pub vendor_change_percent: i32,
+}
+entity!(Scenario, ScenarioId, Scenario, |s| {
+    require_text("name", &s.name)?;
+    for (field, value) in [
+        ("compute_change_percent", s.compute_change_percent),
+        ("vendor_change_percent", s.vendor_change_percent),
+    ] {
+        if value < -100 {
+            return Err(DomainError::invalid(field, format!("{value}% would make spend negative")));
+        }
+    }
+    Ok(())
+});
+
+/// A cluster endpoint to sync from. Holds no secret: those live in the OS keyring.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Connection {
+    pub name: String,
+    pub kind: ConnectionKind,
+    pub base_url: String,
+    pub auth: AuthKind,
+    #[serde(default)]
+    pub username: Option<String>,
+    /// An extra CA certificate (PEM file) for in-house clusters.
+    #[serde(default)]
+    pub ca_file: Option<String>,
+    /// Skips TLS verification; shown as a warning wherever the connection appears.
+    #[serde(default)]
+    pub insecure_skip_verify: bool,
+    pub interval_minutes: u32,
+}
+entity!(Connection, ConnectionId, Connection, |c| {
+    require_text("name", &c.name)?;
+    if !(c.base_url.starts_with("http://") || c.base_url.starts_with("https://")) {
+        return Err(DomainError::invalid("base_url", format!("`{}` must start with http:// or https://", c.base_url)));
+    }
+    if c.auth == AuthKind::Basic && c.username.as_deref().is_none_or(|u| u.trim().is_empty()) {
+        return Err(DomainError::invalid("username", "basic auth needs a username"));
+    }
+    if c.interval_minutes == 0 {
+        return Err(DomainError::invalid("interval_minutes", "must be at least 1"));
+    }
+    Ok(())
+});
+
+/// How many units of the base currency one unit of `currency` is worth, as exact decimal text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FxRate {
+    pub currency: Currency,
+    pub rate: rust_decimal::Decimal,
+}
+
+impl FxRate {
+    pub fn validate(&self) -> Result<(), DomainError> {
+        if self.rate <= rust_decimal::Decimal::ZERO {
+            return Err(DomainError::invalid("rate", format!("{} must be above zero", self.rate)));
+        }
+        Ok(())
+    }
+
+    /// Converts an amount in this rate's currency into `base`, rounding half to even once.
+    pub fn convert(&self, amount: Money, base: Currency) -> Option<Money> {
+        Money::from_decimal(amount.to_decimal().checked_mul(self.rate)?, base)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn month(s: &str) -> Month {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn allocation_percent_and_range_are_checked() {
+        let mut a = Allocation {
+            person_id: PersonId(1),
+            initiative_id: InitiativeId(1),
+            percent: 50,
+            start: month("2026-01"),
+            end: Some(month("2026-06")),
+        };
+        assert!(a.validate().is_ok());
+        assert!(a.covers(month("2026-06")) && !a.covers(month("2026-07")));
+        a.percent = 0;
+        assert_eq!(a.validate().unwrap_err().field, "percent");
+        a.percent = 101;
+        assert_eq!(a.validate().unwrap_err().field, "percent");
+        a.percent = 100;
+        a.end = Some(month("2025-12"));
+        assert_eq!(a.validate().unwrap_err().field, "end");
+    }
+
+    #[test]
+    fn words_parse_case_insensitively_and_list_choices_when_wrong() {
+        assert_eq!("Compute".parse::<Category>().unwrap(), Category::Compute);
+        let err = "gpu".parse::<Category>().unwrap_err();
+        assert_eq!(err.field, "category");
+        assert!(err.message.contains("compute, storage, people, vendor, other"), "{err}");
+    }
+
+    #[test]
+    fn fx_conversion_rounds_once_half_to_even() {
+        let rate = FxRate { currency: Currency::EUR, rate: "1.085".parse().unwrap() };
+        let converted = rate.convert(Money::new(1_000, Currency::EUR), Currency::USD).unwrap();
+        assert_eq!(converted, Money::new(1_085, Currency::USD));
+        let jpy = FxRate { currency: Currency::JPY, rate: "0.0067".parse().unwrap() };
+        assert_eq!(jpy.convert(Money::new(1_000_000, Currency::JPY), Currency::USD).unwrap().minor, 670_000);
+    }
+
+    #[test]
+    fn role_loaded_cost_cannot_be_below_base() {
+        let role = Role {
+            name: "ML engineer".into(),
+            base_salary: Money::new(18_000_000, Currency::USD),
+            loaded_annual_cost: Money::new(17_000_000, Currency::USD),
+        };
+        assert_eq!(role.validate().unwrap_err().field, "loaded_annual_cost");
+    }
+
+    #[test]
+    fn contract_notice_deadline_counts_back_from_end() {
+        let c = Contract {
+            vendor_id: VendorId(1),
+            title: "GPU reserve".into(),
+            initiative_id: None,
+            value: Money::new(1, Currency::USD),
+            start: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            end: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+            notice_days: 60,
+            auto_renew: true,
+        };
+        assert_eq!(c.notice_deadline(), NaiveDate::from_ymd_opt(2026, 11, 1).unwrap());
+    }
+}

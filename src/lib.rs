@@ -1,0 +1,10 @@
+//! MLOps Portfolio: the core library behind the desktop app, the CLI and browser mode.
+//!
+//! The arrows point one way: the surfaces call [`api`]; `api` calls [`store`], [`io`] and
+//! [`analytics`]; everything uses [`domain`], which depends on nothing of ours.
+
+pub mod domain;
+pub mod error;
+pub mod store;
+
+pub use error::{ApiError, Error, ErrorCode, Result};

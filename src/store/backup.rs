@@ -1,0 +1,86 @@
+//! Copies of the portfolio file through SQLite's online backup API, which copies a consistent
+//! snapshot even while the file is in use (plain file copies of a WAL database can miss pages).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::Connection;
+use rusqlite::backup::Backup;
+
+use super::Store;
+use crate::error::{Error, Result};
+
+/// Writes a consistent copy of the open portfolio to `dest` (which must not exist yet).
+pub fn backup_to(conn: &Connection, dest: &Path) -> Result<()> {
+    if dest.exists() {
+        return Err(Error::Conflict(format!("{} already exists; choose a new file name for the backup", dest.display())));
+    }
+    let mut target = Connection::open(dest).map_err(|e| Error::Storage(format!("cannot create {}: {e}", dest.display())))?;
+    {
+        let backup = Backup::new(conn, &mut target)?;
+        backup.run_to_completion(256, Duration::from_millis(0), None)?;
+    }
+    // A backup is a single file that can be mailed or copied: no WAL beside it.
+    target.pragma_update(None, "journal_mode", "DELETE")?;
+    Ok(())
+}
+
+/// The automatic copy taken before a file holding data is migrated.
+pub(super) fn before_migration(conn: &Connection, path: &Path, from_version: usize) -> Result<PathBuf> {
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "portfolio".into());
+    let dest = path.with_file_name(format!("{file_name}.schema{from_version}-{stamp}.bak"));
+    backup_to(conn, &dest)?;
+    Ok(dest)
+}
+
+/// Replaces the open portfolio's contents with the portfolio in `source`, after checking that the
+/// source is a portfolio this version can read. The current contents are replaced in one step.
+pub fn restore_from(store: &mut Store, source: &Path) -> Result<()> {
+    if !source.is_file() {
+        return Err(Error::NotFound(format!("{} does not exist", source.display())));
+    }
+    // Open the source as a portfolio first: this refuses foreign, corrupt and newer files, and
+    // migrates an older backup in a scratch copy rather than in place.
+    let scratch = tempfile_path(store.path())?;
+    {
+        let source_conn =
+            Connection::open(source).map_err(|e| Error::Storage(format!("cannot open {}: {e}", source.display())))?;
+        backup_to(&source_conn, &scratch).map_err(|e| {
+            Error::Storage(format!("{} cannot be read as a portfolio backup: {e}", source.display()))
+        })?;
+    }
+    let checked = Store::open_as(&scratch, store.actor());
+    let result = checked.and_then(|checked| {
+        let integrity: String = checked.conn().query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if integrity != "ok" {
+            return Err(Error::Storage(format!("{} is damaged: {integrity}", source.display())));
+        }
+        let backup = Backup::new(checked.conn(), &mut store.conn)?;
+        backup.run_to_completion(256, Duration::from_millis(0), None)?;
+        drop(backup);
+        super::audit::record(
+            store.conn(),
+            store.actor(),
+            "portfolio",
+            None,
+            "restore",
+            None,
+            Some(&serde_json::json!({ "from": source.display().to_string() })),
+        )
+    });
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", scratch.display()));
+    }
+    result
+}
+
+fn tempfile_path(near: &Path) -> Result<PathBuf> {
+    let dir = near.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.f");
+    let candidate = dir.join(format!(".restore-{stamp}-{}.db", std::process::id()));
+    if candidate.exists() {
+        return Err(Error::Conflict(format!("{} exists; try again", candidate.display())));
+    }
+    Ok(candidate)
+}

@@ -1,0 +1,168 @@
+//! The portfolio file: one SQLite database, opened with WAL, foreign keys and a busy timeout.
+//!
+//! Opening runs every pending migration in one transaction. A file written by a newer schema is
+//! refused untouched, with the version of the app that wrote it; a file that already holds data is
+//! copied aside with SQLite's backup API before it is migrated. Migrations are append-only: add a
+//! new numbered file under `migrations/` and to [`MIGRATIONS`]; never edit a released one.
+
+pub mod audit;
+pub mod backup;
+pub mod records;
+pub mod schema;
+pub mod settings;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite_migration::{M, Migrations, SchemaVersion};
+
+use crate::error::{Error, Result};
+
+/// The schema migrations, in order. The schema version of a file is how many of them it has had.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/001_portfolio.sql")];
+
+/// The version of this build, recorded in files it migrates so that an older build can say which
+/// version wrote a file it cannot read.
+pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+pub fn schema_version() -> usize {
+    MIGRATIONS.len()
+}
+
+/// An open portfolio file and the person changes are attributed to.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    actor: String,
+}
+
+impl Store {
+    /// Opens (creating if needed) the portfolio at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        Self::open_as(path, &os_user())
+    }
+
+    pub fn open_as(path: &Path, actor: &str) -> Result<Store> {
+        check_is_sqlite(path)?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create the folder", e))?;
+        }
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| Error::Storage(format!("cannot open {}: {e}", path.display())))?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        let migrations = Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect());
+        let current = match migrations.current_version(&conn) {
+            Ok(v) => v,
+            Err(e) => return Err(Error::Storage(format!("cannot read {}: {e}", path.display()))),
+        };
+        let from = match current {
+            SchemaVersion::Outside(newer) => return Err(newer_schema_error(&conn, path, newer.get())),
+            SchemaVersion::NoneSet => {
+                refuse_foreign_database(&conn, path)?;
+                0
+            }
+            SchemaVersion::Inside(v) => v.get(),
+        };
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        if from < schema_version() {
+            if from > 0 {
+                backup::before_migration(&conn, path, from)?;
+            }
+            migrations
+                .to_latest(&mut conn)
+                .map_err(|e| Error::Storage(format!("cannot upgrade {}: {e}; the file is unchanged", path.display())))?;
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('app_version', ?1) ON CONFLICT (key) DO UPDATE SET value = ?1",
+                [APP_VERSION],
+            )?;
+        }
+        Ok(Store { conn, path: path.to_owned(), actor: actor.to_owned() })
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    /// Starts a write transaction (taking the write lock at once, so writers queue rather than
+    /// fail half-way).
+    pub fn write(&mut self) -> Result<Transaction<'_>> {
+        Ok(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+    }
+
+    /// Runs `change` in one write transaction: all of it is committed, or none of it.
+    pub fn in_transaction<T>(&mut self, change: impl FnOnce(&Transaction<'_>, &str) -> Result<T>) -> Result<T> {
+        let actor = self.actor.clone();
+        let tx = self.write()?;
+        let out = change(&tx, &actor)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+/// The OS user changes are attributed to in the audit log.
+pub fn os_user() -> String {
+    whoami::username().unwrap_or_else(|_| "unknown".to_owned())
+}
+
+/// Now, as RFC 3339 UTC text with seconds.
+pub fn now_utc() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn check_is_sqlite(path: &Path) -> Result<()> {
+    use std::io::Read;
+    let Ok(mut file) = std::fs::File::open(path) else { return Ok(()) };
+    let mut header = [0u8; 16];
+    match file.read(&mut header) {
+        Ok(0) => Ok(()),
+        Ok(n) if n == 16 && &header == b"SQLite format 3\0" => Ok(()),
+        Ok(_) => Err(Error::Storage(format!(
+            "{} is not a portfolio file (it is not an SQLite database); choose another file with --db",
+            path.display()
+        ))),
+        Err(e) => Err(Error::io(path, "read", e)),
+    }
+}
+
+fn refuse_foreign_database(conn: &Connection, path: &Path) -> Result<()> {
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 5")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    if tables.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Storage(format!(
+        "{} is an SQLite database but not a portfolio (it has tables such as {}); it was left unchanged. \
+         Choose another file with --db",
+        path.display(),
+        tables.join(", ")
+    )))
+}
+
+fn newer_schema_error(conn: &Connection, path: &Path, version: usize) -> Error {
+    let writer: Option<String> =
+        conn.query_row("SELECT value FROM meta WHERE key = 'app_version'", [], |r| r.get(0)).ok();
+    let writer = writer.map_or_else(|| "a newer version".to_owned(), |v| format!("version {v}"));
+    Error::Storage(format!(
+        "{} was written by MLOps Portfolio {writer} (schema {version}); this is version {APP_VERSION}, which reads \
+         schema {} at most. Install the newer version to open it; the file was left unchanged",
+        path.display(),
+        schema_version()
+    ))
+}

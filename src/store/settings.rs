@@ -1,0 +1,70 @@
+//! Portfolio-wide settings: the base currency and the exchange rates into it.
+
+use std::collections::HashMap;
+
+use rusqlite::{Connection, OptionalExtension};
+use serde_json::json;
+
+use super::{audit, now_utc};
+use crate::domain::{Currency, FxRate};
+use crate::error::{Error, Result};
+
+/// The portfolio's base currency, or advice to set one.
+pub fn base_currency(conn: &Connection) -> Result<Currency> {
+    let code: Option<String> =
+        conn.query_row("SELECT base_currency FROM portfolio WHERE id = 1", [], |r| r.get(0)).optional()?;
+    match code {
+        Some(code) => Ok(code.parse()?),
+        None => Err(Error::Validation(
+            "this portfolio has no base currency yet; run `mlops-portfolio init --currency USD` (or `demo`) first".into(),
+        )),
+    }
+}
+
+pub fn is_initialised(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row("SELECT EXISTS(SELECT 1 FROM portfolio)", [], |r| r.get(0))?)
+}
+
+/// Sets the base currency of a new portfolio. Changing it later would change the meaning of every
+/// rate, so it is refused once set.
+pub fn init(conn: &Connection, actor: &str, currency: Currency) -> Result<()> {
+    if let Ok(existing) = base_currency(conn) {
+        if existing == currency {
+            return Ok(());
+        }
+        return Err(Error::Conflict(format!(
+            "this portfolio's base currency is already {existing}; start a new file to use {currency}"
+        )));
+    }
+    conn.execute("INSERT INTO portfolio (id, base_currency, created_at) VALUES (1, ?, ?)", [currency.code(), &now_utc()])?;
+    audit::record(conn, actor, "portfolio", None, "create", None, Some(&json!({ "base_currency": currency })))
+}
+
+pub fn set_rate(conn: &Connection, actor: &str, rate: &FxRate) -> Result<()> {
+    rate.validate()?;
+    let base = base_currency(conn)?;
+    if rate.currency == base {
+        return Err(Error::Validation(format!("{base} is the base currency; its rate is always 1")));
+    }
+    let before = rates(conn)?.remove(&rate.currency).map(|r| json!({ "currency": r.currency, "rate": r.rate }));
+    conn.execute(
+        "INSERT INTO fx_rates (currency, rate, updated_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (currency) DO UPDATE SET rate = ?2, updated_at = ?3",
+        [rate.currency.code(), &rate.rate.to_string(), &now_utc()],
+    )?;
+    let after = json!({ "currency": rate.currency, "rate": rate.rate });
+    audit::record(conn, actor, "fx_rate", None, if before.is_some() { "update" } else { "create" }, before.as_ref(), Some(&after))
+}
+
+pub fn rates(conn: &Connection) -> Result<HashMap<Currency, FxRate>> {
+    let mut stmt = conn.prepare_cached("SELECT currency, rate FROM fx_rates ORDER BY currency")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = HashMap::new();
+    for row in rows {
+        let (code, rate) = row?;
+        let currency: Currency = code.parse()?;
+        let rate = rate.parse().map_err(|_| Error::Storage(format!("the stored rate for {code} (`{rate}`) is not a number")))?;
+        out.insert(currency, FxRate { currency, rate });
+    }
+    Ok(out)
+}

@@ -3,8 +3,12 @@
 //! The arrows point one way: the surfaces call [`api`]; `api` calls [`store`], [`io`] and
 //! [`analytics`]; everything uses [`domain`], which depends on nothing of ours.
 
+pub mod analytics;
+pub mod api;
 pub mod domain;
 pub mod error;
+#[path = "io/export.rs"]
+pub mod export;
 pub mod store;
 
 pub use error::{ApiError, Error, ErrorCode, Result};

@@ -69,8 +69,11 @@ macro_rules! word_enum {
         }
 
         impl TryFrom<String> for $name {
-            type Error = $crate::domain::DomainError;
-            fn try_from(s: String) -> Result<Self, Self::Error> { s.parse() }
+            /// Only the message: serde names the field.
+            type Error = String;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                s.parse().map_err(|e: $crate::domain::DomainError| e.message)
+            }
         }
 
         impl From<$name> for &'static str {
@@ -83,6 +86,13 @@ macro_rules! word_enum {
     };
 }
 pub(crate) use word_enum;
+
+/// "a budget", "an initiative": the article for a kind of record in messages.
+pub fn a(kind: EntityKind) -> String {
+    let word = kind.as_str();
+    let article = if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    format!("{article} {word}")
+}
 
 /// Checks that a required text field has something in it.
 pub(crate) fn require_text(field: &str, value: &str) -> Result<(), DomainError> {

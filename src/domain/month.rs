@@ -67,9 +67,10 @@ impl FromStr for Month {
 }
 
 impl TryFrom<String> for Month {
-    type Error = DomainError;
+    /// Only the message: serde names the field.
+    type Error = String;
     fn try_from(s: String) -> Result<Self, Self::Error> {
-        s.parse()
+        s.parse().map_err(|e: DomainError| e.message)
     }
 }
 

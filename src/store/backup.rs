@@ -43,36 +43,46 @@ pub fn restore_from(store: &mut Store, source: &Path) -> Result<()> {
     // Open the source as a portfolio first: this refuses foreign, corrupt and newer files, and
     // migrates an older backup in a scratch copy rather than in place.
     let scratch = tempfile_path(store.path())?;
+    let result = copy_checked_into(store, source, &scratch);
+    remove_scratch(&scratch);
+    result
+}
+
+/// Copies `source` to `scratch`, opens it as a portfolio (upgrading an older one), checks its
+/// integrity, and only then copies it over the open portfolio.
+fn copy_checked_into(store: &mut Store, source: &Path, scratch: &Path) -> Result<()> {
     {
         let source_conn =
             Connection::open(source).map_err(|e| Error::Storage(format!("cannot open {}: {e}", source.display())))?;
-        backup_to(&source_conn, &scratch).map_err(|e| {
-            Error::Storage(format!("{} cannot be read as a portfolio backup: {e}", source.display()))
-        })?;
+        backup_to(&source_conn, scratch)
+            .map_err(|e| Error::Storage(format!("{} cannot be read as a portfolio backup: {e}", source.display())))?;
     }
-    let checked = Store::open_as(&scratch, store.actor());
-    let result = checked.and_then(|checked| {
-        let integrity: String = checked.conn().query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-        if integrity != "ok" {
-            return Err(Error::Storage(format!("{} is damaged: {integrity}", source.display())));
+    let checked = Store::open_as(scratch, store.actor())?;
+    let integrity: String = checked.conn().query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    if integrity != "ok" {
+        return Err(Error::Storage(format!("{} is damaged: {integrity}", source.display())));
+    }
+    Backup::new(checked.conn(), &mut store.conn)?.run_to_completion(256, Duration::from_millis(0), None)?;
+    super::audit::record(
+        store.conn(),
+        store.actor(),
+        "portfolio",
+        None,
+        "restore",
+        None,
+        Some(&serde_json::json!({ "from": source.display().to_string() })),
+    )
+}
+
+/// Removes the scratch file and whatever SQLite or an upgrade left beside it (-wal, -shm, .bak).
+fn remove_scratch(scratch: &Path) {
+    let (Some(dir), Some(name)) = (scratch.parent(), scratch.file_name()) else { return };
+    let name = name.to_string_lossy();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if entry.file_name().to_string_lossy().starts_with(name.as_ref()) {
+            let _ = std::fs::remove_file(entry.path());
         }
-        let backup = Backup::new(checked.conn(), &mut store.conn)?;
-        backup.run_to_completion(256, Duration::from_millis(0), None)?;
-        drop(backup);
-        super::audit::record(
-            store.conn(),
-            store.actor(),
-            "portfolio",
-            None,
-            "restore",
-            None,
-            Some(&serde_json::json!({ "from": source.display().to_string() })),
-        )
-    });
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", scratch.display()));
     }
-    result
 }
 
 fn tempfile_path(near: &Path) -> Result<PathBuf> {

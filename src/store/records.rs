@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 use super::audit;
 use super::schema::{ColumnKind, OTHER_REFERENCES, TABLES, Table, table};
-use crate::domain::{Entity, EntityKind, Stored};
+use crate::domain::{Entity, EntityKind, Stored, a};
 use crate::error::{Error, Result};
 
 /// An equality filter on a record's fields, already in JSON form (`{"stage": "production"}`).
@@ -166,7 +166,7 @@ pub fn resolve(conn: &Connection, kind: EntityKind, text: &str) -> Result<i64> {
         return if exists { Ok(id) } else { Err(Error::not_found(kind, id)) };
     }
     let Some(label) = t.label else {
-        return Err(Error::Validation(format!("a {kind} has no name; give its id (`list {kind}` shows them)")));
+        return Err(Error::Validation(format!("{} has no name; give its id (`list {kind}` shows them)", a(kind))));
     };
     let sql = format!("SELECT id FROM {} WHERE \"{label}\" = ? COLLATE NOCASE LIMIT 2", t.name);
     let ids: Vec<i64> = conn.prepare_cached(&sql)?.query_map([text], |r| r.get(0))?.collect::<Result<_, _>>()?;
@@ -222,7 +222,7 @@ fn describe(t: &Table, id: i64, fields: &Map<String, Value>) -> String {
 
 fn unknown_field(t: &Table, field: &str) -> Error {
     let known: Vec<&str> = t.columns.iter().map(|c| c.field).collect();
-    Error::Validation(format!("a {} has no field `{field}`; its fields are: {}", t.kind, known.join(", ")))
+    Error::Validation(format!("{} has no field `{field}`; its fields are: {}", a(t.kind), known.join(", ")))
 }
 
 /// Turns SQLite's constraint failures into messages that say which value clashed.
@@ -233,9 +233,26 @@ fn explain_constraint(t: &Table, fields: &Map<String, Value>, err: rusqlite::Err
         return Error::Sqlite(err);
     }
     match t.label.and_then(|l| fields.get(l)).and_then(Value::as_str) {
-        Some(label) => Error::Conflict(format!("a {} named `{label}` already exists", t.kind)),
-        None => Error::Conflict(format!("an identical {} already exists ({err})", t.kind)),
+        Some(label) => Error::Conflict(format!("{} named `{label}` already exists", a(t.kind))),
+        None => Error::Conflict(format!(
+            "{} with the same {} already exists; update that one instead",
+            a(t.kind),
+            unique_columns(&err).unwrap_or_else(|| "values".to_owned())
+        )),
     }
+}
+
+/// "initiative, month and category" from SQLite's "UNIQUE constraint failed: t.initiative_id, t.month, ...".
+fn unique_columns(err: &rusqlite::Error) -> Option<String> {
+    let text = err.to_string();
+    let list = text.split_once("failed: ")?.1;
+    let names: Vec<&str> =
+        list.split(", ").map(|c| c.rsplit('.').next().unwrap_or(c).trim_end_matches("_id")).collect();
+    Some(match names.as_slice() {
+        [] => return None,
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    })
 }
 
 fn quoted(columns: &[String]) -> String {

@@ -1,0 +1,250 @@
+//! The portfolio file: migrations, refusal of files it must not touch, audit rows, backup/restore.
+
+use mlops_portfolio::ErrorCode;
+use mlops_portfolio::domain::*;
+use mlops_portfolio::store::{Store, records, schema_version};
+use rusqlite::Connection;
+
+use super::{temp_db, temp_file};
+
+fn initiative(name: &str) -> Initiative {
+    Initiative {
+        name: name.into(),
+        objective: "Cut fraud losses".into(),
+        owner: "Ana Ruiz".into(),
+        status: InitiativeStatus::Active,
+        priority: 1,
+        start: "2026-01".parse().unwrap(),
+        end: None,
+    }
+}
+
+fn count(conn: &Connection, table: &str) -> i64 {
+    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+}
+
+fn file_bytes(path: &std::path::Path) -> Vec<u8> {
+    std::fs::read(path).expect("the file can be read")
+}
+
+#[test]
+fn a_fresh_file_gets_the_whole_schema_and_the_pragmas() {
+    let db = temp_file();
+    let store = db.open();
+    let version: i64 = store.conn().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(version as usize, schema_version());
+    let mode: String = store.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+    let fk: i64 = store.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+    assert_eq!(fk, 1, "foreign keys must be enforced");
+    let backups = std::fs::read_dir(db.dir.path()).unwrap().filter(|e| {
+        e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".bak")
+    });
+    assert_eq!(backups.count(), 0, "a new empty file needs no backup");
+}
+
+#[test]
+fn an_older_file_with_data_is_backed_up_then_upgraded_keeping_its_data() {
+    let db = temp_file();
+    {
+        // Build a schema-1 file by hand, as the first release wrote it.
+        let conn = Connection::open(&db.path).unwrap();
+        conn.execute_batch(include_str!("../../src/store/migrations/001_portfolio.sql")).unwrap();
+        conn.execute_batch(
+            "PRAGMA user_version = 1;
+             INSERT INTO portfolio VALUES (1, 'USD', '2025-01-01T00:00:00Z');
+             INSERT INTO initiatives (name, status, priority, start) VALUES ('Churn', 'active', 2, '2025-01');",
+        )
+        .unwrap();
+    }
+    let store = db.open();
+    let version: i64 = store.conn().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(version as usize, schema_version(), "the file is brought up to date");
+    let names: Vec<String> = records::list::<Initiative>(store.conn(), &Default::default())
+        .unwrap()
+        .into_iter()
+        .map(|s| s.record.name)
+        .collect();
+    assert_eq!(names, ["Churn"], "data survives the upgrade");
+    let backups: Vec<_> = std::fs::read_dir(db.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".bak"))
+        .collect();
+    assert_eq!(backups.len(), 1, "one backup before migrating: {backups:?}");
+    assert!(backups[0].to_string_lossy().contains("schema1"), "the backup names the old schema: {backups:?}");
+    let old = Connection::open(&backups[0]).unwrap();
+    let old_version: i64 = old.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(old_version, 1, "the backup is the file as it was before the upgrade");
+    assert_eq!(count(&old, "initiatives"), 1);
+}
+
+#[test]
+fn a_file_from_a_newer_schema_is_refused_and_left_untouched() {
+    let db = temp_db();
+    {
+        let conn = Connection::open(&db.path).unwrap();
+        conn.execute_batch(&format!(
+            "UPDATE meta SET value = '9.4.0' WHERE key = 'app_version'; PRAGMA user_version = {}; PRAGMA wal_checkpoint(TRUNCATE);",
+            schema_version() + 3
+        ))
+        .unwrap();
+    }
+    let before = file_bytes(&db.path);
+    let err = Store::open(&db.path).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Storage);
+    let message = err.to_string();
+    assert!(message.contains("9.4.0"), "names the version that wrote it: {message}");
+    assert!(message.contains(&format!("schema {}", schema_version() + 3)), "{message}");
+    assert_eq!(file_bytes(&db.path), before, "the newer file is not modified");
+}
+
+#[test]
+fn files_that_are_not_portfolios_are_refused_unchanged() {
+    let db = temp_file();
+    std::fs::write(&db.path, "initiative,month\nChurn,2026-01\n").unwrap();
+    let err = Store::open(&db.path).unwrap_err();
+    assert!(err.to_string().contains("not an SQLite database"), "{err}");
+    assert_eq!(file_bytes(&db.path), b"initiative,month\nChurn,2026-01\n");
+
+    let other = db.file("other.db");
+    Connection::open(&other).unwrap().execute_batch("CREATE TABLE songs (title TEXT)").unwrap();
+    let before = file_bytes(&other);
+    let err = Store::open(&other).unwrap_err();
+    assert!(err.to_string().contains("not a portfolio") && err.to_string().contains("songs"), "{err}");
+    assert_eq!(file_bytes(&other), before);
+}
+
+#[test]
+fn every_change_writes_an_audit_row_with_before_and_after() {
+    let db = temp_db();
+    let mut store = db.open();
+    let created = store.in_transaction(|tx, actor| records::insert(tx, actor, &initiative("Fraud detection"))).unwrap();
+    let mut changed = created.record.clone();
+    changed.status = InitiativeStatus::Paused;
+    store.in_transaction(|tx, actor| records::update(tx, actor, created.id, &changed)).unwrap();
+    store.in_transaction(|tx, actor| records::delete::<Initiative>(tx, actor, created.id)).unwrap();
+
+    let entries = mlops_portfolio::store::audit::recent(store.conn(), Some("initiative"), 10).unwrap();
+    let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["delete", "update", "create"]);
+    assert!(entries.iter().all(|e| e.actor == "tester" && e.entity_id == Some(created.id.0)));
+    let update = &entries[1];
+    assert_eq!(update.before.as_ref().unwrap()["status"], "active");
+    assert_eq!(update.after.as_ref().unwrap()["status"], "paused");
+    assert!(entries[0].after.is_none() && entries[0].before.is_some());
+
+    let tamper = store.conn().execute("DELETE FROM audit_log", []);
+    assert!(tamper.is_err(), "the audit log is append-only");
+}
+
+#[test]
+fn a_refused_change_writes_neither_the_record_nor_an_audit_row() {
+    let db = temp_db();
+    let mut store = db.open();
+    let audit_before = count(store.conn(), "audit_log");
+    let line = BudgetLine {
+        initiative_id: InitiativeId(42),
+        month: "2026-01".parse().unwrap(),
+        category: Category::Compute,
+        amount: Money::new(100, Currency::USD),
+        note: None,
+    };
+    let err = store.in_transaction(|tx, actor| records::insert(tx, actor, &line)).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Validation);
+    assert!(err.to_string().contains("initiative_id") && err.to_string().contains("42"), "{err}");
+    assert_eq!(count(store.conn(), "budget_lines"), 0);
+    assert_eq!(count(store.conn(), "audit_log"), audit_before);
+}
+
+#[test]
+fn removing_a_record_others_refer_to_says_what_refers_to_it() {
+    let db = temp_db();
+    let mut store = db.open();
+    let i = store.in_transaction(|tx, actor| records::insert(tx, actor, &initiative("Churn"))).unwrap();
+    let line = BudgetLine {
+        initiative_id: i.id,
+        month: "2026-01".parse().unwrap(),
+        category: Category::People,
+        amount: Money::new(100, Currency::USD),
+        note: None,
+    };
+    store.in_transaction(|tx, actor| records::insert(tx, actor, &line)).unwrap();
+    let err = store.in_transaction(|tx, actor| records::delete::<Initiative>(tx, actor, i.id)).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Conflict);
+    assert!(err.to_string().contains("1 budget lines"), "{err}");
+    assert_eq!(count(store.conn(), "initiatives"), 1);
+}
+
+#[test]
+fn every_kind_round_trips_through_its_table() {
+    use mlops_portfolio::api::records as api;
+    use serde_json::json;
+    let db = temp_db();
+    let mut store = db.open();
+    let samples = [
+        (EntityKind::Initiative, json!({"name": "Churn", "status": "active", "priority": 2, "start": "2026-01", "end": "2026-12", "owner": "Lee", "objective": "Keep customers"})),
+        (EntityKind::Role, json!({"name": "ML engineer", "base_salary": {"minor": 17500000, "currency": "USD"}, "loaded_annual_cost": {"minor": 22750000, "currency": "USD"}})),
+        (EntityKind::Person, json!({"name": "Lee Park", "email": "lee@example.com", "role_id": 1, "location": "Austin", "start": "2025-03", "end": null})),
+        (EntityKind::Allocation, json!({"person_id": 1, "initiative_id": 1, "percent": 60, "start": "2026-01", "end": "2026-06"})),
+        (EntityKind::Requisition, json!({"title": "Senior MLE", "role_id": 1, "initiative_id": 1, "start": "2027-01", "status": "open"})),
+        (EntityKind::Vendor, json!({"name": "Scale AI", "category": "labeling", "contact": "ops@scale.example", "website": null})),
+        (EntityKind::Model, json!({"name": "churn-xgb", "description": "", "owner": "Lee", "initiative_id": 1, "stage": "production", "risk_tier": "high", "data_categories": ["pii", "behavioral"], "deployment": "k8s/prod", "notes": null})),
+        (EntityKind::ModelVersion, json!({"model_id": 1, "version": "7", "stage": "production", "aliases": ["champion"], "run_id": "abc123", "notes": null})),
+        (EntityKind::BudgetLine, json!({"initiative_id": 1, "month": "2026-02", "category": "compute", "amount": {"minor": 1234567, "currency": "USD"}, "note": "GPU"})),
+        (EntityKind::Actual, json!({"initiative_id": null, "month": "2026-02", "category": "vendor", "amount": {"minor": -500, "currency": "USD"}, "source": "invoice", "vendor_id": 1, "model_id": 1, "note": "credit", "provider": "AWS", "service": "SageMaker", "resource": "arn:x", "tag": "sandbox"})),
+        (EntityKind::Contract, json!({"vendor_id": 1, "title": "Labeling 2026", "initiative_id": 1, "value": {"minor": 12000000, "currency": "USD"}, "start": "2026-01-01", "end": "2026-12-31", "notice_days": 60, "auto_renew": true})),
+        (EntityKind::VendorReview, json!({"vendor_id": 1, "date": "2026-06-30", "reviewer": "Ana", "score": 4, "notes": "fast"})),
+        (EntityKind::Kpi, json!({"name": "p95 latency", "initiative_id": 1, "model_id": 1, "metric_key": "latency_p95_ms", "unit": "ms", "direction": "lower_is_better", "target_low": null, "target_high": 150.5})),
+        (EntityKind::Scenario, json!({"name": "Hire 3", "description": "Q3 hires", "start": "2026-07", "headcount_delta": 3, "compute_change_percent": -15, "vendor_change_percent": 0})),
+        (EntityKind::Connection, json!({"name": "prod-prom", "kind": "prometheus", "base_url": "https://prom.example", "auth": "bearer", "username": null, "ca_file": null, "insecure_skip_verify": false, "interval_minutes": 15})),
+    ];
+    assert_eq!(samples.len(), EntityKind::ALL.len(), "a sample for every kind");
+    for (kind, fields) in samples {
+        let fields = fields.as_object().unwrap().clone();
+        let created = api::create(&mut store, kind, fields.clone()).unwrap_or_else(|e| panic!("{kind}: {e}"));
+        let read = api::get(&store, kind, created.id).unwrap();
+        assert_eq!(read.fields, fields, "{kind} reads back as written");
+    }
+}
+
+#[test]
+fn backup_and_restore_round_trip() {
+    let db = temp_db();
+    let mut store = db.open();
+    store.in_transaction(|tx, actor| records::insert(tx, actor, &initiative("Kept"))).unwrap();
+    let backup = db.file("copy.db");
+    mlops_portfolio::api::backup(&store, &backup).unwrap();
+    store.in_transaction(|tx, actor| records::insert(tx, actor, &initiative("Added after"))).unwrap();
+    assert_eq!(count(store.conn(), "initiatives"), 2);
+
+    mlops_portfolio::api::restore(&mut store, &backup).unwrap();
+    let names: Vec<String> =
+        records::list::<Initiative>(store.conn(), &Default::default()).unwrap().into_iter().map(|s| s.record.name).collect();
+    assert_eq!(names, ["Kept"]);
+    let integrity: String = store.conn().query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(integrity, "ok");
+
+    let err = mlops_portfolio::api::backup(&store, &backup).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Conflict, "an existing backup is never overwritten");
+}
+
+#[test]
+fn restoring_something_that_is_not_a_portfolio_keeps_the_current_data() {
+    let db = temp_db();
+    let mut store = db.open();
+    store.in_transaction(|tx, actor| records::insert(tx, actor, &initiative("Kept"))).unwrap();
+    let junk = db.write("junk.db", "not a database at all, just text that is long enough");
+    assert!(mlops_portfolio::api::restore(&mut store, &junk).is_err());
+    let other = db.file("songs.db");
+    Connection::open(&other).unwrap().execute_batch("CREATE TABLE songs (title TEXT)").unwrap();
+    let err = mlops_portfolio::api::restore(&mut store, &other).unwrap_err();
+    assert!(err.to_string().contains("not a portfolio"), "{err}");
+    assert_eq!(count(store.conn(), "initiatives"), 1);
+    let leftovers: Vec<_> = std::fs::read_dir(db.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".restore-"))
+        .collect();
+    assert!(leftovers.is_empty(), "no scratch files left behind: {leftovers:?}");
+}

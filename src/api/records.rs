@@ -1,0 +1,119 @@
+//! Create, show, list, update and remove any kind of record, with the kind chosen at run time (the
+//! CLI's `add initiative ...`, the UI's forms). Each call checks the fields against the domain type
+//! of that kind before anything is written, and runs in one transaction with its audit row.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::domain::*;
+use crate::error::{Error, Result};
+use crate::store::records::{self, Filter};
+use crate::store::{Store, schema};
+
+/// A record of any kind as it crosses the boundary: its id and its fields.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordView {
+    pub kind: EntityKind,
+    pub id: i64,
+    pub fields: Map<String, Value>,
+}
+
+/// Runs `$body` with `$E` bound to the entity type of `$kind`.
+macro_rules! with_entity_type {
+    ($kind:expr, $E:ident => $body:expr) => {
+        match $kind {
+            EntityKind::Initiative => { type $E = Initiative; $body }
+            EntityKind::BudgetLine => { type $E = BudgetLine; $body }
+            EntityKind::Actual => { type $E = Actual; $body }
+            EntityKind::Role => { type $E = Role; $body }
+            EntityKind::Person => { type $E = Person; $body }
+            EntityKind::Allocation => { type $E = Allocation; $body }
+            EntityKind::Requisition => { type $E = Requisition; $body }
+            EntityKind::Model => { type $E = Model; $body }
+            EntityKind::ModelVersion => { type $E = ModelVersion; $body }
+            EntityKind::Vendor => { type $E = Vendor; $body }
+            EntityKind::Contract => { type $E = Contract; $body }
+            EntityKind::VendorReview => { type $E = VendorReview; $body }
+            EntityKind::Kpi => { type $E = Kpi; $body }
+            EntityKind::Scenario => { type $E = Scenario; $body }
+            EntityKind::Connection => { type $E = Connection; $body }
+        }
+    };
+}
+
+/// Checks `fields` against the domain type of `kind` and returns the typed record.
+fn typed<E: Entity>(fields: Map<String, Value>) -> Result<E> {
+    let table = schema::table(E::KIND);
+    let missing: Vec<&str> = table
+        .columns
+        .iter()
+        .filter(|c| c.required && fields.get(c.field).is_none_or(Value::is_null))
+        .map(|c| c.field)
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::Validation(format!(
+            "{} needs {}; missing: {}",
+            a(E::KIND),
+            table.columns.iter().filter(|c| c.required).map(|c| c.field).collect::<Vec<_>>().join(", "),
+            missing.join(", ")
+        )));
+    }
+    if let Some(unknown) = fields.keys().find(|k| table.column(k).is_none()) {
+        let known: Vec<&str> = table.columns.iter().map(|c| c.field).collect();
+        return Err(Error::Validation(format!(
+            "{} has no field `{unknown}`; its fields are: {}",
+            a(E::KIND),
+            known.join(", ")
+        )));
+    }
+    let record: E = serde_path_to_error::deserialize(Value::Object(fields)).map_err(|e| {
+        Error::Validation(format!("{} {}: {}", E::KIND, e.path(), e.inner()))
+    })?;
+    record.validate()?;
+    Ok(record)
+}
+
+fn view<E: Entity>(stored: Stored<E>) -> Result<RecordView> {
+    let Value::Object(fields) = serde_json::to_value(&stored.record)? else {
+        return Err(Error::Internal(format!("{} is not an object", E::KIND)));
+    };
+    Ok(RecordView { kind: E::KIND, id: stored.id.into(), fields })
+}
+
+pub fn create(store: &mut Store, kind: EntityKind, fields: Map<String, Value>) -> Result<RecordView> {
+    with_entity_type!(kind, E => {
+        let record = typed::<E>(fields)?;
+        let stored = store.in_transaction(|tx, actor| records::insert::<E>(tx, actor, &record))?;
+        view(stored)
+    })
+}
+
+pub fn get(store: &Store, kind: EntityKind, id: i64) -> Result<RecordView> {
+    Ok(RecordView { kind, id, fields: records::get_json(store.conn(), kind, id)? })
+}
+
+pub fn list(store: &Store, kind: EntityKind, filter: &Filter) -> Result<Vec<RecordView>> {
+    Ok(records::list_json(store.conn(), kind, filter)?
+        .into_iter()
+        .map(|(id, fields)| RecordView { kind, id, fields })
+        .collect())
+}
+
+/// Changes the given fields of a record and keeps the rest; `null` clears an optional field.
+pub fn update(store: &mut Store, kind: EntityKind, id: i64, changes: Map<String, Value>) -> Result<RecordView> {
+    with_entity_type!(kind, E => {
+        store.in_transaction(|tx, actor| {
+            let mut fields = records::get_json(tx, kind, id)?;
+            fields.extend(changes);
+            let record = typed::<E>(fields)?;
+            view(records::update::<E>(tx, actor, <E as Entity>::Id::from(id), &record)?)
+        })
+    })
+}
+
+pub fn remove(store: &mut Store, kind: EntityKind, id: i64) -> Result<RecordView> {
+    with_entity_type!(kind, E => {
+        let stored = store.in_transaction(|tx, actor| records::delete::<E>(tx, actor, <E as Entity>::Id::from(id)))?;
+        view(stored)
+    })
+}

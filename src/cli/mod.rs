@@ -1,0 +1,288 @@
+//! The command line: argument parsing and output. Each command opens the portfolio, calls one
+//! function of [`mlops_portfolio::api`], and prints the answer for a person or, with `--json`,
+//! for a script.
+
+mod output;
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use mlops_portfolio::api;
+use mlops_portfolio::domain::{Currency, EntityKind, FxRate, Month};
+use mlops_portfolio::store::Store;
+use mlops_portfolio::store::schema::table;
+
+#[derive(Debug, Parser)]
+#[command(name = "mlops-portfolio", version, about = "Plan, track and present an ML portfolio from one local SQLite file.")]
+pub struct Cli {
+    /// The portfolio file. Default: $MLOPS_PORTFOLIO_DB, else portfolio.db in the OS data folder.
+    #[arg(long, global = true, env = "MLOPS_PORTFOLIO_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create the portfolio file and set its base currency.
+    Init {
+        #[arg(long, default_value = "USD")]
+        currency: String,
+    },
+    /// Fill an empty portfolio with a realistic demo.
+    Demo {
+        #[arg(long, value_enum, default_value_t = Scale::Small)]
+        scale: Scale,
+    },
+    /// Add a record: `add initiative name="Fraud detection" status=active priority=1 start=2026-01`.
+    Add {
+        #[arg(value_parser = parse_kind)]
+        kind: EntityKind,
+        /// field=value pairs; `fields KIND` lists them.
+        #[arg(value_name = "FIELD=VALUE")]
+        fields: Vec<String>,
+    },
+    /// List records, optionally filtered: `list model stage=production`.
+    List {
+        #[arg(value_parser = parse_kind)]
+        kind: EntityKind,
+        #[arg(value_name = "FIELD=VALUE")]
+        filters: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one record by id or name.
+    Show {
+        #[arg(value_parser = parse_kind)]
+        kind: EntityKind,
+        record: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change fields of a record: `update initiative "Fraud detection" status=paused`.
+    Update {
+        #[arg(value_parser = parse_kind)]
+        kind: EntityKind,
+        record: String,
+        #[arg(value_name = "FIELD=VALUE", required = true)]
+        fields: Vec<String>,
+    },
+    /// Remove a record by id or name.
+    Remove {
+        #[arg(value_parser = parse_kind)]
+        kind: EntityKind,
+        record: String,
+    },
+    /// List the fields of a kind of record, and which are required.
+    Fields {
+        #[arg(value_parser = parse_kind)]
+        kind: EntityKind,
+    },
+    /// Exchange rates into the base currency.
+    #[command(subcommand)]
+    Fx(FxCommand),
+    /// Import budgets, actuals or a FOCUS billing export. All or nothing.
+    Import {
+        #[arg(value_enum)]
+        what: ImportWhat,
+        file: PathBuf,
+        /// FOCUS: the key in the Tags column that names the initiative.
+        #[arg(long, default_value = "initiative")]
+        tag_key: String,
+        /// FOCUS: which cost column to import.
+        #[arg(long, value_enum, default_value_t = CostColumnArg::BilledCost)]
+        cost_column: CostColumnArg,
+        /// Check the file and show what would be written, without writing.
+        #[arg(long)]
+        preview: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export a table as CSV or the whole portfolio as XLSX.
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Budget, actual and the rest of the portfolio at a glance.
+    Summary {
+        /// The month counted as now (people, allocations); default: this month.
+        #[arg(long, value_name = "YYYY-MM")]
+        as_of: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a consistent copy of the portfolio to FILE.
+    Backup { file: PathBuf },
+    /// Replace the portfolio's contents with those of a backup FILE.
+    Restore { file: PathBuf },
+    /// Show the newest changes from the audit log.
+    Audit {
+        #[arg(long, value_name = "KIND")]
+        entity: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum FxCommand {
+    /// Set how many base-currency units one unit of CURRENCY is worth: `fx set EUR 1.08`.
+    Set { currency: String, rate: String },
+    /// List the rates.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ExportCommand {
+    /// One table as CSV, to a file or standard output.
+    Csv {
+        #[arg(long)]
+        table: String,
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Every table as a sheet of one XLSX workbook.
+    Xlsx { file: PathBuf },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Scale {
+    Small,
+    Large,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ImportWhat {
+    Budgets,
+    Actuals,
+    Focus,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum CostColumnArg {
+    #[value(name = "BilledCost")]
+    BilledCost,
+    #[value(name = "EffectiveCost")]
+    EffectiveCost,
+}
+
+fn parse_kind(text: &str) -> Result<EntityKind, String> {
+    text.parse::<EntityKind>().map_err(|e| e.message)
+}
+
+fn db_path(cli: &Cli) -> Result<PathBuf> {
+    match &cli.db {
+        Some(path) => Ok(path.clone()),
+        None => Ok(api::default_db_path()?),
+    }
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    let path = db_path(&cli)?;
+    let mut store = Store::open(&path)?;
+    match cli.command {
+        Command::Init { currency } => {
+            let currency: Currency = currency.parse()?;
+            let done = api::init(&mut store, currency)?;
+            println!("Portfolio ready at {} (base currency {}).", done.path, done.base_currency);
+        }
+        Command::Demo { scale } => {
+            let _ = scale;
+            anyhow::bail!("WIRE demo");
+        }
+        Command::Add { kind, fields } => {
+            let fields = api::fields::parse_assignments(store.conn(), kind, &fields)?;
+            let created = api::records::create(&mut store, kind, fields)?;
+            println!("Added {kind} {}.", created.id);
+        }
+        Command::List { kind, filters, json } => {
+            let filter = api::fields::parse_assignments(store.conn(), kind, &filters)?;
+            let records = api::records::list(&store, kind, &filter)?;
+            if json {
+                output::print_json(&records)?;
+            } else {
+                output::print_records(store.conn(), kind, &records)?;
+            }
+        }
+        Command::Show { kind, record, json } => {
+            let id = mlops_portfolio::store::records::resolve(store.conn(), kind, &record)?;
+            let view = api::records::get(&store, kind, id)?;
+            if json {
+                output::print_json(&view)?;
+            } else {
+                output::print_record(store.conn(), &view)?;
+            }
+        }
+        Command::Update { kind, record, fields } => {
+            let id = mlops_portfolio::store::records::resolve(store.conn(), kind, &record)?;
+            let changes = api::fields::parse_assignments(store.conn(), kind, &fields)?;
+            api::records::update(&mut store, kind, id, changes)?;
+            println!("Updated {kind} {id}.");
+        }
+        Command::Remove { kind, record } => {
+            let id = mlops_portfolio::store::records::resolve(store.conn(), kind, &record)?;
+            api::records::remove(&mut store, kind, id)?;
+            println!("Removed {kind} {id}.");
+        }
+        Command::Fields { kind } => output::print_fields(table(kind)),
+        Command::Fx(FxCommand::Set { currency, rate }) => {
+            let currency: Currency = currency.parse()?;
+            let rate = rate
+                .trim()
+                .parse()
+                .with_context(|| format!("`{rate}` is not a rate; write it like 1.08"))?;
+            let rate = api::fx_set(&mut store, FxRate { currency, rate })?;
+            println!("1 {} = {} {}", rate.currency, rate.rate, mlops_portfolio::store::settings::base_currency(store.conn())?);
+        }
+        Command::Fx(FxCommand::List { json }) => {
+            let rates = api::fx_list(&store)?;
+            output::print_json_or(&rates, json, || output::print_rates(&rates))?;
+        }
+        Command::Import { what, file, tag_key, cost_column, preview, json } => {
+            let _ = (what, file, tag_key, cost_column, preview, json);
+            anyhow::bail!("WIRE import");
+        }
+        Command::Export(ExportCommand::Csv { table, out }) => {
+            let sheet = mlops_portfolio::export::sheet(store.conn(), &table)?;
+            match out {
+                Some(path) => {
+                    let file = std::fs::File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+                    mlops_portfolio::export::write_csv(&sheet, std::io::BufWriter::new(file))?;
+                    eprintln!("Wrote {} rows to {}.", sheet.rows.len(), path.display());
+                }
+                None => mlops_portfolio::export::write_csv(&sheet, std::io::stdout().lock())?,
+            }
+        }
+        Command::Export(ExportCommand::Xlsx { file }) => {
+            let sheets = mlops_portfolio::export::all_sheets(store.conn())?;
+            mlops_portfolio::export::write_xlsx(&sheets, &file)?;
+            println!("Wrote {} sheets to {}.", sheets.len(), file.display());
+        }
+        Command::Summary { as_of, json } => {
+            let as_of = match as_of {
+                Some(text) => text.parse::<Month>()?,
+                None => api::current_month(),
+            };
+            let summary = api::summary(&store, as_of)?;
+            output::print_json_or(&summary, json, || output::print_summary(&summary))?;
+        }
+        Command::Backup { file } => {
+            api::backup(&store, &file)?;
+            println!("Backed up {} to {}.", path.display(), file.display());
+        }
+        Command::Restore { file } => {
+            api::restore(&mut store, &file)?;
+            println!("Restored {} from {}.", path.display(), file.display());
+        }
+        Command::Audit { entity, limit, json } => {
+            let entries = api::audit(&store, entity.as_deref(), limit)?;
+            output::print_json_or(&entries, json, || output::print_audit(&entries))?;
+        }
+    }
+    Ok(())
+}

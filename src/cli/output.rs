@@ -1,0 +1,219 @@
+//! How the CLI prints answers: tables and aligned fields for people, JSON for scripts.
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{CellAlignment, ContentArrangement, Table as TextTable};
+use mlops_portfolio::analytics::summary::Summary;
+use mlops_portfolio::api::RecordView;
+use mlops_portfolio::domain::{EntityKind, FxRate, Money, a, group_thousands};
+use mlops_portfolio::store::audit::AuditEntry;
+use mlops_portfolio::store::schema::{ColumnKind, Table, table};
+use rusqlite::Connection;
+use serde::Serialize;
+use serde_json::Value;
+
+pub fn print_json(value: &impl Serialize) -> Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+/// Prints JSON when asked for, otherwise runs `human`.
+pub fn print_json_or(value: &impl Serialize, json: bool, human: impl FnOnce()) -> Result<()> {
+    if json { print_json(value) } else {
+        human();
+        Ok(())
+    }
+}
+
+fn new_table(headers: Vec<String>) -> TextTable {
+    let mut t = TextTable::new();
+    t.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_header(headers);
+    t
+}
+
+/// Names of records referred to by id, loaded once per kind.
+#[derive(Default)]
+struct Labels(HashMap<EntityKind, HashMap<i64, String>>);
+
+impl Labels {
+    fn get(&mut self, conn: &Connection, kind: EntityKind, id: i64) -> Result<String> {
+        if !self.0.contains_key(&kind) {
+            let t = table(kind);
+            let map = match t.label {
+                Some(label) => conn
+                    .prepare(&format!("SELECT id, \"{label}\" FROM {}", t.name))?
+                    .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+                    .collect::<Result<HashMap<_, _>, _>>()?,
+                None => HashMap::new(),
+            };
+            self.0.insert(kind, map);
+        }
+        Ok(self.0.get(&kind).and_then(|m| m.get(&id)).map_or_else(|| format!("#{id}"), |name| name.clone()))
+    }
+}
+
+/// A field's value as a person reads it: money with thousands and currency, references by name.
+fn display(conn: &Connection, labels: &mut Labels, kind: ColumnKind, value: &Value) -> Result<String> {
+    Ok(match (kind, value) {
+        (_, Value::Null) => String::new(),
+        (ColumnKind::Money, v) => serde_json::from_value::<Money>(v.clone()).map(|m| m.to_string()).unwrap_or_default(),
+        (ColumnKind::Ref(target), v) => match v.as_i64() {
+            Some(id) => labels.get(conn, target, id)?,
+            None => String::new(),
+        },
+        (ColumnKind::List, Value::Array(items)) => items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "),
+        (_, Value::String(s)) => s.clone(),
+        (_, other) => other.to_string(),
+    })
+}
+
+pub fn print_records(conn: &Connection, kind: EntityKind, records: &[RecordView]) -> Result<()> {
+    let t = table(kind);
+    if records.is_empty() {
+        println!("No {kind} records. `mlops-portfolio add {kind} ...` adds one; `fields {kind}` lists the fields.");
+        return Ok(());
+    }
+    let mut labels = Labels::default();
+    let mut headers = vec!["id".to_owned()];
+    headers.extend(t.columns.iter().map(|c| c.field.trim_end_matches("_id").to_owned()));
+    let mut out = new_table(headers);
+    for record in records {
+        let mut row = vec![record.id.to_string()];
+        for column in t.columns {
+            let text = display(conn, &mut labels, column.kind, record.fields.get(column.field).unwrap_or(&Value::Null))?;
+            row.push(shorten(&text, 40));
+        }
+        out.add_row(row);
+    }
+    for (i, column) in t.columns.iter().enumerate() {
+        if matches!(column.kind, ColumnKind::Money | ColumnKind::Integer | ColumnKind::Real) {
+            if let Some(c) = out.column_mut(i + 1) {
+                c.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+    }
+    println!("{out}");
+    println!("{} {}", records.len(), if records.len() == 1 { "record" } else { "records" });
+    Ok(())
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut short: String = text.chars().take(max - 1).collect();
+    short.push('…');
+    short
+}
+
+pub fn print_record(conn: &Connection, record: &RecordView) -> Result<()> {
+    let t = table(record.kind);
+    let mut labels = Labels::default();
+    let width = t.columns.iter().map(|c| c.field.len()).max().unwrap_or(2);
+    println!("{:width$}  {}", "id", record.id);
+    for column in t.columns {
+        let text = display(conn, &mut labels, column.kind, record.fields.get(column.field).unwrap_or(&Value::Null))?;
+        println!("{:width$}  {text}", column.field);
+    }
+    Ok(())
+}
+
+pub fn print_fields(t: &Table) {
+    let mut out = new_table(vec!["field".into(), "kind".into(), "required".into(), "write it like".into()]);
+    for column in t.columns {
+        let (kind, example) = match column.kind {
+            ColumnKind::Text => ("text", example_text(column.field)),
+            ColumnKind::Integer => ("whole number", "3".to_owned()),
+            ColumnKind::Real => ("number", "0.92".to_owned()),
+            ColumnKind::Bool => ("yes/no", "true".to_owned()),
+            ColumnKind::Money => ("money", "1,250.00 EUR (currency defaults to the base)".to_owned()),
+            ColumnKind::List => ("list", "pii,financial".to_owned()),
+            ColumnKind::Ref(target) => ("reference", format!("{}'s id or name", a(target))),
+        };
+        out.add_row(vec![column.field.to_owned(), kind.to_owned(), if column.required { "yes" } else { "" }.to_owned(), example]);
+    }
+    println!("Fields of a {}:\n{out}", t.kind);
+}
+
+fn example_text(field: &str) -> String {
+    match field {
+        "start" | "end" | "month" => "2026-03 (a month; contracts and reviews take 2026-03-31)".into(),
+        "date" => "2026-03-31".into(),
+        "status" | "stage" | "risk_tier" | "category" | "source" | "kind" | "auth" | "direction" => {
+            "one of the listed words (an error lists them)".into()
+        }
+        _ => "any text".into(),
+    }
+}
+
+pub fn print_rates(rates: &[FxRate]) {
+    if rates.is_empty() {
+        println!("No exchange rates. `mlops-portfolio fx set EUR 1.08` adds one.");
+        return;
+    }
+    for rate in rates {
+        println!("1 {} = {}", rate.currency, rate.rate);
+    }
+}
+
+fn money(minor: i64, summary: &Summary) -> String {
+    Money::new(minor, summary.base_currency).to_string()
+}
+
+pub fn print_summary(s: &Summary) {
+    println!("Portfolio as of {} — amounts in {}", s.as_of, s.base_currency);
+    println!(
+        "{} initiatives · {} people · {} open requisitions · {} models · {} vendors",
+        s.initiatives, s.people, s.open_requisitions, s.models, s.vendors
+    );
+    println!("Budget       {:>22}", money(s.budget_total_minor, s));
+    println!("Actual       {:>22}", money(s.actual_total_minor, s));
+    println!("Unallocated  {:>22}  (spend no initiative claims)", money(s.unallocated_actual_minor, s));
+    if !s.by_initiative.is_empty() {
+        let mut out = new_table(vec!["initiative".into(), "status".into(), "budget".into(), "actual".into(), "variance".into()]);
+        for i in &s.by_initiative {
+            out.add_row(vec![
+                i.name.clone(),
+                i.status.clone(),
+                group_minor(i.budget_minor, s),
+                group_minor(i.actual_minor, s),
+                group_minor(i.variance_minor, s),
+            ]);
+        }
+        for c in 2..5 {
+            if let Some(col) = out.column_mut(c) {
+                col.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        println!("{out}");
+    }
+    let join = |m: &std::collections::BTreeMap<String, u64>| {
+        if m.is_empty() { "none".to_owned() } else { m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ") }
+    };
+    println!("Models by stage: {}", join(&s.models_by_stage));
+    println!("Models by risk tier: {}", join(&s.models_by_risk_tier));
+    if !s.overbooked.is_empty() {
+        let names: Vec<String> = s.overbooked.iter().map(|o| format!("{} {}%", o.name, o.percent)).collect();
+        println!("Overbooked in {}: {}", s.as_of, names.join(", "));
+    }
+}
+
+fn group_minor(minor: i64, s: &Summary) -> String {
+    group_thousands(Money::new(minor, s.base_currency).to_decimal())
+}
+
+pub fn print_audit(entries: &[AuditEntry]) {
+    let mut out = new_table(vec!["at".into(), "actor".into(), "action".into(), "entity".into(), "id".into()]);
+    for e in entries {
+        out.add_row(vec![
+            e.at.clone(),
+            e.actor.clone(),
+            e.action.clone(),
+            e.entity.clone(),
+            e.entity_id.map(|i| i.to_string()).unwrap_or_default(),
+        ]);
+    }
+    println!("{out}");
+}

@@ -129,7 +129,11 @@ enum Command {
 #[derive(Debug, Subcommand)]
 enum FxCommand {
     /// Set how many base-currency units one unit of CURRENCY is worth: `fx set EUR 1.08`.
-    Set { currency: String, rate: String },
+    Set {
+        currency: String,
+        #[arg(allow_hyphen_values = true)]
+        rate: String,
+    },
     /// List the rates.
     List {
         #[arg(long)]

@@ -1,0 +1,138 @@
+//! The `mlops-portfolio` binary as a script would use it: exit codes, stdout, stderr, `--json`.
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+use super::{TempDb, temp_file};
+
+pub fn cli(db: &TempDb, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mlops-portfolio"))
+        .arg("--db")
+        .arg(&db.path)
+        .args(args)
+        .output()
+        .expect("the CLI runs")
+}
+
+/// Runs a command that must succeed and returns its standard output.
+pub fn ok(db: &TempDb, args: &[&str]) -> String {
+    let out = cli(db, args);
+    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+/// Runs a command that must fail and returns its error message.
+pub fn fails(db: &TempDb, args: &[&str]) -> String {
+    let out = cli(db, args);
+    assert!(!out.status.success(), "{args:?} should have failed but printed {}", String::from_utf8_lossy(&out.stdout));
+    String::from_utf8(out.stderr).expect("UTF-8 errors")
+}
+
+pub fn json(db: &TempDb, args: &[&str]) -> Value {
+    serde_json::from_str(&ok(db, args)).expect("valid JSON")
+}
+
+#[test]
+fn a_new_portfolio_takes_records_and_summarises_them() {
+    let db = temp_file();
+    ok(&db, &["init", "--currency", "EUR"]);
+    ok(&db, &["add", "initiative", "name=Fraud detection", "status=active", "priority=1", "start=2026-01"]);
+    ok(&db, &["add", "budget", "initiative=fraud detection", "month=2026-01", "category=compute", "amount=1,000.50"]);
+    ok(&db, &["add", "budget", "initiative=Fraud detection", "month=2026-02", "category=people", "amount=200 USD"]);
+    let err = fails(&db, &["summary", "--json"]);
+    assert!(err.contains("no exchange rate for USD") && err.contains("fx set USD"), "{err}");
+    ok(&db, &["fx", "set", "USD", "0.5"]);
+    ok(&db, &["add", "actual", "month=2026-01", "category=compute", "amount=10", "source=manual"]);
+
+    let summary = json(&db, &["summary", "--json", "--as-of", "2026-02"]);
+    assert_eq!(summary["base_currency"], "EUR");
+    assert_eq!(summary["initiatives"], 1);
+    assert_eq!(summary["budget_total_minor"], 100_050 + 10_000, "USD 200 is EUR 100 at 0.5");
+    assert_eq!(summary["actual_total_minor"], 1_000);
+    assert_eq!(summary["unallocated_actual_minor"], 1_000, "an actual without initiative is unallocated");
+    assert_eq!(summary["by_initiative"][0]["name"], "Fraud detection");
+    assert_eq!(summary["by_initiative"][0]["budget_minor"], 110_050);
+    for key in ["people", "open_requisitions", "models_by_stage"] {
+        assert!(summary.get(key).is_some(), "summary has {key}");
+    }
+}
+
+#[test]
+fn list_show_update_remove_work_by_name_and_id() {
+    let db = temp_file();
+    ok(&db, &["init"]);
+    ok(&db, &["add", "vendor", "name=Scale AI", "category=labeling"]);
+    ok(&db, &["add", "model", "name=fraud-gbm", "stage=production", "risk_tier=high", "data_categories=pii,financial"]);
+    ok(&db, &["add", "model", "name=churn-xgb", "stage=development", "risk_tier=low"]);
+
+    let production = json(&db, &["list", "model", "stage=production", "--json"]);
+    assert_eq!(production.as_array().unwrap().len(), 1);
+    assert_eq!(production[0]["fields"]["data_categories"], serde_json::json!(["pii", "financial"]));
+
+    ok(&db, &["update", "model", "churn-xgb", "stage=staging", "owner=Lee"]);
+    let shown = json(&db, &["show", "model", "2", "--json"]);
+    assert_eq!(shown["fields"]["stage"], "staging");
+    assert_eq!(shown["fields"]["owner"], "Lee");
+    assert_eq!(shown["fields"]["risk_tier"], "low", "fields not named stay as they were");
+
+    ok(&db, &["remove", "model", "fraud-gbm"]);
+    let err = fails(&db, &["show", "model", "fraud-gbm"]);
+    assert!(err.contains("no model named `fraud-gbm`"), "{err}");
+    let human = ok(&db, &["list", "model"]);
+    assert!(human.contains("churn-xgb") && human.contains("1 record"), "{human}");
+}
+
+#[test]
+fn bad_input_gives_one_clear_paragraph_and_a_failing_exit_code() {
+    let db = temp_file();
+    ok(&db, &["init"]);
+    let cases: &[(&[&str], &str)] = &[
+        (&["add", "initiative", "name=X", "status=active", "priority=1", "start=2026-13"], "initiative start: `2026-13` is not a month"),
+        (&["add", "initiative", "name=X", "status=actve", "priority=1", "start=2026-01"], "`actve` is not one of: proposed, active"),
+        (&["add", "initiative", "name=X"], "missing: status, priority, start"),
+        (&["add", "initiative", "nme=X"], "no field `nme`"),
+        (&["add", "budget", "initiative=Nope", "month=2026-01", "category=compute", "amount=1"], "no initiative named `Nope`"),
+        (&["add", "role", "name=MLE", "base_salary=10.001", "loaded_annual_cost=12"], "3 decimal places but USD has 2"),
+        (&["add", "gizmo", "name=X"], "not one of: initiative"),
+        (&["fx", "set", "XYZ", "1.1"], "ISO 4217"),
+        (&["fx", "set", "EUR", "-1"], "must be above zero"),
+    ];
+    for (args, expected) in cases {
+        let err = fails(&db, args);
+        assert!(err.contains(expected), "{args:?}: expected `{expected}` in: {err}");
+    }
+    assert_eq!(json(&db, &["list", "initiative", "--json"]), serde_json::json!([]), "nothing was written");
+}
+
+#[test]
+fn the_environment_variable_chooses_the_file() {
+    let db = temp_file();
+    let out = Command::new(env!("CARGO_BIN_EXE_mlops-portfolio"))
+        .env("MLOPS_PORTFOLIO_DB", &db.path)
+        .args(["init", "--currency", "GBP"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(db.path.exists(), "the file named by MLOPS_PORTFOLIO_DB was created");
+    assert_eq!(json(&db, &["summary", "--json"])["base_currency"], "GBP");
+}
+
+#[test]
+fn exports_write_csv_and_a_workbook_with_a_sheet_per_table() {
+    let db = temp_file();
+    ok(&db, &["init"]);
+    ok(&db, &["add", "initiative", "name=Churn, \"retention\"", "status=active", "priority=2", "start=2026-01"]);
+    ok(&db, &["add", "budget", "initiative=1", "month=2026-03", "category=storage", "amount=1234.5"]);
+    let csv = ok(&db, &["export", "csv", "--table", "budget"]);
+    assert_eq!(
+        csv,
+        "id,initiative,month,category,amount,currency,note\n1,\"Churn, \"\"retention\"\"\",2026-03,storage,1234.50,USD,\n"
+    );
+    let xlsx = db.file("portfolio.xlsx");
+    ok(&db, &["export", "xlsx", xlsx.to_str().unwrap()]);
+    let bytes = std::fs::read(&xlsx).unwrap();
+    assert_eq!(&bytes[..2], b"PK", "an XLSX file is a zip archive");
+    let err = fails(&db, &["export", "csv", "--table", "salaries"]);
+    assert!(err.contains("there is no table `salaries`") && err.contains("initiatives"), "{err}");
+}

@@ -1,0 +1,35 @@
+# Shared helpers for the scripts in this folder. Source it; do not run it.
+
+step() { printf '\n==> %s\n' "$*"; }
+
+require_cargo() {
+    if ! command -v cargo >/dev/null 2>&1; then
+        [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
+    fi
+    if ! command -v cargo >/dev/null 2>&1; then
+        echo "Rust is not installed. Install it with rustup (https://rustup.rs), then run this again." >&2
+        exit 1
+    fi
+}
+
+# ensure_packages PKG...: installs the Debian/Ubuntu packages that are missing (as root), or says
+# which to install.
+ensure_packages() {
+    local missing=()
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -eq 0 ]; then
+        step "apt-get install ${missing[*]}"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    elif command -v sudo >/dev/null 2>&1; then
+        step "sudo apt-get install ${missing[*]}"
+        sudo apt-get update -qq
+        sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    else
+        echo "Missing Debian packages: ${missing[*]}. Install them with: apt-get install ${missing[*]}" >&2
+        exit 1
+    fi
+}

@@ -5,10 +5,12 @@
 
 pub mod analytics;
 pub mod api;
+pub mod demo;
 pub mod domain;
 pub mod error;
 #[path = "io/export.rs"]
 pub mod export;
+pub mod io;
 pub mod store;
 
 pub use error::{ApiError, Error, ErrorCode, Result};

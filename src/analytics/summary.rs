@@ -15,7 +15,11 @@ pub struct Summary {
     /// The month "now" refers to (people counted, allocations checked).
     pub as_of: Month,
     pub initiatives: u64,
+    /// The latest month with actual spend (up to `as_of`): budgets are compared through it.
+    pub actuals_through: Option<Month>,
     pub budget_total_minor: i64,
+    /// Budget of the months up to `actuals_through`, the fair figure to set actuals against.
+    pub budget_to_date_minor: i64,
     pub actual_total_minor: i64,
     /// Spend no initiative claims yet (such as billing rows whose tag matched no initiative).
     pub unallocated_actual_minor: i64,
@@ -37,8 +41,9 @@ pub struct InitiativeTotals {
     pub name: String,
     pub status: String,
     pub budget_minor: i64,
+    pub budget_to_date_minor: i64,
     pub actual_minor: i64,
-    /// Budget minus actual: negative when over budget.
+    /// Budget to date minus actual: negative when over budget.
     pub variance_minor: i64,
 }
 
@@ -62,6 +67,7 @@ pub fn summary(conn: &Connection, as_of: Month) -> Result<Summary> {
                 name: r.get(1)?,
                 status: r.get(2)?,
                 budget_minor: 0,
+                budget_to_date_minor: 0,
                 actual_minor: 0,
                 variance_minor: 0,
             })
@@ -69,16 +75,28 @@ pub fn summary(conn: &Connection, as_of: Month) -> Result<Summary> {
         .collect::<Result<_, _>>()?;
     let index: BTreeMap<i64, usize> = by_initiative.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
 
-    let mut budget_total = 0i64;
-    for (initiative, code, minor) in sums(conn, "budget_lines")? {
+    let actuals_through: Option<String> =
+        conn.query_row("SELECT max(month) FROM actuals WHERE month <= ?1", [&now], |r| r.get(0))?;
+    let actuals_through = actuals_through.map(|m| m.parse::<Month>()).transpose()?;
+    let through = actuals_through.map(|m| m.to_string()).unwrap_or_default();
+
+    let (mut budget_total, mut budget_to_date) = (0i64, 0i64);
+    for (initiative, code, minor) in sums(conn, "budget_lines", None)? {
         let base = fx.code_to_base(minor, &code)?;
         budget_total += base;
         if let Some(&i) = initiative.as_ref().and_then(|id| index.get(id)) {
             by_initiative[i].budget_minor += base;
         }
     }
+    for (initiative, code, minor) in sums(conn, "budget_lines", Some(&through))? {
+        let base = fx.code_to_base(minor, &code)?;
+        budget_to_date += base;
+        if let Some(&i) = initiative.as_ref().and_then(|id| index.get(id)) {
+            by_initiative[i].budget_to_date_minor += base;
+        }
+    }
     let (mut actual_total, mut unallocated) = (0i64, 0i64);
-    for (initiative, code, minor) in sums(conn, "actuals")? {
+    for (initiative, code, minor) in sums(conn, "actuals", None)? {
         let base = fx.code_to_base(minor, &code)?;
         actual_total += base;
         match initiative.as_ref().and_then(|id| index.get(id)) {
@@ -87,7 +105,7 @@ pub fn summary(conn: &Connection, as_of: Month) -> Result<Summary> {
         }
     }
     for totals in &mut by_initiative {
-        totals.variance_minor = totals.budget_minor - totals.actual_minor;
+        totals.variance_minor = totals.budget_to_date_minor - totals.actual_minor;
     }
 
     let grouped = |column: &str| -> Result<BTreeMap<String, u64>> {
@@ -116,7 +134,9 @@ pub fn summary(conn: &Connection, as_of: Month) -> Result<Summary> {
         base_currency: fx.base,
         as_of,
         initiatives: by_initiative.len() as u64,
+        actuals_through,
         budget_total_minor: budget_total,
+        budget_to_date_minor: budget_to_date,
         actual_total_minor: actual_total,
         unallocated_actual_minor: unallocated,
         people: people as u64,
@@ -132,12 +152,13 @@ pub fn summary(conn: &Connection, as_of: Month) -> Result<Summary> {
     })
 }
 
-/// Sums of one money table per initiative and currency.
-fn sums(conn: &Connection, table: &str) -> Result<Vec<(Option<i64>, String, i64)>> {
+/// Sums of one money table per initiative and currency, of the months up to `through` if given.
+fn sums(conn: &Connection, table: &str, through: Option<&str>) -> Result<Vec<(Option<i64>, String, i64)>> {
     let sql = format!(
-        "SELECT initiative_id, amount_currency, sum(amount_minor) FROM {table} GROUP BY initiative_id, amount_currency"
+        "SELECT initiative_id, amount_currency, sum(amount_minor) FROM {table} WHERE ?1 IS NULL OR month <= ?1
+         GROUP BY initiative_id, amount_currency"
     );
     let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let rows = stmt.query_map([through], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use mlops_portfolio::api;
+use mlops_portfolio::demo::DemoScale;
 use mlops_portfolio::domain::{Currency, EntityKind, FxRate, Month};
 use mlops_portfolio::store::Store;
 use mlops_portfolio::store::schema::table;
@@ -196,8 +197,12 @@ pub fn run(cli: Cli) -> Result<()> {
             println!("Portfolio ready at {} (base currency {}).", done.path, done.base_currency);
         }
         Command::Demo { scale } => {
-            let _ = scale;
-            anyhow::bail!("WIRE demo");
+            let scale = match scale {
+                Scale::Small => DemoScale::Small,
+                Scale::Large => DemoScale::Large,
+            };
+            let report = mlops_portfolio::demo::build(&mut store, scale, api::current_month())?;
+            println!("Demo portfolio written to {}.\n{report}", path.display());
         }
         Command::Add { kind, fields } => {
             let fields = api::fields::parse_assignments(store.conn(), kind, &fields)?;

@@ -168,21 +168,31 @@ pub fn print_summary(s: &Summary) {
         "{} initiatives · {} people · {} open requisitions · {} models · {} vendors",
         s.initiatives, s.people, s.open_requisitions, s.models, s.vendors
     );
-    println!("Budget       {:>22}", money(s.budget_total_minor, s));
-    println!("Actual       {:>22}", money(s.actual_total_minor, s));
-    println!("Unallocated  {:>22}  (spend no initiative claims)", money(s.unallocated_actual_minor, s));
+    let through = s.actuals_through.map_or_else(|| "no actuals yet".to_owned(), |m| format!("through {m}"));
+    println!("Budget, all months  {:>22}", money(s.budget_total_minor, s));
+    println!("Budget to date      {:>22}  ({through})", money(s.budget_to_date_minor, s));
+    println!("Actual              {:>22}", money(s.actual_total_minor, s));
+    println!("  of it unallocated {:>22}  (spend no initiative claims)", money(s.unallocated_actual_minor, s));
     if !s.by_initiative.is_empty() {
-        let mut out = new_table(vec!["initiative".into(), "status".into(), "budget".into(), "actual".into(), "variance".into()]);
+        let mut out = new_table(vec![
+            "initiative".into(),
+            "status".into(),
+            "budget".into(),
+            "budget to date".into(),
+            "actual".into(),
+            "variance to date".into(),
+        ]);
         for i in &s.by_initiative {
             out.add_row(vec![
                 i.name.clone(),
                 i.status.clone(),
                 group_minor(i.budget_minor, s),
+                group_minor(i.budget_to_date_minor, s),
                 group_minor(i.actual_minor, s),
                 group_minor(i.variance_minor, s),
             ]);
         }
-        for c in 2..5 {
+        for c in 2..6 {
             if let Some(col) = out.column_mut(c) {
                 col.set_cell_alignment(CellAlignment::Right);
             }

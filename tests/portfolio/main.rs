@@ -2,6 +2,7 @@
 //! portfolio file.
 
 mod cli;
+mod io;
 mod store;
 
 use std::path::{Path, PathBuf};

@@ -8,8 +8,6 @@ pub mod api;
 pub mod demo;
 pub mod domain;
 pub mod error;
-#[path = "io/export.rs"]
-pub mod export;
 pub mod io;
 pub mod store;
 

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::analytics::summary::Summary;
 use crate::domain::{Currency, FxRate, Month};
 use crate::error::{Error, Result};
+use crate::io::{self, FocusOptions, ImportKind, ImportReport, Preview};
 use crate::store::{Store, audit, backup, settings};
 
 pub use records::RecordView;
@@ -62,6 +63,33 @@ pub fn backup(store: &Store, dest: &Path) -> Result<()> {
 
 pub fn restore(store: &mut Store, source: &Path) -> Result<()> {
     backup::restore_from(store, source)
+}
+
+/// A file to import: what it holds, where it is, and how to read a FOCUS file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportRequest {
+    pub kind: ImportKind,
+    pub path: PathBuf,
+    #[serde(default)]
+    pub focus: FocusOptions,
+}
+
+/// Imports a file, all or nothing.
+pub fn import(store: &mut Store, request: &ImportRequest) -> Result<ImportReport> {
+    match request.kind {
+        ImportKind::Budgets => io::import_budgets(store, &request.path),
+        ImportKind::Actuals => io::import_actuals(store, &request.path),
+        ImportKind::Focus => io::import_focus(store, &request.path, &request.focus),
+    }
+}
+
+/// Reads and checks a file exactly as [`import`] would, and says what it would write.
+pub fn preview_import(store: &Store, request: &ImportRequest) -> Result<Preview> {
+    match request.kind {
+        ImportKind::Budgets => io::preview_budgets(store.conn(), &request.path),
+        ImportKind::Actuals => io::preview_actuals(store.conn(), &request.path),
+        ImportKind::Focus => io::preview_focus(store.conn(), &request.path, &request.focus),
+    }
 }
 
 pub fn audit(store: &Store, entity: Option<&str>, limit: u32) -> Result<Vec<audit::AuditEntry>> {

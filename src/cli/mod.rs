@@ -10,6 +10,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use mlops_portfolio::api;
 use mlops_portfolio::demo::DemoScale;
+use mlops_portfolio::io::{CostColumn, FocusOptions, ImportKind};
 use mlops_portfolio::domain::{Currency, EntityKind, FxRate, Month};
 use mlops_portfolio::store::Store;
 use mlops_portfolio::store::schema::table;
@@ -253,23 +254,43 @@ pub fn run(cli: Cli) -> Result<()> {
             output::print_json_or(&rates, json, || output::print_rates(&rates))?;
         }
         Command::Import { what, file, tag_key, cost_column, preview, json } => {
-            let _ = (what, file, tag_key, cost_column, preview, json);
-            anyhow::bail!("WIRE import");
+            let request = api::ImportRequest {
+                kind: match what {
+                    ImportWhat::Budgets => ImportKind::Budgets,
+                    ImportWhat::Actuals => ImportKind::Actuals,
+                    ImportWhat::Focus => ImportKind::Focus,
+                },
+                path: file,
+                focus: FocusOptions {
+                    tag_key,
+                    cost_column: match cost_column {
+                        CostColumnArg::BilledCost => CostColumn::BilledCost,
+                        CostColumnArg::EffectiveCost => CostColumn::EffectiveCost,
+                    },
+                },
+            };
+            if preview {
+                let preview = api::preview_import(&store, &request)?;
+                output::print_json_or(&preview, json, || output::print_preview(&preview))?;
+            } else {
+                let report = api::import(&mut store, &request)?;
+                output::print_json_or(&report, json, || output::print_import(&report))?;
+            }
         }
         Command::Export(ExportCommand::Csv { table, out }) => {
-            let sheet = mlops_portfolio::export::sheet(store.conn(), &table)?;
+            let sheet = mlops_portfolio::io::export::sheet(store.conn(), &table)?;
             match out {
                 Some(path) => {
                     let file = std::fs::File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
-                    mlops_portfolio::export::write_csv(&sheet, std::io::BufWriter::new(file))?;
+                    mlops_portfolio::io::export::write_csv(&sheet, std::io::BufWriter::new(file))?;
                     eprintln!("Wrote {} rows to {}.", sheet.rows.len(), path.display());
                 }
-                None => mlops_portfolio::export::write_csv(&sheet, std::io::stdout().lock())?,
+                None => mlops_portfolio::io::export::write_csv(&sheet, std::io::stdout().lock())?,
             }
         }
         Command::Export(ExportCommand::Xlsx { file }) => {
-            let sheets = mlops_portfolio::export::all_sheets(store.conn())?;
-            mlops_portfolio::export::write_xlsx(&sheets, &file)?;
+            let sheets = mlops_portfolio::io::export::all_sheets(store.conn())?;
+            mlops_portfolio::io::export::write_xlsx(&sheets, &file)?;
             println!("Wrote {} sheets to {}.", sheets.len(), file.display());
         }
         Command::Summary { as_of, json } => {

@@ -8,6 +8,7 @@ use comfy_table::{CellAlignment, ContentArrangement, Table as TextTable};
 use mlops_portfolio::analytics::summary::Summary;
 use mlops_portfolio::api::RecordView;
 use mlops_portfolio::domain::{EntityKind, FxRate, Money, a, group_thousands};
+use mlops_portfolio::io::{ImportReport, Preview};
 use mlops_portfolio::store::audit::AuditEntry;
 use mlops_portfolio::store::schema::{ColumnKind, Table, table};
 use rusqlite::Connection;
@@ -226,4 +227,45 @@ pub fn print_audit(entries: &[AuditEntry]) {
         ]);
     }
     println!("{out}");
+}
+
+pub fn print_import(report: &ImportReport) {
+    println!(
+        "Imported {} ({}): {} rows read, {} written, {} already present, {} unallocated.",
+        report.file, report.kind, report.rows, report.written, report.duplicates, report.unallocated
+    );
+    for note in &report.notes {
+        println!("Note: {note}");
+    }
+}
+
+pub fn print_preview(preview: &Preview) {
+    println!(
+        "Preview of {} ({}): {} rows read; an import would write {}, skip {} already present, and book {} as unallocated.",
+        preview.file, preview.kind, preview.rows, preview.would_write, preview.duplicates, preview.unallocated
+    );
+    if !preview.sample.is_empty() {
+        let mut out = new_table(vec!["row".into(), "initiative".into(), "month".into(), "category".into(), "amount".into()]);
+        for row in &preview.sample {
+            out.add_row(vec![
+                row.row.to_string(),
+                row.initiative.clone().unwrap_or_else(|| "(unallocated)".into()),
+                row.month.to_string(),
+                row.category.to_string(),
+                row.amount.to_string(),
+            ]);
+        }
+        println!("{out}");
+    }
+    for note in &preview.notes {
+        println!("Note: {note}");
+    }
+    if preview.errors.is_empty() {
+        println!("No problems found: nothing was written.");
+    } else {
+        println!("{} problems{} — nothing was written:", preview.errors.len(), if preview.stopped_early { " (stopped early)" } else { "" });
+        for error in &preview.errors {
+            println!("  {error}");
+        }
+    }
 }

@@ -1,5 +1,5 @@
 //! Importers: budgets and actuals from plain CSV ([`csv_import`]) and cloud bills in the FinOps
-//! FOCUS format ([`focus`]).
+//! FOCUS format ([`focus`]); and exports of tables as CSV and XLSX ([`export`]).
 //!
 //! Every import follows the same rules, and a new importer should too:
 //! - **All or nothing.** An import runs in one write transaction. It writes one row in `imports`
@@ -19,6 +19,7 @@
 //! names (initiatives, vendors, models), line numbering, and the `imports`/audit bookkeeping.
 
 pub mod csv_import;
+pub mod export;
 pub mod focus;
 
 pub use csv_import::{import_actuals, import_budgets, preview_actuals, preview_budgets};

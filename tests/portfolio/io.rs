@@ -635,6 +635,10 @@ fn zz_perf() {
     for name in ["Fraud detection", "Ranker", "Search", "Churn", "Forecasting"] {
         add_initiative(&store, name);
     }
+    let t = std::time::Instant::now();
+    let n = mlops_portfolio::io::focus::zz_parse_only(store.conn(), Path::new(&path)).unwrap();
+    eprintln!("parse only: {n} rows in {:?}", t.elapsed());
+    if std::env::var("PARSE_ONLY").is_ok() { return; }
     for round in 0..2 {
         let t = std::time::Instant::now();
         let report = import_focus(&mut store, Path::new(&path), &FocusOptions::default()).unwrap();

@@ -2,6 +2,7 @@
 //! portfolio file.
 
 mod cli;
+mod crash;
 mod io;
 mod store;
 

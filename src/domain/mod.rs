@@ -6,10 +6,12 @@
 //! references between records are checked by the store's foreign keys.
 
 mod entities;
+mod metrics;
 mod money;
 mod month;
 
 pub use entities::*;
+pub use metrics::*;
 pub use money::{AmountError, Currency, Money, group_thousands};
 pub use month::Month;
 

@@ -1,0 +1,134 @@
+//! Live model metrics and the sync runs that bring them in. These are written by the sync engine,
+//! not edited by hand, so they are not [`super::Entity`] kinds.
+
+use serde::{Deserialize, Serialize};
+
+use super::{ConnectionId, DomainError, ModelId, word_enum};
+
+/// One metric of one model, e.g. the p95 latency of `fraud-gbm`, read by a PromQL query.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetricSeries {
+    pub model_id: ModelId,
+    #[serde(default)]
+    pub connection_id: Option<ConnectionId>,
+    /// What is measured: `latency_p95_ms`, `requests_per_s`, `error_rate`, `drift_score`, ...
+    pub key: String,
+    pub unit: String,
+    /// How the value is fetched (PromQL for Prometheus connections).
+    #[serde(default)]
+    pub query: String,
+}
+
+impl MetricSeries {
+    pub fn validate(&self) -> Result<(), DomainError> {
+        let key_ok = !self.key.is_empty()
+            && self.key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !key_ok {
+            return Err(DomainError::invalid(
+                "key",
+                format!("`{}` must be lowercase letters, digits and underscores, like latency_p95_ms", self.key),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// One measurement: seconds since the Unix epoch (UTC) and the value. `None` is a gap the source
+/// reported as NaN; infinities are kept as the source gave them.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct MetricSample {
+    pub ts: i64,
+    pub value: Option<f64>,
+}
+
+word_enum!(
+    /// The bucket size of a rollup.
+    RollupGrain, "grain" {
+    Hour => "hour",
+    Day => "day",
+});
+
+impl RollupGrain {
+    pub fn seconds(self) -> i64 {
+        match self {
+            RollupGrain::Hour => 3_600,
+            RollupGrain::Day => 86_400,
+        }
+    }
+
+    /// The start of the bucket that holds `ts`.
+    pub fn bucket_of(self, ts: i64) -> i64 {
+        ts.div_euclid(self.seconds()) * self.seconds()
+    }
+}
+
+/// Count, sum, minimum, maximum and last value of the samples in one bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct MetricRollup {
+    pub grain: RollupGrain,
+    /// Start of the bucket, seconds since the Unix epoch.
+    pub bucket: i64,
+    pub count: i64,
+    pub sum: f64,
+    pub min: f64,
+    pub max: f64,
+    pub last: f64,
+}
+
+impl MetricRollup {
+    pub fn mean(&self) -> Option<f64> {
+        (self.count > 0).then(|| self.sum / self.count as f64)
+    }
+}
+
+word_enum!(
+    /// How a sync run ended.
+    SyncStatus, "status" {
+    Running => "running",
+    Succeeded => "succeeded",
+    Failed => "failed",
+    Cancelled => "cancelled",
+});
+
+/// One run of a connection's sync: when, how it ended, how much it fetched and wrote.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncRun {
+    pub connection_id: ConnectionId,
+    /// RFC 3339 UTC.
+    pub started_at: String,
+    #[serde(default)]
+    pub finished_at: Option<String>,
+    pub status: SyncStatus,
+    pub fetched: i64,
+    pub written: i64,
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_start_on_the_hour_and_the_utc_day() {
+        // 2026-03-01T10:59:59Z
+        let ts = 1_772_362_799;
+        assert_eq!(RollupGrain::Hour.bucket_of(ts), 1_772_359_200);
+        assert_eq!(RollupGrain::Day.bucket_of(ts), 1_772_323_200);
+        assert_eq!(RollupGrain::Hour.bucket_of(-1), -3_600, "before the epoch rounds down");
+    }
+
+    #[test]
+    fn series_keys_are_identifiers() {
+        let mut s = MetricSeries {
+            model_id: ModelId(1),
+            connection_id: None,
+            key: "latency_p95_ms".into(),
+            unit: "ms".into(),
+            query: String::new(),
+        };
+        assert!(s.validate().is_ok());
+        s.key = "Latency p95".into();
+        assert_eq!(s.validate().unwrap_err().field, "key");
+    }
+}

@@ -1,0 +1,223 @@
+//! The one list of commands every transport serves: the desktop shell's IPC, the HTTP twin, and
+//! tests. Each command is a function `fn(&mut Store, Request) -> Result<Response>` with serde types.
+//!
+//! [`for_each_command!`](crate::for_each_command) hands the list to a macro of the caller's, which
+//! turns it into Tauri commands or an HTTP router, so no transport writes a command by hand. To add a
+//! command: write its function here, then add one line to the list.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::{ImportRequest, RecordView};
+use crate::analytics::summary::Summary;
+use crate::domain::{Currency, EntityKind, FxRate, Month};
+use crate::error::{Error, Result};
+use crate::io::{ImportReport, Preview};
+use crate::store::audit::AuditEntry;
+use crate::store::{APP_VERSION, Store, schema_version, settings};
+
+/// Calls `$callback!` with every command as `name: Request => Response;`.
+#[macro_export]
+macro_rules! for_each_command {
+    ($callback:ident) => {
+        $callback! {
+            portfolio_info: $crate::api::commands::NoArguments => $crate::api::commands::PortfolioInfo;
+            summary: $crate::api::commands::SummaryRequest => $crate::analytics::summary::Summary;
+            list_records: $crate::api::commands::ListRequest => Vec<$crate::api::RecordView>;
+            get_record: $crate::api::commands::RecordRef => $crate::api::RecordView;
+            create_record: $crate::api::commands::CreateRequest => $crate::api::RecordView;
+            update_record: $crate::api::commands::UpdateRequest => $crate::api::RecordView;
+            remove_record: $crate::api::commands::RecordRef => $crate::api::RecordView;
+            fx_list: $crate::api::commands::NoArguments => Vec<$crate::domain::FxRate>;
+            fx_set: $crate::domain::FxRate => $crate::domain::FxRate;
+            preview_import: $crate::api::ImportRequest => $crate::io::Preview;
+            import: $crate::api::ImportRequest => $crate::io::ImportReport;
+            backup: $crate::api::commands::PathRequest => $crate::api::commands::NoArguments;
+            restore: $crate::api::commands::PathRequest => $crate::api::commands::NoArguments;
+            audit: $crate::api::commands::AuditRequest => Vec<$crate::store::audit::AuditEntry>;
+        }
+    };
+}
+
+/// The request of a command that takes nothing, and the answer of one that returns nothing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoArguments {}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortfolioInfo {
+    pub path: String,
+    /// `None` until the portfolio is initialised.
+    pub base_currency: Option<Currency>,
+    pub app_version: String,
+    pub schema_version: usize,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SummaryRequest {
+    /// The month counted as now; this month when absent.
+    #[serde(default)]
+    pub as_of: Option<Month>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListRequest {
+    pub kind: EntityKind,
+    /// Fields that must be equal, e.g. `{"stage": "production"}`.
+    #[serde(default)]
+    pub filter: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordRef {
+    pub kind: EntityKind,
+    pub id: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateRequest {
+    pub kind: EntityKind,
+    pub fields: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateRequest {
+    pub kind: EntityKind,
+    pub id: i64,
+    /// Only the fields to change; `null` clears an optional field.
+    pub changes: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PathRequest {
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRequest {
+    #[serde(default)]
+    pub entity: Option<String>,
+    #[serde(default = "default_audit_limit")]
+    pub limit: u32,
+}
+
+fn default_audit_limit() -> u32 {
+    50
+}
+
+pub fn portfolio_info(store: &mut Store, _: NoArguments) -> Result<PortfolioInfo> {
+    let base_currency =
+        if settings::is_initialised(store.conn())? { Some(settings::base_currency(store.conn())?) } else { None };
+    Ok(PortfolioInfo {
+        path: store.path().display().to_string(),
+        base_currency,
+        app_version: APP_VERSION.to_owned(),
+        schema_version: schema_version(),
+    })
+}
+
+pub fn summary(store: &mut Store, request: SummaryRequest) -> Result<Summary> {
+    super::summary(store, request.as_of.unwrap_or_else(super::current_month))
+}
+
+pub fn list_records(store: &mut Store, request: ListRequest) -> Result<Vec<RecordView>> {
+    super::records::list(store, request.kind, &request.filter)
+}
+
+pub fn get_record(store: &mut Store, request: RecordRef) -> Result<RecordView> {
+    super::records::get(store, request.kind, request.id)
+}
+
+pub fn create_record(store: &mut Store, request: CreateRequest) -> Result<RecordView> {
+    super::records::create(store, request.kind, request.fields)
+}
+
+pub fn update_record(store: &mut Store, request: UpdateRequest) -> Result<RecordView> {
+    super::records::update(store, request.kind, request.id, request.changes)
+}
+
+pub fn remove_record(store: &mut Store, request: RecordRef) -> Result<RecordView> {
+    super::records::remove(store, request.kind, request.id)
+}
+
+pub fn fx_list(store: &mut Store, _: NoArguments) -> Result<Vec<FxRate>> {
+    super::fx_list(store)
+}
+
+pub fn fx_set(store: &mut Store, rate: FxRate) -> Result<FxRate> {
+    super::fx_set(store, rate)
+}
+
+pub fn preview_import(store: &mut Store, request: ImportRequest) -> Result<Preview> {
+    super::preview_import(store, &request)
+}
+
+pub fn import(store: &mut Store, request: ImportRequest) -> Result<ImportReport> {
+    super::import(store, &request)
+}
+
+pub fn backup(store: &mut Store, request: PathRequest) -> Result<NoArguments> {
+    super::backup(store, &request.path).map(|()| NoArguments {})
+}
+
+pub fn restore(store: &mut Store, request: PathRequest) -> Result<NoArguments> {
+    super::restore(store, &request.path).map(|()| NoArguments {})
+}
+
+pub fn audit(store: &mut Store, request: AuditRequest) -> Result<Vec<AuditEntry>> {
+    super::audit(store, request.entity.as_deref(), request.limit)
+}
+
+macro_rules! json_dispatch {
+    ($($name:ident: $request:ty => $response:ty;)*) => {
+        /// The names of every command, in the order of the list.
+        pub const COMMAND_NAMES: &[&str] = &[$(stringify!($name)),*];
+
+        /// Runs the command called `name` with a JSON request and returns its JSON answer; how the
+        /// HTTP twin (and any other JSON transport) calls the list.
+        pub fn dispatch(store: &mut Store, name: &str, request: Value) -> Result<Value> {
+            match name {
+                $(stringify!($name) => {
+                    let request: $request = serde_path_to_error::deserialize(request).map_err(|e| {
+                        Error::Validation(format!("{}: {} {}", stringify!($name), e.path(), e.inner()))
+                    })?;
+                    let response: $response = $name(store, request)?;
+                    Ok(serde_json::to_value(response)?)
+                })*
+                _ => Err(Error::NotFound(format!("there is no command `{name}`"))),
+            }
+        }
+    };
+}
+crate::for_each_command!(json_dispatch);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn json_dispatch_runs_commands_and_names_bad_fields() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open_as(&dir.path().join("p.db"), "tester").unwrap();
+        let info = dispatch(&mut store, "portfolio_info", json!({})).unwrap();
+        assert_eq!(info["base_currency"], Value::Null);
+        settings::init(store.conn(), "tester", Currency::USD).unwrap();
+        let created = dispatch(
+            &mut store,
+            "create_record",
+            json!({"kind": "vendor", "fields": {"name": "Scale AI", "category": "labeling"}}),
+        )
+        .unwrap();
+        assert_eq!(created["fields"]["name"], "Scale AI");
+        let listed = dispatch(&mut store, "list_records", json!({"kind": "vendor"})).unwrap();
+        assert_eq!(listed.as_array().map(Vec::len), Some(1));
+
+        let err = dispatch(&mut store, "list_records", json!({"kind": "gizmo"})).unwrap_err();
+        assert!(err.to_string().contains("list_records: kind"), "{err}");
+        let err = dispatch(&mut store, "drop_tables", json!({})).unwrap_err();
+        assert_eq!(err.code(), crate::ErrorCode::NotFound);
+        assert!(COMMAND_NAMES.contains(&"summary"));
+    }
+}

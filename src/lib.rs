@@ -9,6 +9,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod io;
+pub mod server;
 pub mod store;
 
 pub use error::{ApiError, Error, ErrorCode, Result};

@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use mlops_portfolio::api;
 use mlops_portfolio::demo::DemoScale;
 use mlops_portfolio::io::{CostColumn, FocusOptions, ImportKind};
+use mlops_portfolio::server::ServeOptions;
 use mlops_portfolio::domain::{Currency, EntityKind, FxRate, Month};
 use mlops_portfolio::store::Store;
 use mlops_portfolio::store::schema::table;
@@ -117,6 +118,15 @@ enum Command {
     Backup { file: PathBuf },
     /// Replace the portfolio's contents with those of a backup FILE.
     Restore { file: PathBuf },
+    /// Browser mode: serve the app on 127.0.0.1 with a per-run token.
+    Serve {
+        /// The port; 0 picks a free one.
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// The built UI folder. Default: $MLOPS_PORTFOLIO_UI, else ui/dist here or beside the program.
+        #[arg(long, env = "MLOPS_PORTFOLIO_UI", value_name = "DIR")]
+        ui: Option<PathBuf>,
+    },
     /// Show the newest changes from the audit log.
     Audit {
         #[arg(long, value_name = "KIND")]
@@ -179,6 +189,15 @@ enum CostColumnArg {
 
 fn parse_kind(text: &str) -> Result<EntityKind, String> {
     text.parse::<EntityKind>().map_err(|e| e.message)
+}
+
+/// `ui/dist` in the current folder, else the one of the source tree the program was built in.
+fn default_ui_dir() -> PathBuf {
+    let here = PathBuf::from("ui/dist");
+    if here.join("index.html").is_file() {
+        return here;
+    }
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/ui/dist"))
 }
 
 fn db_path(cli: &Cli) -> Result<PathBuf> {
@@ -308,6 +327,24 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Restore { file } => {
             api::restore(&mut store, &file)?;
             println!("Restored {} from {}.", path.display(), file.display());
+        }
+        Command::Serve { port, ui } => {
+            let ui_dir = ui.unwrap_or_else(default_ui_dir);
+            if !ui_dir.join("index.html").is_file() {
+                eprintln!(
+                    "warning: no built UI in {}; build it with `npm --prefix ui ci && npm --prefix ui run build`. \
+                     The API answers anyway.",
+                    ui_dir.display()
+                );
+            }
+            let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+            runtime.block_on(async {
+                let server = mlops_portfolio::server::Server::bind(store, &ServeOptions { port, ui_dir }).await?;
+                println!("Serving {} — open {}", path.display(), server.url());
+                println!("Press Ctrl-C to stop.");
+                server.serve().await
+            })?;
+            return Ok(());
         }
         Command::Audit { entity, limit, json } => {
             let entries = api::audit(&store, entity.as_deref(), limit)?;

@@ -4,6 +4,7 @@
 mod cli;
 mod crash;
 mod io;
+mod server;
 mod store;
 
 use std::path::{Path, PathBuf};

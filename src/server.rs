@@ -1,0 +1,200 @@
+//! Browser mode: the HTTP twin of the desktop shell. It serves the built UI and the same command
+//! list as the desktop app (`POST /api/<command>` with a JSON body), bound to 127.0.0.1 only, and
+//! refuses every request that does not carry the per-run token.
+//!
+//! The token reaches the browser in the URL printed at start (`/?token=...`); the first request
+//! with it gets an HttpOnly, SameSite=Strict cookie, so the page's own scripts and assets need not
+//! carry it. Scripts may send it as `Authorization: Bearer <token>` instead.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use rand::TryRngCore;
+use rand::rngs::OsRng;
+use serde_json::Value;
+use tower_http::services::{ServeDir, ServeFile};
+
+use crate::api::commands;
+use crate::error::{ApiError, Error, ErrorCode};
+use crate::store::Store;
+
+const COOKIE: &str = "mlops_portfolio_token";
+
+/// How to run the server.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// 0 picks a free port.
+    pub port: u16,
+    /// The built UI (`ui/dist`).
+    pub ui_dir: PathBuf,
+}
+
+struct Shared {
+    store: Mutex<Store>,
+    token: String,
+}
+
+/// A bound server, not yet serving: its address and token are known.
+pub struct Server {
+    listener: tokio::net::TcpListener,
+    app: Router,
+    pub addr: SocketAddr,
+    pub token: String,
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server").field("addr", &self.addr).finish_non_exhaustive()
+    }
+}
+
+impl Server {
+    /// Binds 127.0.0.1 and prepares the routes.
+    pub async fn bind(store: Store, options: &ServeOptions) -> crate::Result<Server> {
+        let token = new_token()?;
+        let shared = Arc::new(Shared { store: Mutex::new(store), token: token.clone() });
+        let index = options.ui_dir.join("index.html");
+        let ui = ServeDir::new(&options.ui_dir).fallback(ServeFile::new(index));
+        let app = Router::new()
+            .route("/api/{command}", axum::routing::post(call))
+            .fallback_service(ui)
+            .layer(middleware::from_fn_with_state(shared.clone(), require_token))
+            .with_state(shared);
+        let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, options.port)))
+            .await
+            .map_err(|e| Error::Io(format!("cannot listen on 127.0.0.1:{}: {e}", options.port)))?;
+        let addr = listener.local_addr().map_err(|e| Error::Io(e.to_string()))?;
+        Ok(Server { listener, app, addr, token })
+    }
+
+    /// The address to open in a browser.
+    pub fn url(&self) -> String {
+        format!("http://{}/?token={}", self.addr, self.token)
+    }
+
+    /// Serves until the process is stopped (Ctrl-C).
+    pub async fn serve(self) -> crate::Result<()> {
+        axum::serve(self.listener, self.app)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(|e| Error::Io(format!("the server stopped: {e}")))
+    }
+}
+
+fn new_token() -> crate::Result<String> {
+    let mut bytes = [0u8; 24];
+    OsRng.try_fill_bytes(&mut bytes).map_err(|e| Error::Internal(format!("no randomness for the token: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Lets a request through only with the token (cookie, bearer header, or `?token=` on a page load,
+/// which also sets the cookie).
+async fn require_token(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    let headers = request.headers();
+    let from_cookie = cookie_token(headers).is_some_and(|t| constant_time_eq(t, &shared.token));
+    let from_header = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .is_some_and(|t| constant_time_eq(t, &shared.token));
+    let from_query = request
+        .uri()
+        .query()
+        .into_iter()
+        .flat_map(|q| q.split('&'))
+        .filter_map(|pair| pair.strip_prefix("token="))
+        .any(|t| constant_time_eq(t, &shared.token));
+    if !(from_cookie || from_header || from_query) {
+        return error_response(
+            StatusCode::UNAUTHORIZED,
+            ApiError {
+                code: ErrorCode::Auth,
+                message: "this address needs the token printed by `mlops-portfolio serve`; open the URL it printed"
+                    .into(),
+            },
+        );
+    }
+    let mut response = next.run(request).await;
+    if from_query && !from_cookie {
+        let cookie = format!("{COOKIE}={}; HttpOnly; SameSite=Strict; Path=/", shared.token);
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+        .headers_mut()
+        .insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    response
+}
+
+/// The same policy as the desktop shell: nothing from outside, no inline scripts.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; \
+     script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+fn cookie_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| pair.trim().strip_prefix(COOKIE).and_then(|rest| rest.strip_prefix('=')))
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// `POST /api/<command>`: runs one command of the list on a blocking thread.
+async fn call(State(shared): State<Arc<Shared>>, Path(command): Path<String>, body: axum::body::Bytes) -> Response {
+    let request: Value = if body.is_empty() {
+        Value::Object(Default::default())
+    } else {
+        match serde_json::from_slice(&body) {
+            Ok(value) => value,
+            Err(e) => {
+                return error_response(
+                    StatusCode::BAD_REQUEST,
+                    ApiError { code: ErrorCode::Validation, message: format!("the request body is not JSON: {e}") },
+                );
+            }
+        }
+    };
+    let result = tokio::task::spawn_blocking(move || {
+        let mut store = shared.store.lock().map_err(|_| Error::Internal("the portfolio lock was poisoned".into()))?;
+        commands::dispatch(&mut store, &command, request)
+    })
+    .await
+    .unwrap_or_else(|e| Err(Error::Internal(format!("the command failed: {e}"))));
+    match result {
+        Ok(value) => (StatusCode::OK, axum::Json(value)).into_response(),
+        Err(err) => {
+            let status = match err.code() {
+                ErrorCode::Validation => StatusCode::BAD_REQUEST,
+                ErrorCode::NotFound => StatusCode::NOT_FOUND,
+                ErrorCode::Conflict => StatusCode::CONFLICT,
+                ErrorCode::Auth => StatusCode::UNAUTHORIZED,
+                ErrorCode::Network => StatusCode::BAD_GATEWAY,
+                ErrorCode::Storage | ErrorCode::Io | ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            error_response(status, err.into())
+        }
+    }
+}
+
+fn error_response(status: StatusCode, error: ApiError) -> Response {
+    let body = serde_json::to_vec(&error).unwrap_or_default();
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body))
+        .unwrap_or_else(|_| status.into_response())
+}

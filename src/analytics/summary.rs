@@ -140,9 +140,7 @@ pub fn summary(conn: &Connection, as_of: Month) -> Result<Summary> {
         actual_total_minor: actual_total,
         unallocated_actual_minor: unallocated,
         people: people as u64,
-        open_requisitions: count(
-            "SELECT count(*) FROM requisitions WHERE status NOT IN ('filled', 'cancelled')",
-        )?,
+        open_requisitions: count("SELECT count(*) FROM requisitions WHERE status NOT IN ('filled', 'cancelled')")?,
         models: count("SELECT count(*) FROM models")?,
         models_by_stage: grouped("stage")?,
         models_by_risk_tier: grouped("risk_tier")?,

@@ -22,13 +22,10 @@ pub fn parse_assignments(conn: &Connection, kind: EntityKind, args: &[String]) -
         })?;
         let field = field.trim();
         // `initiative=Fraud` reads as `initiative_id=Fraud`.
-        let column = t
-            .column(field)
-            .or_else(|| t.column(&format!("{field}_id")))
-            .ok_or_else(|| {
-                let known: Vec<&str> = t.columns.iter().map(|c| c.field).collect();
-                Error::Validation(format!("{} has no field `{field}`; its fields are: {}", a(kind), known.join(", ")))
-            })?;
+        let column = t.column(field).or_else(|| t.column(&format!("{field}_id"))).ok_or_else(|| {
+            let known: Vec<&str> = t.columns.iter().map(|c| c.field).collect();
+            Error::Validation(format!("{} has no field `{field}`; its fields are: {}", a(kind), known.join(", ")))
+        })?;
         let value = parse_value(conn, column.field, column.kind, text)?;
         out.insert(column.field.to_owned(), value);
     }

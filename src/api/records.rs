@@ -22,21 +22,66 @@ pub struct RecordView {
 macro_rules! with_entity_type {
     ($kind:expr, $E:ident => $body:expr) => {
         match $kind {
-            EntityKind::Initiative => { type $E = Initiative; $body }
-            EntityKind::BudgetLine => { type $E = BudgetLine; $body }
-            EntityKind::Actual => { type $E = Actual; $body }
-            EntityKind::Role => { type $E = Role; $body }
-            EntityKind::Person => { type $E = Person; $body }
-            EntityKind::Allocation => { type $E = Allocation; $body }
-            EntityKind::Requisition => { type $E = Requisition; $body }
-            EntityKind::Model => { type $E = Model; $body }
-            EntityKind::ModelVersion => { type $E = ModelVersion; $body }
-            EntityKind::Vendor => { type $E = Vendor; $body }
-            EntityKind::Contract => { type $E = Contract; $body }
-            EntityKind::VendorReview => { type $E = VendorReview; $body }
-            EntityKind::Kpi => { type $E = Kpi; $body }
-            EntityKind::Scenario => { type $E = Scenario; $body }
-            EntityKind::Connection => { type $E = Connection; $body }
+            EntityKind::Initiative => {
+                type $E = Initiative;
+                $body
+            }
+            EntityKind::BudgetLine => {
+                type $E = BudgetLine;
+                $body
+            }
+            EntityKind::Actual => {
+                type $E = Actual;
+                $body
+            }
+            EntityKind::Role => {
+                type $E = Role;
+                $body
+            }
+            EntityKind::Person => {
+                type $E = Person;
+                $body
+            }
+            EntityKind::Allocation => {
+                type $E = Allocation;
+                $body
+            }
+            EntityKind::Requisition => {
+                type $E = Requisition;
+                $body
+            }
+            EntityKind::Model => {
+                type $E = Model;
+                $body
+            }
+            EntityKind::ModelVersion => {
+                type $E = ModelVersion;
+                $body
+            }
+            EntityKind::Vendor => {
+                type $E = Vendor;
+                $body
+            }
+            EntityKind::Contract => {
+                type $E = Contract;
+                $body
+            }
+            EntityKind::VendorReview => {
+                type $E = VendorReview;
+                $body
+            }
+            EntityKind::Kpi => {
+                type $E = Kpi;
+                $body
+            }
+            EntityKind::Scenario => {
+                type $E = Scenario;
+                $body
+            }
+            EntityKind::Connection => {
+                type $E = Connection;
+                $body
+            }
         }
     };
 }
@@ -66,9 +111,8 @@ fn typed<E: Entity>(fields: Map<String, Value>) -> Result<E> {
             known.join(", ")
         )));
     }
-    let record: E = serde_path_to_error::deserialize(Value::Object(fields)).map_err(|e| {
-        Error::Validation(format!("{} {}: {}", E::KIND, e.path(), e.inner()))
-    })?;
+    let record: E = serde_path_to_error::deserialize(Value::Object(fields))
+        .map_err(|e| Error::Validation(format!("{} {}: {}", E::KIND, e.path(), e.inner())))?;
     record.validate()?;
     Ok(record)
 }

@@ -10,14 +10,18 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use mlops_portfolio::api;
 use mlops_portfolio::demo::DemoScale;
+use mlops_portfolio::domain::{Currency, EntityKind, FxRate, Month};
 use mlops_portfolio::io::{CostColumn, FocusOptions, ImportKind};
 use mlops_portfolio::server::ServeOptions;
-use mlops_portfolio::domain::{Currency, EntityKind, FxRate, Month};
 use mlops_portfolio::store::Store;
 use mlops_portfolio::store::schema::table;
 
 #[derive(Debug, Parser)]
-#[command(name = "mlops-portfolio", version, about = "Plan, track and present an ML portfolio from one local SQLite file.")]
+#[command(
+    name = "mlops-portfolio",
+    version,
+    about = "Plan, track and present an ML portfolio from one local SQLite file."
+)]
 pub struct Cli {
     /// The portfolio file. Default: $MLOPS_PORTFOLIO_DB, else portfolio.db in the OS data folder.
     #[arg(long, global = true, env = "MLOPS_PORTFOLIO_DB", value_name = "PATH")]
@@ -261,12 +265,14 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Fields { kind } => output::print_fields(table(kind)),
         Command::Fx(FxCommand::Set { currency, rate }) => {
             let currency: Currency = currency.parse()?;
-            let rate = rate
-                .trim()
-                .parse()
-                .with_context(|| format!("`{rate}` is not a rate; write it like 1.08"))?;
+            let rate = rate.trim().parse().with_context(|| format!("`{rate}` is not a rate; write it like 1.08"))?;
             let rate = api::fx_set(&mut store, FxRate { currency, rate })?;
-            println!("1 {} = {} {}", rate.currency, rate.rate, mlops_portfolio::store::settings::base_currency(store.conn())?);
+            println!(
+                "1 {} = {} {}",
+                rate.currency,
+                rate.rate,
+                mlops_portfolio::store::settings::base_currency(store.conn())?
+            );
         }
         Command::Fx(FxCommand::List { json }) => {
             let rates = api::fx_list(&store)?;
@@ -300,7 +306,8 @@ pub fn run(cli: Cli) -> Result<()> {
             let sheet = mlops_portfolio::io::export::sheet(store.conn(), &table)?;
             match out {
                 Some(path) => {
-                    let file = std::fs::File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+                    let file =
+                        std::fs::File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
                     mlops_portfolio::io::export::write_csv(&sheet, std::io::BufWriter::new(file))?;
                     eprintln!("Wrote {} rows to {}.", sheet.rows.len(), path.display());
                 }

@@ -1,7 +1,5 @@
 //! How the CLI prints answers: tables and aligned fields for people, JSON for scripts.
 
-use std::collections::HashMap;
-
 use anyhow::Result;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table as TextTable};
@@ -10,6 +8,7 @@ use mlops_portfolio::api::RecordView;
 use mlops_portfolio::domain::{EntityKind, FxRate, Money, a, group_thousands};
 use mlops_portfolio::io::{ImportReport, Preview};
 use mlops_portfolio::store::audit::AuditEntry;
+use mlops_portfolio::store::records::Labels;
 use mlops_portfolio::store::schema::{ColumnKind, Table, table};
 use rusqlite::Connection;
 use serde::Serialize;
@@ -22,7 +21,9 @@ pub fn print_json(value: &impl Serialize) -> Result<()> {
 
 /// Prints JSON when asked for, otherwise runs `human`.
 pub fn print_json_or(value: &impl Serialize, json: bool, human: impl FnOnce()) -> Result<()> {
-    if json { print_json(value) } else {
+    if json {
+        print_json(value)
+    } else {
         human();
         Ok(())
     }
@@ -34,37 +35,18 @@ fn new_table(headers: Vec<String>) -> TextTable {
     t
 }
 
-/// Names of records referred to by id, loaded once per kind.
-#[derive(Default)]
-struct Labels(HashMap<EntityKind, HashMap<i64, String>>);
-
-impl Labels {
-    fn get(&mut self, conn: &Connection, kind: EntityKind, id: i64) -> Result<String> {
-        if !self.0.contains_key(&kind) {
-            let t = table(kind);
-            let map = match t.label {
-                Some(label) => conn
-                    .prepare(&format!("SELECT id, \"{label}\" FROM {}", t.name))?
-                    .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
-                    .collect::<Result<HashMap<_, _>, _>>()?,
-                None => HashMap::new(),
-            };
-            self.0.insert(kind, map);
-        }
-        Ok(self.0.get(&kind).and_then(|m| m.get(&id)).map_or_else(|| format!("#{id}"), |name| name.clone()))
-    }
-}
-
 /// A field's value as a person reads it: money with thousands and currency, references by name.
 fn display(conn: &Connection, labels: &mut Labels, kind: ColumnKind, value: &Value) -> Result<String> {
     Ok(match (kind, value) {
         (_, Value::Null) => String::new(),
         (ColumnKind::Money, v) => serde_json::from_value::<Money>(v.clone()).map(|m| m.to_string()).unwrap_or_default(),
         (ColumnKind::Ref(target), v) => match v.as_i64() {
-            Some(id) => labels.get(conn, target, id)?,
+            Some(id) => labels.get(conn, target, id)?.map_or_else(|| format!("#{id}"), str::to_owned),
             None => String::new(),
         },
-        (ColumnKind::List, Value::Array(items)) => items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "),
+        (ColumnKind::List, Value::Array(items)) => {
+            items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ")
+        }
         (_, Value::String(s)) => s.clone(),
         (_, other) => other.to_string(),
     })
@@ -83,7 +65,8 @@ pub fn print_records(conn: &Connection, kind: EntityKind, records: &[RecordView]
     for record in records {
         let mut row = vec![record.id.to_string()];
         for column in t.columns {
-            let text = display(conn, &mut labels, column.kind, record.fields.get(column.field).unwrap_or(&Value::Null))?;
+            let text =
+                display(conn, &mut labels, column.kind, record.fields.get(column.field).unwrap_or(&Value::Null))?;
             row.push(shorten(&text, 40));
         }
         out.add_row(row);
@@ -133,7 +116,12 @@ pub fn print_fields(t: &Table) {
             ColumnKind::List => ("list", "pii,financial".to_owned()),
             ColumnKind::Ref(target) => ("reference", format!("{}'s id or name", a(target))),
         };
-        out.add_row(vec![column.field.to_owned(), kind.to_owned(), if column.required { "yes" } else { "" }.to_owned(), example]);
+        out.add_row(vec![
+            column.field.to_owned(),
+            kind.to_owned(),
+            if column.required { "yes" } else { "" }.to_owned(),
+            example,
+        ]);
     }
     println!("Fields of a {}:\n{out}", t.kind);
 }
@@ -201,7 +189,11 @@ pub fn print_summary(s: &Summary) {
         println!("{out}");
     }
     let join = |m: &std::collections::BTreeMap<String, u64>| {
-        if m.is_empty() { "none".to_owned() } else { m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ") }
+        if m.is_empty() {
+            "none".to_owned()
+        } else {
+            m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+        }
     };
     println!("Models by stage: {}", join(&s.models_by_stage));
     println!("Models by risk tier: {}", join(&s.models_by_risk_tier));
@@ -245,7 +237,8 @@ pub fn print_preview(preview: &Preview) {
         preview.file, preview.kind, preview.rows, preview.would_write, preview.duplicates, preview.unallocated
     );
     if !preview.sample.is_empty() {
-        let mut out = new_table(vec!["row".into(), "initiative".into(), "month".into(), "category".into(), "amount".into()]);
+        let mut out =
+            new_table(vec!["row".into(), "initiative".into(), "month".into(), "category".into(), "amount".into()]);
         for row in &preview.sample {
             out.add_row(vec![
                 row.row.to_string(),
@@ -263,7 +256,11 @@ pub fn print_preview(preview: &Preview) {
     if preview.errors.is_empty() {
         println!("No problems found: nothing was written.");
     } else {
-        println!("{} problems{} — nothing was written:", preview.errors.len(), if preview.stopped_early { " (stopped early)" } else { "" });
+        println!(
+            "{} problems{} — nothing was written:",
+            preview.errors.len(),
+            if preview.stopped_early { " (stopped early)" } else { "" }
+        );
         for error in &preview.errors {
             println!("  {error}");
         }

@@ -73,12 +73,7 @@ pub(super) struct Cast<'d> {
 }
 
 impl<'d> Cast<'d> {
-    pub fn new(
-        def: &'d Definition,
-        scale: DemoScale,
-        current: Month,
-        rng: &mut ChaCha8Rng,
-    ) -> Cast<'d> {
+    pub fn new(def: &'d Definition, scale: DemoScale, current: Month, rng: &mut ChaCha8Rng) -> Cast<'d> {
         match scale {
             DemoScale::Small => Self::small(def, current),
             DemoScale::Large => Self::large(def, current, rng),
@@ -133,11 +128,7 @@ impl<'d> Cast<'d> {
                 status: r.status,
             })
             .collect();
-        let overbooked = def
-            .people
-            .iter()
-            .position(|p| p.name == def.overbooked.person)
-            .unwrap_or(0);
+        let overbooked = def.people.iter().position(|p| p.name == def.overbooked.person).unwrap_or(0);
         Cast {
             initiatives,
             people,
@@ -145,29 +136,16 @@ impl<'d> Cast<'d> {
             overbooked_second: def.initiative(&def.overbooked.second_team).unwrap_or(0),
             models,
             requisitions,
-            initiative_by_key: def
-                .initiatives
-                .iter()
-                .enumerate()
-                .map(|(n, i)| (i.key.as_str(), n))
-                .collect(),
-            model_by_name: def
-                .models
-                .iter()
-                .enumerate()
-                .map(|(n, m)| (m.name.as_str(), n))
-                .collect(),
+            initiative_by_key: def.initiatives.iter().enumerate().map(|(n, i)| (i.key.as_str(), n)).collect(),
+            model_by_name: def.models.iter().enumerate().map(|(n, m)| (m.name.as_str(), n)).collect(),
         }
     }
 
     /// Copies of the active initiatives, one per region and serial; people spread evenly over them;
     /// copies of every model attached to the matching initiative copies.
     fn large(def: &'d Definition, current: Month, rng: &mut ChaCha8Rng) -> Cast<'d> {
-        let templates: Vec<&InitiativeDef> = def
-            .initiatives
-            .iter()
-            .filter(|i| i.status == InitiativeStatus::Active)
-            .collect();
+        let templates: Vec<&InitiativeDef> =
+            def.initiatives.iter().filter(|i| i.status == InitiativeStatus::Active).collect();
         let copies = LARGE_INITIATIVES.div_ceil(templates.len());
         let regions = &def.large.regions;
         let region_of = |copy: usize| regions[copy % regions.len()].as_str();
@@ -183,12 +161,7 @@ impl<'d> Cast<'d> {
                 InitiativeSpec {
                     def: template,
                     name: format!("{} — {region} {}", template.name, copy + 1),
-                    tag: format!(
-                        "{}-{}-{}",
-                        template.tag,
-                        region.to_ascii_lowercase(),
-                        copy + 1
-                    ),
+                    tag: format!("{}-{}-{}", template.tag, region.to_ascii_lowercase(), copy + 1),
                     // People are spread so that person n works on initiative n first.
                     owner: people[n].name.clone(),
                     status: InitiativeStatus::Active,
@@ -219,12 +192,7 @@ impl<'d> Cast<'d> {
                 };
                 ModelSpec {
                     def: template,
-                    name: format!(
-                        "{}-{}-{}",
-                        template.name,
-                        region_of(copy).to_ascii_lowercase(),
-                        copy + 1
-                    ),
+                    name: format!("{}-{}-{}", template.name, region_of(copy).to_ascii_lowercase(), copy + 1),
                     initiative,
                     owner: owner.clone(),
                 }
@@ -241,10 +209,7 @@ impl<'d> Cast<'d> {
                     (current.plus(r.starts_in_months), r.status)
                 } else {
                     let statuses = RequisitionStatus::ALL;
-                    (
-                        current.plus(rng.random_range(-3..=6)),
-                        statuses[rng.random_range(0..statuses.len())],
-                    )
+                    (current.plus(rng.random_range(-3..=6)), statuses[rng.random_range(0..statuses.len())])
                 };
                 requisitions.push(RequisitionSpec {
                     def: r,
@@ -258,9 +223,8 @@ impl<'d> Cast<'d> {
 
         let overbooked = 0;
         let home = people[overbooked].home;
-        let second = copy_of(&def.overbooked.second_team, 0)
-            .filter(|&s| s != home)
-            .unwrap_or((home + 1) % LARGE_INITIATIVES);
+        let second =
+            copy_of(&def.overbooked.second_team, 0).filter(|&s| s != home).unwrap_or((home + 1) % LARGE_INITIATIVES);
         let mut people = people;
         people[overbooked].end = None;
 
@@ -268,12 +232,7 @@ impl<'d> Cast<'d> {
         for (position, template) in templates.iter().enumerate() {
             initiative_by_key.insert(template.key.as_str(), position);
         }
-        let model_by_name = def
-            .models
-            .iter()
-            .enumerate()
-            .map(|(n, m)| (m.name.as_str(), n))
-            .collect();
+        let model_by_name = def.models.iter().enumerate().map(|(n, m)| (m.name.as_str(), n)).collect();
         Cast {
             initiatives,
             people,
@@ -307,11 +266,7 @@ fn large_people(def: &Definition, current: Month, rng: &mut ChaCha8Rng) -> Vec<P
             let started_months_ago = rng.random_range(1..=96);
             let left = started_months_ago > 1 && rng.random_bool(0.03);
             PersonSpec {
-                name: format!(
-                    "{} {}",
-                    large.first_names[usize::from(first)],
-                    large.last_names[usize::from(last)]
-                ),
+                name: format!("{} {}", large.first_names[usize::from(first)], large.last_names[usize::from(last)]),
                 role: role_index(def, &def.people[n % def.people.len()].role),
                 location: large.locations[rng.random_range(0..large.locations.len())].clone(),
                 home: n % LARGE_INITIATIVES,

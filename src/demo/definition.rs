@@ -14,8 +14,8 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use crate::domain::{
-    ActualSource, Category, Currency, InitiativeStatus, KpiDirection, ModelStage, Money,
-    RequisitionStatus, RiskTier, VendorCategory,
+    ActualSource, Category, Currency, InitiativeStatus, KpiDirection, ModelStage, Money, RequisitionStatus, RiskTier,
+    VendorCategory,
 };
 use crate::error::{Error, Result};
 
@@ -144,10 +144,7 @@ fn focus() -> ActualSource {
 impl InitiativeDef {
     /// Whether it has budgets and actuals: it is running or ran.
     pub fn has_spend(&self) -> bool {
-        matches!(
-            self.status,
-            InitiativeStatus::Active | InitiativeStatus::Done
-        )
+        matches!(self.status, InitiativeStatus::Active | InitiativeStatus::Done)
     }
 }
 
@@ -225,10 +222,7 @@ pub(super) struct AmountDef {
 
 impl AmountDef {
     pub fn money(&self) -> Money {
-        Money::new(
-            self.amount * 10i64.pow(self.currency.minor_digits()),
-            self.currency,
-        )
+        Money::new(self.amount * 10i64.pow(self.currency.minor_digits()), self.currency)
     }
 }
 
@@ -302,14 +296,9 @@ pub(super) struct LargeDef {
 impl Definition {
     /// Reads the bundled definition and checks that its cross-references hold.
     pub fn load() -> Result<Definition> {
-        let definition: Definition = serde_json::from_str(SOURCE).map_err(|e| {
-            Error::Internal(format!(
-                "assets/demo/portfolio.json is not a valid demo definition: {e}"
-            ))
-        })?;
-        definition
-            .check()
-            .map_err(|problem| Error::Internal(format!("assets/demo/portfolio.json: {problem}")))?;
+        let definition: Definition = serde_json::from_str(SOURCE)
+            .map_err(|e| Error::Internal(format!("assets/demo/portfolio.json is not a valid demo definition: {e}")))?;
+        definition.check().map_err(|problem| Error::Internal(format!("assets/demo/portfolio.json: {problem}")))?;
         Ok(definition)
     }
 
@@ -326,114 +315,56 @@ impl Definition {
         let vendors: HashSet<&str> = self.vendors.iter().map(|v| v.name.as_str()).collect();
         let people: HashSet<&str> = self.people.iter().map(|p| p.name.as_str()).collect();
         let models: HashSet<&str> = self.models.iter().map(|m| m.name.as_str()).collect();
-        let spending: HashSet<&str> = self
-            .initiatives
-            .iter()
-            .filter(|i| i.has_spend())
-            .map(|i| i.key.as_str())
-            .collect();
-        let all_initiatives: HashSet<&str> =
-            self.initiatives.iter().map(|i| i.key.as_str()).collect();
+        let spending: HashSet<&str> =
+            self.initiatives.iter().filter(|i| i.has_spend()).map(|i| i.key.as_str()).collect();
+        let all_initiatives: HashSet<&str> = self.initiatives.iter().map(|i| i.key.as_str()).collect();
         let need = |set: &HashSet<&str>, what: &str, name: &str, used_by: &str| {
             if set.contains(name) {
                 Ok(())
             } else {
-                Err(format!(
-                    "{used_by} names the {what} `{name}`, which is not defined"
-                ))
+                Err(format!("{used_by} names the {what} `{name}`, which is not defined"))
             }
         };
         for i in &self.initiatives {
             let used_by = format!("initiative `{}`", i.name);
             need(&people, "person", &i.owner, &used_by)?;
             need(&vendors, "vendor", &i.spend_vendor, &used_by)?;
-            if self
-                .vendor(&i.cloud_vendor)
-                .and_then(|v| v.billing.as_ref())
-                .is_none()
-            {
-                return Err(format!(
-                    "{used_by}: cloud_vendor `{}` must be a vendor with `billing`",
-                    i.cloud_vendor
-                ));
+            if self.vendor(&i.cloud_vendor).and_then(|v| v.billing.as_ref()).is_none() {
+                return Err(format!("{used_by}: cloud_vendor `{}` must be a vendor with `billing`", i.cloud_vendor));
             }
             if i.monthly_budget.people != 0 {
-                return Err(format!(
-                    "{used_by}: leave `people` out of monthly_budget; it comes from allocations"
-                ));
+                return Err(format!("{used_by}: leave `people` out of monthly_budget; it comes from allocations"));
             }
             if !self.seasonality.contains_key(&i.seasonality) {
-                return Err(format!(
-                    "{used_by}: there is no seasonality profile `{}`",
-                    i.seasonality
-                ));
+                return Err(format!("{used_by}: there is no seasonality profile `{}`", i.seasonality));
             }
             // The small demo promises 24 months of budgets for every active initiative; its window
             // starts at most 23 months before the current month (in December).
             if i.status == InitiativeStatus::Active && i.started_months_ago < 23 {
-                return Err(format!(
-                    "{used_by} must have started at least 23 months ago to fill the budget window"
-                ));
+                return Err(format!("{used_by} must have started at least 23 months ago to fill the budget window"));
             }
         }
         for p in &self.people {
             need(&roles, "role", &p.role, &format!("person `{}`", p.name))?;
-            need(
-                &spending,
-                "initiative",
-                &p.team,
-                &format!("person `{}`", p.name),
-            )?;
+            need(&spending, "initiative", &p.team, &format!("person `{}`", p.name))?;
         }
         need(&people, "person", &self.overbooked.person, "overbooked")?;
-        need(
-            &spending,
-            "initiative",
-            &self.overbooked.second_team,
-            "overbooked",
-        )?;
-        if u32::from(self.overbooked.home_percent) + u32::from(self.overbooked.second_percent)
-            <= 100
-        {
+        need(&spending, "initiative", &self.overbooked.second_team, "overbooked")?;
+        if u32::from(self.overbooked.home_percent) + u32::from(self.overbooked.second_percent) <= 100 {
             return Err("overbooked: home_percent + second_percent must exceed 100".into());
         }
         for r in &self.requisitions {
-            need(
-                &roles,
-                "role",
-                &r.role,
-                &format!("requisition `{}`", r.title),
-            )?;
-            need(
-                &all_initiatives,
-                "initiative",
-                &r.initiative,
-                &format!("requisition `{}`", r.title),
-            )?;
+            need(&roles, "role", &r.role, &format!("requisition `{}`", r.title))?;
+            need(&all_initiatives, "initiative", &r.initiative, &format!("requisition `{}`", r.title))?;
         }
         for m in &self.models {
-            need(
-                &all_initiatives,
-                "initiative",
-                &m.initiative,
-                &format!("model `{}`", m.name),
-            )?;
+            need(&all_initiatives, "initiative", &m.initiative, &format!("model `{}`", m.name))?;
             need(&people, "person", &m.owner, &format!("model `{}`", m.name))?;
         }
         for c in &self.contracts {
-            need(
-                &vendors,
-                "vendor",
-                &c.vendor,
-                &format!("contract `{}`", c.title),
-            )?;
+            need(&vendors, "vendor", &c.vendor, &format!("contract `{}`", c.title))?;
             if let Some(key) = &c.initiative {
-                need(
-                    &all_initiatives,
-                    "initiative",
-                    key,
-                    &format!("contract `{}`", c.title),
-                )?;
+                need(&all_initiatives, "initiative", key, &format!("contract `{}`", c.title))?;
             }
         }
         for r in &self.vendor_reviews {
@@ -441,12 +372,7 @@ impl Definition {
             need(&people, "person", &r.reviewer, "a vendor review")?;
         }
         for k in &self.kpis {
-            need(
-                &spending,
-                "initiative",
-                &k.initiative,
-                &format!("KPI `{}`", k.name),
-            )?;
+            need(&spending, "initiative", &k.initiative, &format!("KPI `{}`", k.name))?;
             if let Some(model) = &k.model {
                 need(&models, "model", model, &format!("KPI `{}`", k.name))?;
             }
@@ -459,10 +385,7 @@ impl Definition {
             return Err("large: regions and locations must not be empty".into());
         }
         if large.first_names.len() * large.last_names.len() < super::LARGE_PEOPLE {
-            return Err(format!(
-                "large: first_names x last_names must give at least {} names",
-                super::LARGE_PEOPLE
-            ));
+            return Err(format!("large: first_names x last_names must give at least {} names", super::LARGE_PEOPLE));
         }
         Ok(())
     }

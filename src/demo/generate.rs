@@ -17,10 +17,9 @@ use super::cast::Cast;
 use super::definition::Definition;
 use super::{DemoReport, DemoScale, Overbooked};
 use crate::domain::{
-    Actual, ActualSource, Allocation, BudgetLine, Category, Contract, Currency, Entity, FxRate,
-    Initiative, InitiativeId, InitiativeStatus, Kpi, Model, ModelId, ModelStage, ModelVersion,
-    Money, Month, Person, PersonId, Requisition, Role, RoleId, Scenario, Vendor, VendorId,
-    VendorReview,
+    Actual, ActualSource, Allocation, BudgetLine, Category, Contract, Currency, Entity, FxRate, Initiative,
+    InitiativeId, InitiativeStatus, Kpi, Model, ModelId, ModelStage, ModelVersion, Money, Month, Person, PersonId,
+    Requisition, Role, RoleId, Scenario, Vendor, VendorId, VendorReview,
 };
 use crate::error::{Error, Result};
 use crate::store::{records, settings};
@@ -76,19 +75,9 @@ impl Staffing {
 /// What an initiative's people cost in `month`, as `annual_cost_percent` sums: everyone budgeted,
 /// and only those on the payroll.
 fn people_cost(staffing: &[Staffing], month: Month) -> (i128, i128) {
-    staffing
-        .iter()
-        .filter(|s| s.covers(month))
-        .fold((0, 0), |(planned, paid), s| {
-            (
-                planned + s.annual_cost_percent,
-                paid + if s.on_payroll {
-                    s.annual_cost_percent
-                } else {
-                    0
-                },
-            )
-        })
+    staffing.iter().filter(|s| s.covers(month)).fold((0, 0), |(planned, paid), s| {
+        (planned + s.annual_cost_percent, paid + if s.on_payroll { s.annual_cost_percent } else { 0 })
+    })
 }
 
 /// Divides an `annual_cost_percent` sum into a month's minor units.
@@ -105,33 +94,15 @@ pub(super) struct Generator<'a> {
 }
 
 impl<'a> Generator<'a> {
-    pub fn new(
-        conn: &'a Connection,
-        actor: &'a str,
-        def: &'a Definition,
-        scale: DemoScale,
-        current: Month,
-    ) -> Self {
-        Generator {
-            conn,
-            actor,
-            def,
-            scale,
-            current,
-            report: DemoReport::new(scale, current),
-        }
+    pub fn new(conn: &'a Connection, actor: &'a str, def: &'a Definition, scale: DemoScale, current: Month) -> Self {
+        Generator { conn, actor, def, scale, current, report: DemoReport::new(scale, current) }
     }
 
     pub fn run(mut self) -> Result<DemoReport> {
         self.fx_rates()?;
         let roles = self.roles()?;
         let vendors = self.vendors()?;
-        let cast = Cast::new(
-            self.def,
-            self.scale,
-            self.current,
-            &mut self.rng(Section::Cast),
-        );
+        let cast = Cast::new(self.def, self.scale, self.current, &mut self.rng(Section::Cast));
         let initiatives = self.initiatives(&cast)?;
         let people = self.people(&cast, &roles)?;
         let mut staffing = self.allocations(&cast, &initiatives, &people)?;
@@ -151,8 +122,7 @@ impl<'a> Generator<'a> {
             DemoScale::Small => 1u64,
             DemoScale::Large => 2,
         };
-        let month =
-            u64::from(self.current.year().unsigned_abs()) * 12 + u64::from(self.current.month());
+        let month = u64::from(self.current.year().unsigned_abs()) * 12 + u64::from(self.current.month());
         // "mlopsdem": an arbitrary constant, mixed with what must change the data.
         let seed = 0x6d6c_6f70_7364_656d_u64 ^ (scale << 56) ^ (month << 16) ^ section as u64;
         ChaCha8Rng::seed_from_u64(seed)
@@ -169,14 +139,7 @@ impl<'a> Generator<'a> {
 
     fn fx_rates(&mut self) -> Result<()> {
         for rate in &self.def.fx_rates {
-            settings::set_rate(
-                self.conn,
-                self.actor,
-                &FxRate {
-                    currency: rate.currency,
-                    rate: rate.rate,
-                },
-            )?;
+            settings::set_rate(self.conn, self.actor, &FxRate { currency: rate.currency, rate: rate.rate })?;
             self.report.fx_rates += 1;
         }
         Ok(())
@@ -256,19 +219,14 @@ impl<'a> Generator<'a> {
         let current = self.current;
         let mut staffing = vec![Vec::new(); cast.initiatives.len()];
         let open: Vec<usize> = (0..cast.initiatives.len())
-            .filter(|&n| {
-                cast.initiatives[n].status == InitiativeStatus::Active
-                    && cast.initiatives[n].end.is_none()
-            })
+            .filter(|&n| cast.initiatives[n].status == InitiativeStatus::Active && cast.initiatives[n].end.is_none())
             .collect();
         // Earlier stints may also have been on work that has since finished.
         let earlier: Vec<usize> = (0..cast.initiatives.len())
             .filter(|&n| open.contains(&n) || cast.initiatives[n].status == InitiativeStatus::Done)
             .collect();
         if open.is_empty() {
-            return Err(Error::Internal(
-                "the demo definition has no active initiative to allocate people to".into(),
-            ));
+            return Err(Error::Internal("the demo definition has no active initiative to allocate people to".into()));
         }
         for (n, (person, &person_id)) in cast.people.iter().zip(people).enumerate() {
             // (initiative, percent, start, end)
@@ -277,23 +235,14 @@ impl<'a> Generator<'a> {
                 let plan = &self.def.overbooked;
                 let since = person.start.max(current.plus(-plan.since_months_ago));
                 planned.push((person.home, plan.home_percent, person.start, person.end));
-                planned.push((
-                    cast.overbooked_second,
-                    plan.second_percent,
-                    since,
-                    person.end,
-                ));
+                planned.push((cast.overbooked_second, plan.second_percent, since, person.end));
             } else {
                 let count = match rng.random_range(0..100) {
                     0..50 => 1,
                     50..85 => 2,
                     _ => 3,
                 };
-                let tenths: u8 = if rng.random_bool(0.7) {
-                    10
-                } else {
-                    rng.random_range(8..=9)
-                };
+                let tenths: u8 = if rng.random_bool(0.7) { 10 } else { rng.random_range(8..=9) };
                 let mut teams = vec![person.home];
                 for _ in 0..count * 4 {
                     if teams.len() == count {
@@ -306,11 +255,7 @@ impl<'a> Generator<'a> {
                 }
                 let mut shares = vec![1u8; teams.len()];
                 for _ in teams.len()..usize::from(tenths) {
-                    let k = if rng.random_bool(0.6) {
-                        0
-                    } else {
-                        rng.random_range(0..teams.len())
-                    };
+                    let k = if rng.random_bool(0.6) { 0 } else { rng.random_range(0..teams.len()) };
                     shares[k] += 1;
                 }
                 let mut from = person.start;
@@ -321,9 +266,7 @@ impl<'a> Generator<'a> {
                     && person.start.months_until(current) >= 14
                     && earlier_team != person.home
                 {
-                    let stint_end = current
-                        .plus(-9)
-                        .min(cast.initiatives[earlier_team].end.unwrap_or(current));
+                    let stint_end = current.plus(-9).min(cast.initiatives[earlier_team].end.unwrap_or(current));
                     planned.push((earlier_team, 100, person.start, Some(stint_end)));
                     from = current.plus(-8);
                 }
@@ -357,12 +300,8 @@ impl<'a> Generator<'a> {
                 self.report.allocations += 1;
             }
             if n == cast.overbooked {
-                self.report.overbooked = Overbooked {
-                    person_id,
-                    name: person.name.clone(),
-                    month: current,
-                    percent: percent_now,
-                };
+                self.report.overbooked =
+                    Overbooked { person_id, name: person.name.clone(), month: current, percent: percent_now };
             }
         }
         Ok(staffing)
@@ -377,12 +316,7 @@ impl<'a> Generator<'a> {
         staffing: &mut [Vec<Staffing>],
     ) -> Result<()> {
         for spec in &cast.requisitions {
-            let role = self
-                .def
-                .roles
-                .iter()
-                .position(|r| r.name == spec.def.role)
-                .unwrap_or(0);
+            let role = self.def.roles.iter().position(|r| r.name == spec.def.role).unwrap_or(0);
             if let Some(initiative) = spec.initiative
                 && spec.status.is_open()
             {
@@ -425,8 +359,7 @@ impl<'a> Generator<'a> {
             ids.push(id);
             self.report.models += 1;
             let first_version: u32 = rng.random_range(1..=9);
-            for (k, (stage, alias)) in version_history(def.stage, &mut rng).into_iter().enumerate()
-            {
+            for (k, (stage, alias)) in version_history(def.stage, &mut rng).into_iter().enumerate() {
                 self.insert(&ModelVersion {
                     model_id: id,
                     version: (first_version + k as u32).to_string(),
@@ -455,10 +388,7 @@ impl<'a> Generator<'a> {
                 .checked_sub_months(Months::new(def.term_months))
                 .and_then(|d| d.checked_add_days(Days::new(1)))
                 .ok_or_else(|| {
-                    Error::Internal(format!(
-                        "contract `{}` has a term that does not fit the calendar",
-                        def.title
-                    ))
+                    Error::Internal(format!("contract `{}` has a term that does not fit the calendar", def.title))
                 })?;
             self.insert(&Contract {
                 vendor_id: vendor_id(vendors, &def.vendor)?,
@@ -496,24 +426,12 @@ impl<'a> Generator<'a> {
         Ok(())
     }
 
-    fn kpis(
-        &mut self,
-        cast: &Cast<'_>,
-        initiatives: &[InitiativeId],
-        models: &[ModelId],
-    ) -> Result<()> {
+    fn kpis(&mut self, cast: &Cast<'_>, initiatives: &[InitiativeId], models: &[ModelId]) -> Result<()> {
         for def in &self.def.kpis {
             self.insert(&Kpi {
                 name: def.name.clone(),
-                initiative_id: cast
-                    .initiative_by_key
-                    .get(def.initiative.as_str())
-                    .map(|&i| initiatives[i]),
-                model_id: def
-                    .model
-                    .as_deref()
-                    .and_then(|name| cast.model_by_name.get(name))
-                    .map(|&m| models[m]),
+                initiative_id: cast.initiative_by_key.get(def.initiative.as_str()).map(|&i| initiatives[i]),
+                model_id: def.model.as_deref().and_then(|name| cast.model_by_name.get(name)).map(|&m| models[m]),
                 metric_key: Some(def.metric_key.clone()),
                 unit: def.unit.clone(),
                 direction: def.direction,
@@ -556,31 +474,24 @@ impl<'a> Generator<'a> {
         let mut rng = self.rng(Section::Spend);
         let (window_start, window_end) = self.scale.budget_window(self.current);
         let last_actual = self.current.plus(-1);
-        for (index, (spec, &initiative_id)) in cast.initiatives.iter().zip(initiatives).enumerate()
-        {
-            if !matches!(
-                spec.status,
-                InitiativeStatus::Active | InitiativeStatus::Done
-            ) {
+        for (index, (spec, &initiative_id)) in cast.initiatives.iter().zip(initiatives).enumerate() {
+            if !matches!(spec.status, InitiativeStatus::Active | InitiativeStatus::Done) {
                 continue;
             }
             let def = spec.def;
             let first = window_start.max(spec.start);
             let last = spec.end.map_or(window_end, |end| end.min(window_end));
-            let profile = self.def.seasonality.get(&def.seasonality).ok_or_else(|| {
-                Error::Internal(format!("no seasonality profile `{}`", def.seasonality))
-            })?;
+            let profile = self
+                .def
+                .seasonality
+                .get(&def.seasonality)
+                .ok_or_else(|| Error::Internal(format!("no seasonality profile `{}`", def.seasonality)))?;
             let cloud_id = vendor_id(vendors, &def.cloud_vendor)?;
             let billing = self
                 .def
                 .vendor(&def.cloud_vendor)
                 .and_then(|v| v.billing.as_ref())
-                .ok_or_else(|| {
-                    Error::Internal(format!(
-                        "vendor `{}` has no billing names",
-                        def.cloud_vendor
-                    ))
-                })?;
+                .ok_or_else(|| Error::Internal(format!("vendor `{}` has no billing names", def.cloud_vendor)))?;
             let spend_vendor_id = vendor_id(vendors, &def.spend_vendor)?;
             for k in 0..=first.months_until(last) {
                 let month = first.plus(k);
@@ -588,31 +499,19 @@ impl<'a> Generator<'a> {
                 for &category in Category::ALL {
                     let seasonal = matches!(category, Category::Compute | Category::Vendor);
                     let budget = dollars(match category {
-                        Category::People => {
-                            round_half_up(people_planned, MONTHS_TIMES_PERCENT * 100)
-                        }
+                        Category::People => round_half_up(people_planned, MONTHS_TIMES_PERCENT * 100),
                         _ => budget_dollars(
                             def.monthly_budget.get(category),
                             spec.budget_percent,
                             def.growth_percent_per_year,
                             window_start.months_until(month),
-                            if seasonal {
-                                profile[month.month() as usize - 1]
-                            } else {
-                                100
-                            },
+                            if seasonal { profile[month.month() as usize - 1] } else { 100 },
                         ),
                     });
                     if budget.minor == 0 {
                         continue;
                     }
-                    self.insert(&BudgetLine {
-                        initiative_id,
-                        month,
-                        category,
-                        amount: budget,
-                        note: None,
-                    })?;
+                    self.insert(&BudgetLine { initiative_id, month, category, amount: budget, note: None })?;
                     self.report.budget_lines += 1;
                     self.report.budget_total.minor += budget.minor;
                     if month > last_actual {
@@ -620,22 +519,18 @@ impl<'a> Generator<'a> {
                     }
 
                     let noise = noise_basis_points(category);
-                    let mut factor = 10_000
-                        + def.overspend_percent.get(category) * 100
-                        + rng.random_range(-noise..=noise);
+                    let mut factor =
+                        10_000 + def.overspend_percent.get(category) * 100 + rng.random_range(-noise..=noise);
                     let spike = rng.random_bool(SPIKE_CHANCE);
-                    let spike = spike
-                        && category == Category::Compute
-                        && def.overspend_percent.compute == 0;
+                    let spike = spike && category == Category::Compute && def.overspend_percent.compute == 0;
                     if spike {
                         factor += SPIKE_BASIS_POINTS;
                     }
                     let amount = Money::new(
                         match category {
-                            Category::People => round_half_up(
-                                people_paid * i128::from(factor.max(0)),
-                                MONTHS_TIMES_PERCENT * 10_000,
-                            ),
+                            Category::People => {
+                                round_half_up(people_paid * i128::from(factor.max(0)), MONTHS_TIMES_PERCENT * 10_000)
+                            }
                             _ => scale_basis_points(budget.minor, factor),
                         },
                         Currency::USD,
@@ -686,8 +581,7 @@ impl<'a> Generator<'a> {
                         }
                         Category::Other => {
                             actual.source = ActualSource::Csv;
-                            actual.note =
-                                Some("Travel, training and tools (finance export)".into());
+                            actual.note = Some("Travel, training and tools (finance export)".into());
                         }
                     }
                     if spike {
@@ -707,17 +601,10 @@ impl<'a> Generator<'a> {
         let mut rng = self.rng(Section::Unallocated);
         for def in &self.def.unallocated {
             let vendor = vendor_id(vendors, &def.vendor)?;
-            let provider = self
-                .def
-                .vendor(&def.vendor)
-                .and_then(|v| v.billing.as_ref())
-                .map(|b| b.provider.clone());
+            let provider = self.def.vendor(&def.vendor).and_then(|v| v.billing.as_ref()).map(|b| b.provider.clone());
             for k in (1..=def.months).rev() {
                 let noise = noise_basis_points(def.category);
-                let amount = scale_basis_points(
-                    def.monthly * 100,
-                    10_000 + rng.random_range(-noise..=noise),
-                );
+                let amount = scale_basis_points(def.monthly * 100, 10_000 + rng.random_range(-noise..=noise));
                 self.insert(&Actual {
                     initiative_id: None,
                     month: self.current.plus(-k),
@@ -742,10 +629,7 @@ impl<'a> Generator<'a> {
 }
 
 fn vendor_id(vendors: &HashMap<&str, VendorId>, name: &str) -> Result<VendorId> {
-    vendors
-        .get(name)
-        .copied()
-        .ok_or_else(|| Error::Internal(format!("the demo names an undefined vendor `{name}`")))
+    vendors.get(name).copied().ok_or_else(|| Error::Internal(format!("the demo names an undefined vendor `{name}`")))
 }
 
 fn dollars(whole: i64) -> Money {
@@ -761,12 +645,9 @@ fn budget_dollars(
     months_elapsed: i32,
     season_percent: i64,
 ) -> i64 {
-    let growth_basis_points =
-        10_000 + growth_percent_per_year * 100 * i64::from(months_elapsed) / 12;
-    let numerator = i128::from(level)
-        * i128::from(budget_percent)
-        * i128::from(growth_basis_points)
-        * i128::from(season_percent);
+    let growth_basis_points = 10_000 + growth_percent_per_year * 100 * i64::from(months_elapsed) / 12;
+    let numerator =
+        i128::from(level) * i128::from(budget_percent) * i128::from(growth_basis_points) * i128::from(season_percent);
     round_half_up(numerator, 100 * 10_000 * 100)
 }
 
@@ -781,18 +662,11 @@ fn round_half_up(numerator: i128, denominator: i128) -> i64 {
 }
 
 /// The versions a model in `stage` has, oldest first, with the alias of each.
-fn version_history(
-    stage: ModelStage,
-    rng: &mut ChaCha8Rng,
-) -> Vec<(ModelStage, Option<&'static str>)> {
+fn version_history(stage: ModelStage, rng: &mut ChaCha8Rng) -> Vec<(ModelStage, Option<&'static str>)> {
     use ModelStage::*;
     match stage {
         Production if rng.random_bool(0.4) => {
-            vec![
-                (Archived, None),
-                (Production, Some("champion")),
-                (Staging, Some("challenger")),
-            ]
+            vec![(Archived, None), (Production, Some("champion")), (Staging, Some("challenger"))]
         }
         Production => vec![(Archived, None), (Production, Some("champion"))],
         Staging if rng.random_bool(0.5) => vec![(Archived, None), (Staging, Some("candidate"))],

@@ -70,9 +70,7 @@ impl DemoScale {
     /// The first and last month of its budgets: January `budget_years - 1` years before the
     /// current year, through December of the current year.
     pub fn budget_window(self, current: Month) -> (Month, Month) {
-        let first = current
-            .plus(-(current.month() as i32 - 1))
-            .plus(-12 * (self.budget_years() - 1));
+        let first = current.plus(-(current.month() as i32 - 1)).plus(-12 * (self.budget_years() - 1));
         let last = current.plus(12 - current.month() as i32);
         (first, last)
     }
@@ -84,10 +82,7 @@ impl FromStr for DemoScale {
         match s.trim().to_ascii_lowercase().as_str() {
             "small" => Ok(DemoScale::Small),
             "large" => Ok(DemoScale::Large),
-            _ => Err(DomainError::invalid(
-                "scale",
-                format!("`{s}` is not a demo scale; use small or large"),
-            )),
+            _ => Err(DomainError::invalid("scale", format!("`{s}` is not a demo scale; use small or large"))),
         }
     }
 }
@@ -171,23 +166,14 @@ impl DemoReport {
             unallocated_actuals: 0,
             budget_total: Money::zero(Currency::USD),
             actual_total: Money::zero(Currency::USD),
-            overbooked: Overbooked {
-                person_id: PersonId(0),
-                name: String::new(),
-                month: current,
-                percent: 0,
-            },
+            overbooked: Overbooked { person_id: PersonId(0), name: String::new(), month: current, percent: 0 },
         }
     }
 }
 
 impl fmt::Display for DemoReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "Built the {} demo portfolio for {}:",
-            self.scale, self.current
-        )?;
+        writeln!(f, "Built the {} demo portfolio for {}:", self.scale, self.current)?;
         writeln!(
             f,
             "  {} initiatives, {} people in {} roles, {} allocations, {} requisitions",
@@ -201,11 +187,7 @@ impl fmt::Display for DemoReport {
         writeln!(
             f,
             "  {} vendors, {} contracts ({} ending within 90 days), {} vendor reviews, {} exchange rates",
-            self.vendors,
-            self.contracts,
-            self.contracts_renewing_within_90_days,
-            self.vendor_reviews,
-            self.fx_rates
+            self.vendors, self.contracts, self.contracts_renewing_within_90_days, self.vendor_reviews, self.fx_rates
         )?;
         writeln!(
             f,
@@ -243,14 +225,8 @@ pub fn build(store: &mut Store, scale: DemoScale, current: Month) -> Result<Demo
 /// connections are allowed: they hold no portfolio data.
 fn ensure_empty(conn: &Connection) -> Result<()> {
     let mut found = Vec::new();
-    for table in schema::TABLES
-        .iter()
-        .filter(|t| t.kind != EntityKind::Connection)
-    {
-        let count: i64 =
-            conn.query_row(&format!("SELECT count(*) FROM {}", table.name), [], |r| {
-                r.get(0)
-            })?;
+    for table in schema::TABLES.iter().filter(|t| t.kind != EntityKind::Connection) {
+        let count: i64 = conn.query_row(&format!("SELECT count(*) FROM {}", table.name), [], |r| r.get(0))?;
         if count > 0 {
             found.push(format!("{count} {}", table.name.replace('_', " ")));
         }

@@ -482,10 +482,9 @@ pub struct Scenario {
 }
 entity!(Scenario, ScenarioId, Scenario, |s| {
     require_text("name", &s.name)?;
-    for (field, value) in [
-        ("compute_change_percent", s.compute_change_percent),
-        ("vendor_change_percent", s.vendor_change_percent),
-    ] {
+    for (field, value) in
+        [("compute_change_percent", s.compute_change_percent), ("vendor_change_percent", s.vendor_change_percent)]
+    {
         if value < -100 {
             return Err(DomainError::invalid(field, format!("{value}% would make spend negative")));
         }

@@ -21,8 +21,8 @@ pub struct MetricSeries {
 
 impl MetricSeries {
     pub fn validate(&self) -> Result<(), DomainError> {
-        let key_ok = !self.key.is_empty()
-            && self.key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        let key_ok =
+            !self.key.is_empty() && self.key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         if !key_ok {
             return Err(DomainError::invalid(
                 "key",

@@ -114,9 +114,7 @@ pub(crate) fn require_order<T: PartialOrd + std::fmt::Display>(
     end: Option<T>,
 ) -> Result<(), DomainError> {
     match end {
-        Some(end) if end < start => {
-            Err(DomainError::invalid(field, format!("{end} comes before the start {start}")))
-        }
+        Some(end) if end < start => Err(DomainError::invalid(field, format!("{end} comes before the start {start}"))),
         _ => Ok(()),
     }
 }

@@ -12,10 +12,10 @@ use rusqlite::Connection;
 use rust_xlsxwriter::{Format, Workbook};
 use serde_json::Value;
 
-use crate::domain::{EntityKind, Money};
+use crate::domain::Money;
 use crate::error::{Error, Result};
-use crate::store::records::{Filter, list_json};
-use crate::store::schema::{ColumnKind, TABLES, Table, table};
+use crate::store::records::{Filter, Labels, list_json};
+use crate::store::schema::{ColumnKind, TABLES, Table};
 
 /// One value of an exported table.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,7 +50,9 @@ pub fn sheet(conn: &Connection, name: &str) -> Result<Sheet> {
         return entity_sheet(conn, t);
     }
     match wanted.as_str() {
-        "fx_rates" | "fx" => plain_sheet(conn, "fx_rates", "SELECT currency, rate, updated_at FROM fx_rates ORDER BY currency"),
+        "fx_rates" | "fx" => {
+            plain_sheet(conn, "fx_rates", "SELECT currency, rate, updated_at FROM fx_rates ORDER BY currency")
+        }
         "imports" => plain_sheet(
             conn,
             "imports",
@@ -61,10 +63,7 @@ pub fn sheet(conn: &Connection, name: &str) -> Result<Sheet> {
             "audit_log",
             "SELECT id, at, actor, entity, entity_id, action, before, after FROM audit_log ORDER BY id",
         ),
-        _ => Err(Error::Validation(format!(
-            "there is no table `{name}`; choose one of: {}",
-            table_names().join(", ")
-        ))),
+        _ => Err(Error::Validation(format!("there is no table `{name}`; choose one of: {}", table_names().join(", ")))),
     }
 }
 
@@ -84,7 +83,7 @@ fn entity_sheet(conn: &Connection, t: &Table) -> Result<Sheet> {
             _ => headers.push(column.field.to_owned()),
         }
     }
-    let mut labels = LabelCache::default();
+    let mut labels = Labels::default();
     let mut rows = Vec::new();
     for (id, fields) in list_json(conn, t.kind, &Filter::new())? {
         let mut row = vec![Cell::Integer(id)];
@@ -99,11 +98,14 @@ fn entity_sheet(conn: &Connection, t: &Table) -> Result<Sheet> {
                     }
                 }
                 ColumnKind::Ref(target) => row.push(match value.as_i64() {
-                    Some(id) => Cell::Text(labels.label(conn, target, id)?),
+                    Some(id) => Cell::Text(labels.get(conn, target, id)?.map_or_else(|| id.to_string(), str::to_owned)),
                     None => Cell::Empty,
                 }),
                 ColumnKind::List => row.push(Cell::Text(
-                    value.as_array().map(|a| a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(",")).unwrap_or_default(),
+                    value
+                        .as_array()
+                        .map(|a| a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(","))
+                        .unwrap_or_default(),
                 )),
                 _ => row.push(json_cell(value)),
             }
@@ -139,31 +141,11 @@ fn json_cell(value: &Value) -> Cell {
     match value {
         Value::Null => Cell::Empty,
         Value::Bool(b) => Cell::Text(b.to_string()),
-        Value::Number(n) => n.as_i64().map(Cell::Integer).unwrap_or_else(|| Cell::Number(n.as_f64().unwrap_or(f64::NAN))),
+        Value::Number(n) => {
+            n.as_i64().map(Cell::Integer).unwrap_or_else(|| Cell::Number(n.as_f64().unwrap_or(f64::NAN)))
+        }
         Value::String(s) => Cell::Text(s.clone()),
         other => Cell::Text(other.to_string()),
-    }
-}
-
-/// Names of referenced records, loaded once per kind.
-#[derive(Default)]
-struct LabelCache {
-    by_kind: HashMap<EntityKind, HashMap<i64, String>>,
-}
-
-impl LabelCache {
-    fn label(&mut self, conn: &Connection, kind: EntityKind, id: i64) -> Result<String> {
-        if !self.by_kind.contains_key(&kind) {
-            let t = table(kind);
-            let column = t.label.unwrap_or("id");
-            let sql = format!("SELECT id, CAST(\"{column}\" AS TEXT) FROM {}", t.name);
-            let map = conn
-                .prepare(&sql)?
-                .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
-                .collect::<Result<HashMap<_, _>, _>>()?;
-            self.by_kind.insert(kind, map);
-        }
-        Ok(self.by_kind.get(&kind).and_then(|m| m.get(&id)).cloned().unwrap_or_else(|| id.to_string()))
     }
 }
 
@@ -198,7 +180,8 @@ pub fn write_xlsx(sheets: &[Sheet], path: &Path) -> Result<()> {
     let header = Format::new().set_bold();
     let money_formats: HashMap<u32, Format> = (0..=4)
         .map(|digits| {
-            let pattern = if digits == 0 { "#,##0".to_owned() } else { format!("#,##0.{}", "0".repeat(digits as usize)) };
+            let pattern =
+                if digits == 0 { "#,##0".to_owned() } else { format!("#,##0.{}", "0".repeat(digits as usize)) };
             (digits, Format::new().set_num_format(pattern))
         })
         .collect();

@@ -13,9 +13,13 @@ use crate::error::{Error, Result};
 /// Writes a consistent copy of the open portfolio to `dest` (which must not exist yet).
 pub fn backup_to(conn: &Connection, dest: &Path) -> Result<()> {
     if dest.exists() {
-        return Err(Error::Conflict(format!("{} already exists; choose a new file name for the backup", dest.display())));
+        return Err(Error::Conflict(format!(
+            "{} already exists; choose a new file name for the backup",
+            dest.display()
+        )));
     }
-    let mut target = Connection::open(dest).map_err(|e| Error::Storage(format!("cannot create {}: {e}", dest.display())))?;
+    let mut target =
+        Connection::open(dest).map_err(|e| Error::Storage(format!("cannot create {}: {e}", dest.display())))?;
     {
         let backup = Backup::new(conn, &mut target)?;
         backup.run_to_completion(256, Duration::from_millis(0), None)?;

@@ -76,9 +76,9 @@ impl Store {
             if from > 0 {
                 backup::before_migration(&conn, path, from)?;
             }
-            migrations
-                .to_latest(&mut conn)
-                .map_err(|e| Error::Storage(format!("cannot upgrade {}: {e}; the file is unchanged", path.display())))?;
+            migrations.to_latest(&mut conn).map_err(|e| {
+                Error::Storage(format!("cannot upgrade {}: {e}; the file is unchanged", path.display()))
+            })?;
             conn.execute(
                 "INSERT INTO meta (key, value) VALUES ('app_version', ?1) ON CONFLICT (key) DO UPDATE SET value = ?1",
                 [APP_VERSION],

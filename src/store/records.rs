@@ -4,6 +4,8 @@
 //!
 //! Every change writes its audit row in the same transaction as the change itself.
 
+use std::collections::HashMap;
+
 use rusqlite::types::{Value as SqlValue, ValueRef};
 use rusqlite::{Connection, ErrorCode as SqliteCode, params_from_iter};
 use serde_json::{Map, Value, json};
@@ -61,12 +63,7 @@ pub fn insert_json(conn: &Connection, actor: &str, kind: EntityKind, fields: &Ma
     let t = table(kind);
     check_references(conn, t, fields)?;
     let columns = t.sql_columns();
-    let sql = format!(
-        "INSERT INTO {} ({}) VALUES ({})",
-        t.name,
-        quoted(&columns),
-        vec!["?"; columns.len()].join(", ")
-    );
+    let sql = format!("INSERT INTO {} ({}) VALUES ({})", t.name, quoted(&columns), vec!["?"; columns.len()].join(", "));
     let values = to_sql_values(t, fields)?;
     conn.prepare_cached(&sql)?.execute(params_from_iter(values)).map_err(|e| explain_constraint(t, fields, e))?;
     let id = conn.last_insert_rowid();
@@ -121,7 +118,13 @@ pub fn list_json(conn: &Connection, kind: EntityKind, filter: &Filter) -> Result
     Ok(out)
 }
 
-pub fn update_json(conn: &Connection, actor: &str, kind: EntityKind, id: i64, after: &Map<String, Value>) -> Result<()> {
+pub fn update_json(
+    conn: &Connection,
+    actor: &str,
+    kind: EntityKind,
+    id: i64,
+    after: &Map<String, Value>,
+) -> Result<()> {
     let t = table(kind);
     let before = get_json(conn, kind, id)?;
     check_references(conn, t, after)?;
@@ -156,13 +159,37 @@ pub fn delete_json(conn: &Connection, actor: &str, kind: EntityKind, id: i64) ->
     audit::record(conn, actor, kind.as_str(), Some(id), "delete", Some(&Value::Object(before)), None)
 }
 
+/// Names of records referred to by id, loaded once per kind: for tables shown to people and for
+/// exports, which name references rather than number them.
+#[derive(Debug, Default)]
+pub struct Labels(HashMap<EntityKind, HashMap<i64, String>>);
+
+impl Labels {
+    /// The name of record `id` of `kind`; `None` for kinds without names and unknown ids.
+    pub fn get(&mut self, conn: &Connection, kind: EntityKind, id: i64) -> Result<Option<&str>> {
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.0.entry(kind) {
+            let t = table(kind);
+            let map = match t.label {
+                Some(label) => conn
+                    .prepare(&format!("SELECT id, CAST(\"{label}\" AS TEXT) FROM {}", t.name))?
+                    .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+                    .collect::<Result<HashMap<_, _>, _>>()?,
+                None => HashMap::new(),
+            };
+            slot.insert(map);
+        }
+        Ok(self.0.get(&kind).and_then(|m| m.get(&id)).map(String::as_str))
+    }
+}
+
 /// Finds the id of a record by its id (`12`) or its label (`Fraud detection`), case-insensitively.
 pub fn resolve(conn: &Connection, kind: EntityKind, text: &str) -> Result<i64> {
     let t = table(kind);
     let text = text.trim();
     if let Ok(id) = text.parse::<i64>() {
-        let exists: bool =
-            conn.prepare_cached(&format!("SELECT EXISTS(SELECT 1 FROM {} WHERE id = ?)", t.name))?.query_row([id], |r| r.get(0))?;
+        let exists: bool = conn
+            .prepare_cached(&format!("SELECT EXISTS(SELECT 1 FROM {} WHERE id = ?)", t.name))?
+            .query_row([id], |r| r.get(0))?;
         return if exists { Ok(id) } else { Err(Error::not_found(kind, id)) };
     }
     let Some(label) = t.label else {
@@ -197,10 +224,7 @@ fn check_references(conn: &Connection, t: &Table, fields: &Map<String, Value>) -
 fn count_referrers(conn: &Connection, kind: EntityKind, id: i64) -> Result<Vec<String>> {
     let mut found = Vec::new();
     let entity_refs = TABLES.iter().flat_map(|t| {
-        t.columns
-            .iter()
-            .filter(move |c| c.kind == ColumnKind::Ref(kind))
-            .map(move |c| (t.name, c.field))
+        t.columns.iter().filter(move |c| c.kind == ColumnKind::Ref(kind)).map(move |c| (t.name, c.field))
     });
     let other_refs = OTHER_REFERENCES.iter().filter(|(_, _, k)| *k == kind).map(|(t, c, _)| (*t, *c));
     for (table_name, column) in entity_refs.chain(other_refs) {
@@ -263,7 +287,9 @@ fn json_to_sql(value: &Value) -> SqlValue {
     match value {
         Value::Null => SqlValue::Null,
         Value::Bool(b) => SqlValue::Integer(i64::from(*b)),
-        Value::Number(n) => n.as_i64().map(SqlValue::Integer).unwrap_or_else(|| SqlValue::Real(n.as_f64().unwrap_or(f64::NAN))),
+        Value::Number(n) => {
+            n.as_i64().map(SqlValue::Integer).unwrap_or_else(|| SqlValue::Real(n.as_f64().unwrap_or(f64::NAN)))
+        }
         Value::String(s) => SqlValue::Text(s.clone()),
         other => SqlValue::Text(other.to_string()),
     }

@@ -16,7 +16,8 @@ pub fn base_currency(conn: &Connection) -> Result<Currency> {
     match code {
         Some(code) => Ok(code.parse()?),
         None => Err(Error::Validation(
-            "this portfolio has no base currency yet; run `mlops-portfolio init --currency USD` (or `demo`) first".into(),
+            "this portfolio has no base currency yet; run `mlops-portfolio init --currency USD` (or `demo`) first"
+                .into(),
         )),
     }
 }
@@ -36,7 +37,10 @@ pub fn init(conn: &Connection, actor: &str, currency: Currency) -> Result<()> {
             "this portfolio's base currency is already {existing}; start a new file to use {currency}"
         )));
     }
-    conn.execute("INSERT INTO portfolio (id, base_currency, created_at) VALUES (1, ?, ?)", [currency.code(), &now_utc()])?;
+    conn.execute(
+        "INSERT INTO portfolio (id, base_currency, created_at) VALUES (1, ?, ?)",
+        [currency.code(), &now_utc()],
+    )?;
     audit::record(conn, actor, "portfolio", None, "create", None, Some(&json!({ "base_currency": currency })))
 }
 
@@ -53,7 +57,15 @@ pub fn set_rate(conn: &Connection, actor: &str, rate: &FxRate) -> Result<()> {
         [rate.currency.code(), &rate.rate.to_string(), &now_utc()],
     )?;
     let after = json!({ "currency": rate.currency, "rate": rate.rate });
-    audit::record(conn, actor, "fx_rate", None, if before.is_some() { "update" } else { "create" }, before.as_ref(), Some(&after))
+    audit::record(
+        conn,
+        actor,
+        "fx_rate",
+        None,
+        if before.is_some() { "update" } else { "create" },
+        before.as_ref(),
+        Some(&after),
+    )
 }
 
 pub fn rates(conn: &Connection) -> Result<HashMap<Currency, FxRate>> {
@@ -63,7 +75,9 @@ pub fn rates(conn: &Connection) -> Result<HashMap<Currency, FxRate>> {
     for row in rows {
         let (code, rate) = row?;
         let currency: Currency = code.parse()?;
-        let rate = rate.parse().map_err(|_| Error::Storage(format!("the stored rate for {code} (`{rate}`) is not a number")))?;
+        let rate = rate
+            .parse()
+            .map_err(|_| Error::Storage(format!("the stored rate for {code} (`{rate}`) is not a number")))?;
         out.insert(currency, FxRate { currency, rate });
     }
     Ok(out)

@@ -88,11 +88,20 @@ fn bad_input_gives_one_clear_paragraph_and_a_failing_exit_code() {
     let db = temp_file();
     ok(&db, &["init"]);
     let cases: &[(&[&str], &str)] = &[
-        (&["add", "initiative", "name=X", "status=active", "priority=1", "start=2026-13"], "initiative start: `2026-13` is not a month"),
-        (&["add", "initiative", "name=X", "status=actve", "priority=1", "start=2026-01"], "`actve` is not one of: proposed, active"),
+        (
+            &["add", "initiative", "name=X", "status=active", "priority=1", "start=2026-13"],
+            "initiative start: `2026-13` is not a month",
+        ),
+        (
+            &["add", "initiative", "name=X", "status=actve", "priority=1", "start=2026-01"],
+            "`actve` is not one of: proposed, active",
+        ),
         (&["add", "initiative", "name=X"], "missing: status, priority, start"),
         (&["add", "initiative", "nme=X"], "no field `nme`"),
-        (&["add", "budget", "initiative=Nope", "month=2026-01", "category=compute", "amount=1"], "no initiative named `Nope`"),
+        (
+            &["add", "budget", "initiative=Nope", "month=2026-01", "category=compute", "amount=1"],
+            "no initiative named `Nope`",
+        ),
         (&["add", "role", "name=MLE", "base_salary=10.001", "loaded_annual_cost=12"], "3 decimal places but USD has 2"),
         (&["add", "gizmo", "name=X"], "not one of: initiative"),
         (&["fx", "set", "XYZ", "1.1"], "ISO 4217"),

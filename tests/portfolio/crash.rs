@@ -15,13 +15,7 @@ const KILLS: usize = 12;
 
 fn import_command(db: &TempDb, file: &std::path::Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_mlops-portfolio"));
-    command
-        .arg("--db")
-        .arg(&db.path)
-        .args(["import", "focus"])
-        .arg(file)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+    command.arg("--db").arg(&db.path).args(["import", "focus"]).arg(file).stdout(Stdio::null()).stderr(Stdio::null());
     command
 }
 
@@ -43,7 +37,8 @@ fn killing_an_import_midway_leaves_all_or_nothing_and_a_sound_file() {
     let file = db.file("bill.csv");
     let names = vec!["Fraud detection".to_owned(), "Churn".to_owned()];
     let writer = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
-    mlops_portfolio::demo::billing::write_focus_export(writer, ROWS, &names, "2025-01".parse().unwrap(), 6, 11).unwrap();
+    mlops_portfolio::demo::billing::write_focus_export(writer, ROWS, &names, "2025-01".parse().unwrap(), 6, 11)
+        .unwrap();
 
     // How long one whole import takes here, on a copy, so the kills land throughout it.
     let probe = temp_file();

@@ -1,6 +1,9 @@
 //! The integration tests: one binary whose modules mirror `src/`, each test on its own temporary
 //! portfolio file.
 
+// Test helpers may panic on what a test controls.
+#![allow(clippy::unwrap_used)]
+
 mod cli;
 mod crash;
 mod io;
@@ -13,6 +16,7 @@ use mlops_portfolio::domain::Currency;
 use mlops_portfolio::store::{Store, settings};
 
 /// A portfolio file in a fresh temporary folder, removed when dropped.
+#[derive(Debug)]
 pub struct TempDb {
     pub dir: tempfile::TempDir,
     pub path: PathBuf,

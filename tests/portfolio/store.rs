@@ -37,9 +37,9 @@ fn a_fresh_file_gets_the_whole_schema_and_the_pragmas() {
     assert_eq!(mode, "wal");
     let fk: i64 = store.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
     assert_eq!(fk, 1, "foreign keys must be enforced");
-    let backups = std::fs::read_dir(db.dir.path()).unwrap().filter(|e| {
-        e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".bak")
-    });
+    let backups = std::fs::read_dir(db.dir.path())
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".bak"));
     assert_eq!(backups.count(), 0, "a new empty file needs no backup");
 }
 
@@ -183,21 +183,66 @@ fn every_kind_round_trips_through_its_table() {
     let db = temp_db();
     let mut store = db.open();
     let samples = [
-        (EntityKind::Initiative, json!({"name": "Churn", "status": "active", "priority": 2, "start": "2026-01", "end": "2026-12", "owner": "Lee", "objective": "Keep customers"})),
-        (EntityKind::Role, json!({"name": "ML engineer", "base_salary": {"minor": 17500000, "currency": "USD"}, "loaded_annual_cost": {"minor": 22750000, "currency": "USD"}})),
-        (EntityKind::Person, json!({"name": "Lee Park", "email": "lee@example.com", "role_id": 1, "location": "Austin", "start": "2025-03", "end": null})),
-        (EntityKind::Allocation, json!({"person_id": 1, "initiative_id": 1, "percent": 60, "start": "2026-01", "end": "2026-06"})),
-        (EntityKind::Requisition, json!({"title": "Senior MLE", "role_id": 1, "initiative_id": 1, "start": "2027-01", "status": "open"})),
-        (EntityKind::Vendor, json!({"name": "Scale AI", "category": "labeling", "contact": "ops@scale.example", "website": null})),
-        (EntityKind::Model, json!({"name": "churn-xgb", "description": "", "owner": "Lee", "initiative_id": 1, "stage": "production", "risk_tier": "high", "data_categories": ["pii", "behavioral"], "deployment": "k8s/prod", "notes": null})),
-        (EntityKind::ModelVersion, json!({"model_id": 1, "version": "7", "stage": "production", "aliases": ["champion"], "run_id": "abc123", "notes": null})),
-        (EntityKind::BudgetLine, json!({"initiative_id": 1, "month": "2026-02", "category": "compute", "amount": {"minor": 1234567, "currency": "USD"}, "note": "GPU"})),
-        (EntityKind::Actual, json!({"initiative_id": null, "month": "2026-02", "category": "vendor", "amount": {"minor": -500, "currency": "USD"}, "source": "invoice", "vendor_id": 1, "model_id": 1, "note": "credit", "provider": "AWS", "service": "SageMaker", "resource": "arn:x", "tag": "sandbox"})),
-        (EntityKind::Contract, json!({"vendor_id": 1, "title": "Labeling 2026", "initiative_id": 1, "value": {"minor": 12000000, "currency": "USD"}, "start": "2026-01-01", "end": "2026-12-31", "notice_days": 60, "auto_renew": true})),
-        (EntityKind::VendorReview, json!({"vendor_id": 1, "date": "2026-06-30", "reviewer": "Ana", "score": 4, "notes": "fast"})),
-        (EntityKind::Kpi, json!({"name": "p95 latency", "initiative_id": 1, "model_id": 1, "metric_key": "latency_p95_ms", "unit": "ms", "direction": "lower_is_better", "target_low": null, "target_high": 150.5})),
-        (EntityKind::Scenario, json!({"name": "Hire 3", "description": "Q3 hires", "start": "2026-07", "headcount_delta": 3, "compute_change_percent": -15, "vendor_change_percent": 0})),
-        (EntityKind::Connection, json!({"name": "prod-prom", "kind": "prometheus", "base_url": "https://prom.example", "auth": "bearer", "username": null, "ca_file": null, "insecure_skip_verify": false, "interval_minutes": 15})),
+        (
+            EntityKind::Initiative,
+            json!({"name": "Churn", "status": "active", "priority": 2, "start": "2026-01", "end": "2026-12", "owner": "Lee", "objective": "Keep customers"}),
+        ),
+        (
+            EntityKind::Role,
+            json!({"name": "ML engineer", "base_salary": {"minor": 17500000, "currency": "USD"}, "loaded_annual_cost": {"minor": 22750000, "currency": "USD"}}),
+        ),
+        (
+            EntityKind::Person,
+            json!({"name": "Lee Park", "email": "lee@example.com", "role_id": 1, "location": "Austin", "start": "2025-03", "end": null}),
+        ),
+        (
+            EntityKind::Allocation,
+            json!({"person_id": 1, "initiative_id": 1, "percent": 60, "start": "2026-01", "end": "2026-06"}),
+        ),
+        (
+            EntityKind::Requisition,
+            json!({"title": "Senior MLE", "role_id": 1, "initiative_id": 1, "start": "2027-01", "status": "open"}),
+        ),
+        (
+            EntityKind::Vendor,
+            json!({"name": "Scale AI", "category": "labeling", "contact": "ops@scale.example", "website": null}),
+        ),
+        (
+            EntityKind::Model,
+            json!({"name": "churn-xgb", "description": "", "owner": "Lee", "initiative_id": 1, "stage": "production", "risk_tier": "high", "data_categories": ["pii", "behavioral"], "deployment": "k8s/prod", "notes": null}),
+        ),
+        (
+            EntityKind::ModelVersion,
+            json!({"model_id": 1, "version": "7", "stage": "production", "aliases": ["champion"], "run_id": "abc123", "notes": null}),
+        ),
+        (
+            EntityKind::BudgetLine,
+            json!({"initiative_id": 1, "month": "2026-02", "category": "compute", "amount": {"minor": 1234567, "currency": "USD"}, "note": "GPU"}),
+        ),
+        (
+            EntityKind::Actual,
+            json!({"initiative_id": null, "month": "2026-02", "category": "vendor", "amount": {"minor": -500, "currency": "USD"}, "source": "invoice", "vendor_id": 1, "model_id": 1, "note": "credit", "provider": "AWS", "service": "SageMaker", "resource": "arn:x", "tag": "sandbox"}),
+        ),
+        (
+            EntityKind::Contract,
+            json!({"vendor_id": 1, "title": "Labeling 2026", "initiative_id": 1, "value": {"minor": 12000000, "currency": "USD"}, "start": "2026-01-01", "end": "2026-12-31", "notice_days": 60, "auto_renew": true}),
+        ),
+        (
+            EntityKind::VendorReview,
+            json!({"vendor_id": 1, "date": "2026-06-30", "reviewer": "Ana", "score": 4, "notes": "fast"}),
+        ),
+        (
+            EntityKind::Kpi,
+            json!({"name": "p95 latency", "initiative_id": 1, "model_id": 1, "metric_key": "latency_p95_ms", "unit": "ms", "direction": "lower_is_better", "target_low": null, "target_high": 150.5}),
+        ),
+        (
+            EntityKind::Scenario,
+            json!({"name": "Hire 3", "description": "Q3 hires", "start": "2026-07", "headcount_delta": 3, "compute_change_percent": -15, "vendor_change_percent": 0}),
+        ),
+        (
+            EntityKind::Connection,
+            json!({"name": "prod-prom", "kind": "prometheus", "base_url": "https://prom.example", "auth": "bearer", "username": null, "ca_file": null, "insecure_skip_verify": false, "interval_minutes": 15}),
+        ),
     ];
     assert_eq!(samples.len(), EntityKind::ALL.len(), "a sample for every kind");
     for (kind, fields) in samples {
@@ -219,8 +264,11 @@ fn backup_and_restore_round_trip() {
     assert_eq!(count(store.conn(), "initiatives"), 2);
 
     mlops_portfolio::api::restore(&mut store, &backup).unwrap();
-    let names: Vec<String> =
-        records::list::<Initiative>(store.conn(), &Default::default()).unwrap().into_iter().map(|s| s.record.name).collect();
+    let names: Vec<String> = records::list::<Initiative>(store.conn(), &Default::default())
+        .unwrap()
+        .into_iter()
+        .map(|s| s.record.name)
+        .collect();
     assert_eq!(names, ["Kept"]);
     let integrity: String = store.conn().query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(integrity, "ok");

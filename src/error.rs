@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::domain::{DomainError, EntityKind};
 
 /// What kind of failure it was, for code that reacts to failures (the UI, scripts).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The input breaks a rule; fix the named field or value.
@@ -85,7 +86,8 @@ impl From<serde_json::Error> for Error {
 }
 
 /// The error as it crosses the CLI, IPC and HTTP boundaries.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,

@@ -9,7 +9,8 @@ use super::money::Converter;
 use crate::domain::{Currency, Month};
 use crate::error::Result;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Summary {
     pub base_currency: Currency,
     /// The month "now" refers to (people counted, allocations checked).
@@ -35,7 +36,8 @@ pub struct Summary {
     pub overbooked: Vec<Overbooked>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct InitiativeTotals {
     pub id: i64,
     pub name: String,
@@ -47,7 +49,8 @@ pub struct InitiativeTotals {
     pub variance_minor: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Overbooked {
     pub person_id: i64,
     pub name: String,

@@ -42,10 +42,12 @@ macro_rules! for_each_command {
 }
 
 /// The request of a command that takes nothing, and the answer of one that returns nothing.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct NoArguments {}
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct PortfolioInfo {
     pub path: String,
     /// `None` until the portfolio is initialised.
@@ -54,14 +56,16 @@ pub struct PortfolioInfo {
     pub schema_version: usize,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct SummaryRequest {
     /// The month counted as now; this month when absent.
     #[serde(default)]
     pub as_of: Option<Month>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ListRequest {
     pub kind: EntityKind,
     /// Fields that must be equal, e.g. `{"stage": "production"}`.
@@ -69,19 +73,22 @@ pub struct ListRequest {
     pub filter: Map<String, Value>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct RecordRef {
     pub kind: EntityKind,
     pub id: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct CreateRequest {
     pub kind: EntityKind,
     pub fields: Map<String, Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct UpdateRequest {
     pub kind: EntityKind,
     pub id: i64,
@@ -89,12 +96,14 @@ pub struct UpdateRequest {
     pub changes: Map<String, Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct PathRequest {
     pub path: PathBuf,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct AuditRequest {
     #[serde(default)]
     pub entity: Option<String>,
@@ -192,10 +201,57 @@ macro_rules! json_dispatch {
 }
 crate::for_each_command!(json_dispatch);
 
+macro_rules! typescript_command_map {
+    ($($name:ident: $request:ty => $response:ty;)*) => {
+        /// `Commands.ts`: every command's request and response type, for the UI's typed `call`.
+        pub fn typescript_command_map() -> String {
+            use ts_rs::TS;
+            let cfg = ts_rs::Config::from_env();
+            let mut entries = String::new();
+            $(
+                entries.push_str(&format!(
+                    "  {}: {{ request: {}; response: {} }};\n",
+                    stringify!($name),
+                    <$request as TS>::name(&cfg),
+                    <$response as TS>::name(&cfg)
+                ));
+            )*
+            // Every type named in the map is exported beside it as `<Name>.ts`.
+            let mut imports: Vec<&str> = entries
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|word| word.starts_with(|c: char| c.is_ascii_uppercase()) && *word != "Array")
+                .collect();
+            imports.sort_unstable();
+            imports.dedup();
+            let mut out = String::from("// Generated from src/api/commands.rs by `cargo test`. Do not edit.\n");
+            for name in imports {
+                out.push_str(&format!("import type {{ {name} }} from \"./{name}\";\n"));
+            }
+            out.push_str("\n/** Every command the backend answers, with its request and response types. */\n");
+            out.push_str("export type Commands = {\n");
+            out.push_str(&entries);
+            out.push_str("};\n\nexport type CommandName = keyof Commands;\n");
+            out
+        }
+    };
+}
+crate::for_each_command!(typescript_command_map);
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// Writes `Commands.ts` beside the other generated bindings (ts-rs writes those on `cargo test`).
+    #[test]
+    fn export_typescript_command_map() {
+        let dir = std::path::PathBuf::from(std::env::var("TS_RS_EXPORT_DIR").unwrap_or_else(|_| "bindings".into()));
+        let dir = if dir.is_absolute() { dir } else { std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir) };
+        std::fs::create_dir_all(&dir).unwrap();
+        let map = typescript_command_map();
+        assert!(map.contains("summary: { request: SummaryRequest; response: Summary }"), "{map}");
+        std::fs::write(dir.join("Commands.ts"), map).unwrap();
+    }
 
     #[test]
     fn json_dispatch_runs_commands_and_names_bad_fields() {

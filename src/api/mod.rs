@@ -31,7 +31,8 @@ pub fn current_month() -> Month {
     Month::of(chrono::Utc::now().date_naive())
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct InitResponse {
     pub path: String,
     pub base_currency: Currency,
@@ -67,7 +68,8 @@ pub fn restore(store: &mut Store, source: &Path) -> Result<()> {
 }
 
 /// A file to import: what it holds, where it is, and how to read a FOCUS file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ImportRequest {
     pub kind: ImportKind,
     pub path: PathBuf,

@@ -11,7 +11,8 @@ use crate::store::records::{self, Filter};
 use crate::store::{Store, schema};
 
 /// A record of any kind as it crosses the boundary: its id and its fields.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct RecordView {
     pub kind: EntityKind,
     pub id: i64,

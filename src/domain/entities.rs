@@ -39,7 +39,8 @@ pub trait Entity: Serialize + DeserializeOwned + Clone + Debug + PartialEq + Sen
 
 macro_rules! id_type {
     ($($name:ident),+ $(,)?) => {$(
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
+        #[ts(export)]
         #[serde(transparent)]
         pub struct $name(pub i64);
         impl From<i64> for $name { fn from(v: i64) -> Self { $name(v) } }
@@ -174,7 +175,8 @@ word_enum!(
 });
 
 /// A body of ML work with an objective, an owner and a budget.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Initiative {
     pub name: String,
     #[serde(default)]
@@ -197,7 +199,8 @@ entity!(Initiative, InitiativeId, Initiative, |i| {
 });
 
 /// Planned spend of one initiative in one month and category.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct BudgetLine {
     pub initiative_id: InitiativeId,
     pub month: Month,
@@ -210,7 +213,8 @@ entity!(BudgetLine, BudgetLineId, BudgetLine, |_b| { Ok(()) });
 
 /// Money actually spent. `initiative_id` is empty for spend that no initiative claims yet (the
 /// Unallocated bucket), such as billing rows whose tag matches no initiative.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Actual {
     #[serde(default)]
     pub initiative_id: Option<InitiativeId>,
@@ -238,7 +242,8 @@ pub struct Actual {
 entity!(Actual, ActualId, Actual, |_a| { Ok(()) });
 
 /// A job with its cost: base salary and the fully loaded annual cost (benefits, taxes, equipment).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Role {
     pub name: String,
     pub base_salary: Money,
@@ -259,7 +264,8 @@ entity!(Role, RoleId, Role, |r| {
 });
 
 /// Someone on the team, in one role, from `start` to `end` (empty while they stay).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Person {
     pub name: String,
     #[serde(default)]
@@ -282,7 +288,8 @@ entity!(Person, PersonId, Person, |p| {
 });
 
 /// A share of a person's time given to an initiative over a range of months.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Allocation {
     pub person_id: PersonId,
     pub initiative_id: InitiativeId,
@@ -306,7 +313,8 @@ impl Allocation {
 }
 
 /// A planned hire.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Requisition {
     pub title: String,
     pub role_id: RoleId,
@@ -325,7 +333,8 @@ impl RequisitionStatus {
 }
 
 /// A model in the inventory.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Model {
     pub name: String,
     #[serde(default)]
@@ -354,7 +363,8 @@ entity!(Model, ModelId, Model, |m| {
 });
 
 /// One version of a model.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ModelVersion {
     pub model_id: ModelId,
     pub version: String,
@@ -370,7 +380,8 @@ pub struct ModelVersion {
 entity!(ModelVersion, ModelVersionId, ModelVersion, |v| { require_text("version", &v.version) });
 
 /// A company the portfolio buys from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Vendor {
     pub name: String,
     pub category: VendorCategory,
@@ -382,7 +393,8 @@ pub struct Vendor {
 entity!(Vendor, VendorId, Vendor, |v| { require_text("name", &v.name) });
 
 /// A contract with a vendor: total value over its term, and how early notice must be given.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Contract {
     pub vendor_id: VendorId,
     pub title: String,
@@ -414,7 +426,8 @@ impl Contract {
 }
 
 /// A periodic review of a vendor, scored 1 (poor) to 5 (excellent).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct VendorReview {
     pub vendor_id: VendorId,
     pub date: NaiveDate,
@@ -433,7 +446,8 @@ entity!(VendorReview, VendorReviewId, VendorReview, |r| {
 
 /// A key performance indicator with its target band. KPI values are measurements, not money, so
 /// they are plain numbers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Kpi {
     pub name: String,
     #[serde(default)]
@@ -467,7 +481,8 @@ entity!(Kpi, KpiId, Kpi, |k| {
 });
 
 /// A what-if: hires added or removed and spend changed, from a month on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Scenario {
     pub name: String,
     #[serde(default)]
@@ -493,7 +508,8 @@ entity!(Scenario, ScenarioId, Scenario, |s| {
 });
 
 /// A cluster endpoint to sync from. Holds no secret: those live in the OS keyring.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Connection {
     pub name: String,
     pub kind: ConnectionKind,
@@ -524,9 +540,12 @@ entity!(Connection, ConnectionId, Connection, |c| {
 });
 
 /// How many units of the base currency one unit of `currency` is worth, as exact decimal text.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct FxRate {
     pub currency: Currency,
+    /// Decimal text such as "1.08", so no precision is lost on the way.
+    #[ts(type = "string")]
     pub rate: rust_decimal::Decimal,
 }
 

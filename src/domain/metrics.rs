@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use super::{ConnectionId, DomainError, ModelId, word_enum};
 
 /// One metric of one model, e.g. the p95 latency of `fraud-gbm`, read by a PromQL query.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct MetricSeries {
     pub model_id: ModelId,
     #[serde(default)]
@@ -35,7 +36,8 @@ impl MetricSeries {
 
 /// One measurement: seconds since the Unix epoch (UTC) and the value. `None` is a gap the source
 /// reported as NaN; infinities are kept as the source gave them.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct MetricSample {
     pub ts: i64,
     pub value: Option<f64>,
@@ -63,7 +65,8 @@ impl RollupGrain {
 }
 
 /// Count, sum, minimum, maximum and last value of the samples in one bucket.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct MetricRollup {
     pub grain: RollupGrain,
     /// Start of the bucket, seconds since the Unix epoch.
@@ -91,7 +94,8 @@ word_enum!(
 });
 
 /// One run of a connection's sync: when, how it ended, how much it fetched and wrote.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct SyncRun {
     pub connection_id: ConnectionId,
     /// RFC 3339 UTC.

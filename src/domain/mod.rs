@@ -45,9 +45,10 @@ pub struct Stored<T: Entity> {
 macro_rules! word_enum {
     ($(#[$meta:meta])* $name:ident, $field:literal { $($variant:ident => $word:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, ts_rs::TS)]
         #[serde(try_from = "String", into = "&'static str")]
-        pub enum $name { $($variant),+ }
+        #[ts(export)]
+        pub enum $name { $(#[ts(rename = $word)] $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];

@@ -15,8 +15,9 @@ use serde::{Deserialize, Serialize};
 use super::DomainError;
 
 /// An ISO 4217 currency, stored and shown as its three-letter code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
 #[serde(try_from = "String", into = "String")]
+#[ts(export, type = "string")]
 pub struct Currency(iso_currency::Currency);
 
 impl Currency {
@@ -70,7 +71,8 @@ impl fmt::Display for Currency {
 }
 
 /// An amount of money: `minor` units of `currency` (cents for USD, yen for JPY).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Money {
     pub minor: i64,
     pub currency: Currency,

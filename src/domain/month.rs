@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 use super::DomainError;
 
 /// A calendar month. Orders chronologically; serialises as `"2026-03"`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
 #[serde(try_from = "String", into = "String")]
+#[ts(export, type = "string")]
 pub struct Month {
     year: i32,
     month: u32,

@@ -38,7 +38,8 @@ use crate::error::Result;
 use crate::store::Store;
 
 /// Every column either file may have, in the order [`Row`] is filled.
-const COLUMNS: [&str; 9] = ["initiative", "month", "category", "amount", "currency", "source", "vendor", "model", "note"];
+const COLUMNS: [&str; 9] =
+    ["initiative", "month", "category", "amount", "currency", "source", "vendor", "model", "note"];
 /// How many of [`COLUMNS`] a budgets file has (all required).
 const BUDGET_COLUMNS: usize = 5;
 const INITIATIVE: usize = 0;
@@ -306,7 +307,11 @@ fn expected_columns(kind: ImportKind) -> String {
     let required = COLUMNS[..BUDGET_COLUMNS].join(", ");
     match kind {
         ImportKind::Budgets => format!("{} has the columns {required}", a_file_of(kind)),
-        _ => format!("{} has the columns {required}, and optionally {}", a_file_of(kind), COLUMNS[BUDGET_COLUMNS..].join(", ")),
+        _ => format!(
+            "{} has the columns {required}, and optionally {}",
+            a_file_of(kind),
+            COLUMNS[BUDGET_COLUMNS..].join(", ")
+        ),
     }
 }
 
@@ -379,7 +384,13 @@ struct RowChecker<'a> {
 
 impl RowChecker<'_> {
     /// The row, or `None` when it has problems (recorded in `problems`).
-    fn check(&mut self, record: &csv::ByteRecord, line: u64, names: &Names<'_>, problems: &mut Problems) -> Option<Row> {
+    fn check(
+        &mut self,
+        record: &csv::ByteRecord,
+        line: u64,
+        names: &Names<'_>,
+        problems: &mut Problems,
+    ) -> Option<Row> {
         let before = problems.errors.len();
         let cell = |which: usize, problems: &mut Problems| -> Option<&str> {
             let raw = self.layout.index[which].and_then(|i| record.get(i)).map_or(&b""[..], trim_bytes);
@@ -463,7 +474,9 @@ impl RowChecker<'_> {
                 return None;
             }
             match currency {
-                Some(currency) => Money::parse(text, currency).map_err(|e| bad(AMOUNT, text, amount_problem(text, &e), problems)).ok(),
+                Some(currency) => {
+                    Money::parse(text, currency).map_err(|e| bad(AMOUNT, text, amount_problem(text, &e), problems)).ok()
+                }
                 None => {
                     // The currency is wrong too; still say whether this is a number at all.
                     if let Err(e @ AmountError::NotANumber(_)) = Money::parse_rounded(text, Currency::USD) {

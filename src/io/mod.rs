@@ -35,7 +35,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::domain::{AmountError, ActualSource, Category, Currency, Money, Month};
+use crate::domain::{ActualSource, AmountError, Category, Currency, Money, Month};
 use crate::error::{Error, Result};
 use crate::store::{audit, now_utc, settings};
 
@@ -47,7 +47,8 @@ pub const PREVIEW_ERROR_LIMIT: usize = 200;
 pub const PREVIEW_ROW_LIMIT: usize = 50;
 
 /// What a file holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum ImportKind {
     /// Budget cells: `initiative,month,category,amount,currency`.
@@ -75,7 +76,8 @@ impl fmt::Display for ImportKind {
 }
 
 /// What an import did.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ImportReport {
     pub kind: ImportKind,
     /// The file's name (without its folder).
@@ -93,7 +95,8 @@ pub struct ImportReport {
 }
 
 /// One problem in one row of an imported file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct RowError {
     pub file: String,
     /// The line on which the row starts; the header is row 1.
@@ -116,7 +119,8 @@ impl fmt::Display for RowError {
 }
 
 /// What an import would do, computed without writing anything.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Preview {
     pub kind: ImportKind,
     pub file: String,
@@ -139,7 +143,8 @@ pub struct Preview {
 }
 
 /// One row as the import would write it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct PreviewRow {
     /// The line in the file.
     pub row: u64,
@@ -238,7 +243,8 @@ impl Problems {
                 self.bad_rows
             )
         } else {
-            let rows = if self.bad_rows == 1 { "1 row is bad".to_owned() } else { format!("{} rows are bad", self.bad_rows) };
+            let rows =
+                if self.bad_rows == 1 { "1 row is bad".to_owned() } else { format!("{} rows are bad", self.bad_rows) };
             format!("{}: {rows}; nothing was imported. Fix them and import again:", self.file)
         };
         for error in &self.errors {
@@ -484,17 +490,27 @@ fn loosen(name: &str, out: &mut String) {
 /// Numbers identical rows within one file, so two identical charges stay two charges while the
 /// same file imported twice still adds nothing: the import key of a row is its content's hash
 /// plus how many identical rows came before it in the file.
+///
+/// Most rows are unique, so the common case is one insert into a set of 64-bit values (a million
+/// rows, ~16 MB); only rows seen before go into the map that counts them.
 #[derive(Debug, Default)]
 struct Occurrences {
-    seen: HashMap<u128, u32, std::hash::BuildHasherDefault<HashedKey>>,
+    seen: HashSet<u64, std::hash::BuildHasherDefault<HashedKey>>,
+    repeats: HashMap<u128, u32, std::hash::BuildHasherDefault<HashedKey>>,
 }
 
 impl Occurrences {
     /// The import key for a row whose content hashes to `content`.
     fn key(&mut self, content: u128) -> [u8; 16] {
-        let count = self.seen.entry(content).or_insert(0);
-        let occurrence = *count;
-        *count += 1;
+        // A 64-bit clash between two different rows only numbers the second one 1 instead of 0:
+        // its key stays unique and the same on every import of the file.
+        let occurrence = if self.seen.insert(content as u64) {
+            0
+        } else {
+            let count = self.repeats.entry(content).or_insert(0);
+            *count += 1;
+            *count
+        };
         import_key(content, occurrence)
     }
 }
@@ -528,6 +544,9 @@ impl std::hash::Hasher for HashedKey {
             word[..chunk.len()].copy_from_slice(chunk);
             self.0 ^= u64::from_le_bytes(word);
         }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 ^= n;
     }
     fn write_u128(&mut self, n: u128) {
         self.0 ^= n as u64;
@@ -605,15 +624,18 @@ mod tests {
 
     #[test]
     fn line_index_counts_blank_lines_crlf_and_quoted_newlines() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().expect("the test input is valid");
         let path = dir.path().join("lines.csv");
-        std::fs::write(&path, b"\xef\xbb\xbfa,b\r\n1,2\r\n\r\n3,4\r\n\"x\ny\",5\n6,7\n\n  ,\n8").unwrap();
-        let mut reader = open_csv(&path).unwrap();
-        let mut lines = LineIndex::open(&path).unwrap();
+        std::fs::write(&path, b"\xef\xbb\xbfa,b\r\n1,2\r\n\r\n3,4\r\n\"x\ny\",5\n6,7\n\n  ,\n8")
+            .expect("the test input is valid");
+        let mut reader = open_csv(&path).expect("the test input is valid");
+        let mut lines = LineIndex::open(&path).expect("the test input is valid");
         let mut record = csv::ByteRecord::new();
         let mut found = Vec::new();
-        while reader.read_byte_record(&mut record).unwrap() {
-            let line = lines.line_at(record.position().unwrap().byte()).unwrap();
+        while reader.read_byte_record(&mut record).expect("the test input is valid") {
+            let line = lines
+                .line_at(record.position().expect("the test input is valid").byte())
+                .expect("the test input is valid");
             found.push((String::from_utf8_lossy(&record[0]).into_owned(), line));
         }
         let expected = [("a", 1), ("1", 2), ("3", 4), ("x\ny", 5), ("6", 7), ("  ", 9), ("8", 10)];

@@ -35,7 +35,8 @@ pub fn record(
 }
 
 /// One audit row as read back.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct AuditEntry {
     pub id: i64,
     pub at: String,

@@ -55,7 +55,11 @@ fn total_minor(conn: &Connection, table: &str, condition: &str) -> i64 {
 fn refused(store: &mut Store, import: impl FnOnce(&mut Store) -> mlops_portfolio::Result<()>) -> String {
     let before = table_counts(store.conn());
     let err = import(store).expect_err("the import is refused");
-    assert_eq!(table_counts(store.conn()), before, "a refused import changes nothing (actuals, budgets, audit, imports)");
+    assert_eq!(
+        table_counts(store.conn()),
+        before,
+        "a refused import changes nothing (actuals, budgets, audit, imports)"
+    );
     match err {
         Error::Validation(message) => message,
         other => panic!("expected a validation error, got {other:?}"),
@@ -87,9 +91,21 @@ fn assert_mentions(message: &str, fragments: &[&str]) {
 /// e.g. simple_saas_agreements_c is 10,100 + 13,000 + 12,700 = 35,800.00; saas_spend_agreements_a2
 /// is 48 + 12 + 120 + 9 × 60 + 480 = 1,200).
 const FIXTURES: &[(&str, usize, i64)] = &[
-    ("commitment_discount_flexibility__one_hundred_percent_utilization_with_commitment_discount_flexibility_with_1_resource.csv", 3, 275),
-    ("commitment_discount_flexibility__one_hundred_percent_utilization_with_commitment_discount_flexibility_with_2_resources.csv", 3, 200),
-    ("commitment_discount_flexibility__one_hundred_percent_utilization_without_commitment_discount_flexibility.csv", 2, 150),
+    (
+        "commitment_discount_flexibility__one_hundred_percent_utilization_with_commitment_discount_flexibility_with_1_resource.csv",
+        3,
+        275,
+    ),
+    (
+        "commitment_discount_flexibility__one_hundred_percent_utilization_with_commitment_discount_flexibility_with_2_resources.csv",
+        3,
+        200,
+    ),
+    (
+        "commitment_discount_flexibility__one_hundred_percent_utilization_without_commitment_discount_flexibility.csv",
+        2,
+        150,
+    ),
     ("commitment_discount_flexibility__zero_percent_utilization_without_commitment_discount_flexibility.csv", 3, 350),
     ("commitment_discount_scenarios__commitment_discount_purchase_scenario_1.csv", 1, 876_000),
     ("commitment_discount_scenarios__commitment_discount_purchase_scenario_2.csv", 3, 300),
@@ -151,7 +167,7 @@ fn focus_rows_keep_drill_down_fields_and_map_categories() {
     let row: (String, String, String, String, String, String, i64) = store
         .conn()
         .query_row(
-            "SELECT month, category, provider, service, resource, note, amount_minor FROM actuals ORDER BY id LIMIT 1",
+            "SELECT month, category, provider, service, resource, note, amount_minor FROM actuals WHERE resource = 'adefy'",
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
         )
@@ -174,9 +190,11 @@ fn focus_rows_keep_drill_down_fields_and_map_categories() {
     // "Database" (as this vendor spells it) is storage; "Business Applications" is other.
     let db = temp_db();
     let mut store = db.open();
-    focus(&mut store, &focus_fixture("saas_examples__spend_agreements__saas_spend_agreements_a1.csv")).expect("imports");
+    focus(&mut store, &focus_fixture("saas_examples__spend_agreements__saas_spend_agreements_a1.csv"))
+        .expect("imports");
     assert_eq!(count(store.conn(), "SELECT count(*) FROM actuals WHERE category = 'storage'"), 4);
-    focus(&mut store, &focus_fixture("saas_examples__simple_agreements__simple_saas_agreements_a1.csv")).expect("imports");
+    focus(&mut store, &focus_fixture("saas_examples__simple_agreements__simple_saas_agreements_a1.csv"))
+        .expect("imports");
     assert_eq!(count(store.conn(), "SELECT count(*) FROM actuals WHERE category = 'other'"), 1);
 }
 
@@ -184,7 +202,8 @@ fn focus_rows_keep_drill_down_fields_and_map_categories() {
 fn us_dates_land_in_their_month() {
     let db = temp_db();
     let mut store = db.open();
-    focus(&mut store, &focus_fixture("saas_examples__simple_agreements__simple_saas_agreements_c.csv")).expect("imports");
+    focus(&mut store, &focus_fixture("saas_examples__simple_agreements__simple_saas_agreements_c.csv"))
+        .expect("imports");
     let conn = store.conn();
     // ChargePeriodStart 4/1/25, 5/1/25 and 6/1/25.
     assert_eq!(total_minor(conn, "actuals", "month = '2025-04'"), 1_010_000);
@@ -266,7 +285,10 @@ fn tagged_rows_land_on_their_initiative_and_the_rest_in_unallocated() {
     assert_eq!(count(conn, "SELECT count(*) FROM actuals WHERE tag = 'Ranker' AND initiative_id IS NULL"), 1);
     assert_eq!(count(conn, "SELECT count(*) FROM actuals WHERE category = 'compute'"), 3, "AI, Compute and Analytics");
     let notes = report.notes.join("\n");
-    assert_mentions(&notes, &["1 row had a Tags value that is not a JSON object", "`Ranker` (1)", "3 rows had no `initiative` tag"]);
+    assert_mentions(
+        &notes,
+        &["1 row had a Tags value that is not a JSON object", "`Ranker` (1)", "3 rows had no `initiative` tag"],
+    );
 
     // Once Ranker exists, importing the file again moves its row out of Unallocated, and only it.
     let ranker = add_initiative(&store, "ranker");
@@ -287,7 +309,11 @@ fn the_tag_key_and_cost_column_can_be_chosen() {
     let options = FocusOptions { tag_key: "TEAM".to_owned(), cost_column: CostColumn::EffectiveCost };
     let report = import_focus(&mut store, &file, &options).expect("imports");
     assert_eq!(report.unallocated, 5);
-    assert_eq!(total_minor(store.conn(), "actuals", &format!("initiative_id = {team}")), 500, "EffectiveCost 4.00 + 1.00");
+    assert_eq!(
+        total_minor(store.conn(), "actuals", &format!("initiative_id = {team}")),
+        500,
+        "EffectiveCost 4.00 + 1.00"
+    );
     assert_eq!(total_minor(store.conn(), "actuals", "1"), 2_900, "the EffectiveCost column");
 }
 
@@ -322,7 +348,10 @@ fn focus_previews_count_without_writing() {
     assert_eq!(preview.sample.len(), 7);
     let first = &preview.sample[0];
     assert_eq!((first.row, first.initiative.as_deref(), first.amount.minor), (2, Some("Fraud detection"), 1_000));
-    assert_eq!((first.provider.as_deref(), first.service.as_deref(), first.resource.as_deref()), (Some("AWS"), Some("SageMaker"), Some("r-1")));
+    assert_eq!(
+        (first.provider.as_deref(), first.service.as_deref(), first.resource.as_deref()),
+        (Some("AWS"), Some("SageMaker"), Some("r-1"))
+    );
     let json = serde_json::to_value(&preview).expect("serialises");
     assert_eq!(json["kind"], "focus");
     assert_eq!(json["sample"][0]["amount"]["minor"], 1_000);
@@ -333,16 +362,72 @@ fn focus_previews_count_without_writing() {
 }
 
 #[test]
+fn a_file_of_several_batches_imports_every_row_once() {
+    // More rows than one batch (65,536) between the reading and the writing thread; the first and
+    // last rows are identical (two charges), and every third row is tagged.
+    let db = temp_db();
+    let mut store = db.open();
+    let fraud = add_initiative(&store, "Fraud detection");
+    let mut text = String::from("ChargePeriodStart,BilledCost,BillingCurrency,ResourceId,Tags\n");
+    let rows = 140_000;
+    for i in 0..rows {
+        let resource = if i == rows - 1 { 0 } else { i };
+        let tags = if resource % 3 == 0 { r#""{""initiative"": ""fraud detection""}""# } else { "" };
+        text.push_str(&format!("2025-{:02}-01,0.01,USD,r-{resource},{tags}\n", resource % 12 + 1));
+    }
+    let path = db.write("big.csv", &text);
+
+    let preview = preview_focus(store.conn(), &path, &FocusOptions::default()).expect("previews");
+    assert_eq!((preview.rows, preview.would_write), (rows, rows));
+    let lines: Vec<u64> = preview.sample.iter().map(|r| r.row).collect();
+    assert_eq!(lines, (2..52).collect::<Vec<u64>>(), "the sample is the first rows of the file, in order");
+
+    let report = import_focus(&mut store, &path, &FocusOptions::default()).expect("imports");
+    assert_eq!((report.rows, report.written, report.duplicates), (rows, rows, 0));
+    let tagged = (0..rows - 1).filter(|i| i % 3 == 0).count() + 1;
+    assert_eq!(report.unallocated, rows - tagged);
+    let conn = store.conn();
+    assert_eq!(total_minor(conn, "actuals", "1"), rows as i64);
+    assert_eq!(total_minor(conn, "actuals", &format!("initiative_id = {fraud}")), tagged as i64);
+    assert_eq!(count(conn, "SELECT count(*) FROM actuals WHERE resource = 'r-0'"), 2, "identical rows are two charges");
+    let again = import_focus(&mut store, &path, &FocusOptions::default()).expect("imports again");
+    assert_eq!((again.written, again.duplicates), (0, rows));
+}
+
+#[test]
 fn focus_errors_name_file_row_column_and_value_and_change_nothing() {
     let header = "ChargePeriodStart,BilledCost,BillingCurrency,Tags\r\n";
     let good = "2025-03-01T00:00:00Z,1.00,USD,\r\n";
     let cases: &[(&str, &str, &[&str])] = &[
-        ("bad date", "2025-13-01T00:00:00Z,1.00,USD,", &["bill.csv: row 4, column `ChargePeriodStart`: `2025-13-01T00:00:00Z` is not a date"]),
-        ("cost not a number", "2025-03-01,\"12,5O\",USD,", &["bill.csv: row 4, column `BilledCost`: `12,5O` is not a number"]),
+        (
+            "bad date",
+            "2025-13-01T00:00:00Z,1.00,USD,",
+            &["bill.csv: row 4, column `ChargePeriodStart`: `2025-13-01T00:00:00Z` is not a date"],
+        ),
+        (
+            "cost not a number",
+            "2025-03-01,\"12,5O\",USD,",
+            &["bill.csv: row 4, column `BilledCost`: `12,5O` is not a number"],
+        ),
         ("empty cost", "2025-03-01,,USD,", &["bill.csv: row 4, column `BilledCost`: is empty"]),
-        ("empty currency on a cost", "2025-03-01,3.50,,", &["bill.csv: row 4, column `BillingCurrency`: is empty, but the row costs 3.50"]),
-        ("unknown currency", "2025-03-01,3.50,XYZ,", &["bill.csv: row 4, column `BillingCurrency`: `XYZ` is not an ISO 4217"]),
-        ("no exchange rate", "2025-03-01,3.50,EUR,", &["bill.csv: row 4, column `BillingCurrency`: `EUR` has no exchange rate", "mlops-portfolio fx set EUR 1.08"]),
+        (
+            "empty currency on a cost",
+            "2025-03-01,3.50,,",
+            &["bill.csv: row 4, column `BillingCurrency`: is empty, but the row costs 3.50"],
+        ),
+        (
+            "unknown currency",
+            "2025-03-01,3.50,XYZ,",
+            &["bill.csv: row 4, column `BillingCurrency`: `XYZ` is not an ISO 4217"],
+        ),
+        (
+            "no exchange rate",
+            "2025-03-01,3.50,EUR,",
+            &[
+                "bill.csv: row 4, column `BillingCurrency`: `EUR` has no exchange rate",
+                "mlops-portfolio fx set EUR 1.08",
+            ],
+        ),
     ];
     for (what, bad, fragments) in cases {
         let db = temp_db();
@@ -403,8 +488,14 @@ fn budgets_accept_bom_crlf_quotes_and_any_header_order() {
     let report = import_budgets(&mut store, &path).expect("imports");
     assert_eq!((report.kind, report.rows, report.written, report.duplicates), (ImportKind::Budgets, 3, 3, 0));
     let conn = store.conn();
-    assert_eq!(total_minor(conn, "budget_lines", &format!("initiative_id = {fraud} AND category = 'compute'")), 123_450);
-    assert_eq!(count(conn, "SELECT count(*) FROM budget_lines WHERE amount_currency = 'EUR' AND amount_minor = 90000"), 1);
+    assert_eq!(
+        total_minor(conn, "budget_lines", &format!("initiative_id = {fraud} AND category = 'compute'")),
+        123_450
+    );
+    assert_eq!(
+        count(conn, "SELECT count(*) FROM budget_lines WHERE amount_currency = 'EUR' AND amount_minor = 90000"),
+        1
+    );
     assert_eq!(total_minor(conn, "budget_lines", "month = '2026-02'"), 50);
 
     let again = import_budgets(&mut store, &path).expect("imports again");
@@ -431,16 +522,55 @@ const GOOD_BUDGET_ROWS: &str = "Fraud detection,2026-01,compute,100,USD\nFraud d
 fn each_kind_of_bad_budget_row_is_named_and_nothing_is_written() {
     // (what, the bad row (line 4, after two good rows), what the message must say)
     let cases: &[(&str, &str, &[&str])] = &[
-        ("bad month", "Fraud detection,2026-13,compute,100,USD", &["row 4, column `month`: `2026-13` is not a month", "YYYY-MM"]),
-        ("bad category", "Fraud detection,2026-03,gpu,100,USD", &["row 4, column `category`: `gpu` is not one of: compute, storage, people, vendor, other"]),
-        ("bad amount", "Fraud detection,2026-03,compute,\"12,5O\",USD", &["row 4, column `amount`: `12,5O` is not a number; write it like 1234.50"]),
-        ("too many decimals for JPY", "Fraud detection,2026-03,compute,1500.5,JPY", &["row 4, column `amount`: `1500.5` has decimals, but JPY has none; round it to whole JPY"]),
-        ("unknown currency", "Fraud detection,2026-03,compute,100,XYZ", &["row 4, column `currency`: `XYZ` is not an ISO 4217 currency code"]),
-        ("missing FX rate", "Fraud detection,2026-03,compute,100,GBP", &["row 4, column `currency`: `GBP` has no exchange rate", "`mlops-portfolio fx set GBP 1.08`"]),
-        ("unknown initiative", "Fraud detektion,2026-03,compute,100,USD", &["row 4, column `initiative`: `Fraud detektion` is not the name of any initiative", "mlops-portfolio add initiative name=\"Fraud detektion\""]),
+        (
+            "bad month",
+            "Fraud detection,2026-13,compute,100,USD",
+            &["row 4, column `month`: `2026-13` is not a month", "YYYY-MM"],
+        ),
+        (
+            "bad category",
+            "Fraud detection,2026-03,gpu,100,USD",
+            &["row 4, column `category`: `gpu` is not one of: compute, storage, people, vendor, other"],
+        ),
+        (
+            "bad amount",
+            "Fraud detection,2026-03,compute,\"12,5O\",USD",
+            &["row 4, column `amount`: `12,5O` is not a number; write it like 1234.50"],
+        ),
+        (
+            "too many decimals for JPY",
+            "Fraud detection,2026-03,compute,1500.5,JPY",
+            &["row 4, column `amount`: `1500.5` has decimals, but JPY has none; round it to whole JPY"],
+        ),
+        (
+            "unknown currency",
+            "Fraud detection,2026-03,compute,100,XYZ",
+            &["row 4, column `currency`: `XYZ` is not an ISO 4217 currency code"],
+        ),
+        (
+            "missing FX rate",
+            "Fraud detection,2026-03,compute,100,GBP",
+            &["row 4, column `currency`: `GBP` has no exchange rate", "`mlops-portfolio fx set GBP 1.08`"],
+        ),
+        (
+            "unknown initiative",
+            "Fraud detektion,2026-03,compute,100,USD",
+            &[
+                "row 4, column `initiative`: `Fraud detektion` is not the name of any initiative",
+                "mlops-portfolio add initiative name=\"Fraud detektion\"",
+            ],
+        ),
         ("empty initiative", ",2026-03,compute,100,USD", &["row 4, column `initiative`: is empty"]),
-        ("unquoted thousands", "Fraud detection,2026-03,compute,1,234.50,USD", &["row 4: has 6 fields but the header has 5", "double quotes"]),
-        ("duplicate cell", "Fraud detection,2026-02,Compute,250,USD", &["row 4: sets the same budget cell as row 3 (Fraud detection, 2026-02, compute)"]),
+        (
+            "unquoted thousands",
+            "Fraud detection,2026-03,compute,1,234.50,USD",
+            &["row 4: has 6 fields but the header has 5", "double quotes"],
+        ),
+        (
+            "duplicate cell",
+            "Fraud detection,2026-02,Compute,250,USD",
+            &["row 4: sets the same budget cell as row 3 (Fraud detection, 2026-02, compute)"],
+        ),
     ];
     for (what, bad, fragments) in cases {
         let (db, mut store, _) = portfolio();
@@ -460,8 +590,20 @@ fn each_kind_of_bad_budget_row_is_named_and_nothing_is_written() {
 fn bad_headers_are_named_with_the_expected_columns() {
     let rows = GOOD_BUDGET_ROWS;
     let cases: &[(&str, &[&str])] = &[
-        ("initiative,month,category,amount\n", &["budgets.csv: row 1, column `currency`: is missing from the header", "initiative, month, category, amount, currency"]),
-        ("initiative,month,category,ammount,currency\n", &["budgets.csv: row 1, column `ammount`: is not a column of a budgets file", "budgets.csv: row 1, column `amount`: is missing"]),
+        (
+            "initiative,month,category,amount\n",
+            &[
+                "budgets.csv: row 1, column `currency`: is missing from the header",
+                "initiative, month, category, amount, currency",
+            ],
+        ),
+        (
+            "initiative,month,category,ammount,currency\n",
+            &[
+                "budgets.csv: row 1, column `ammount`: is not a column of a budgets file",
+                "budgets.csv: row 1, column `amount`: is missing",
+            ],
+        ),
         ("initiative,month,category,amount,currency,note\n", &["column `note`: is not a column of a budgets file"]),
         ("initiative,month,month,category,amount,currency\n", &["column `month`: appears twice"]),
     ];
@@ -580,8 +722,11 @@ fn actuals_import_once_with_unallocated_rows_and_references() {
     assert_eq!((report.written, report.duplicates), (0, 1));
     assert_eq!(count(store.conn(), "SELECT count(*) FROM actuals"), 3);
 
-    let preview = preview_actuals(store.conn(), &db.write("new.csv", "initiative,month,category,amount,currency\n,2026-02,other,1,USD\n"))
-        .expect("previews");
+    let preview = preview_actuals(
+        store.conn(),
+        &db.write("new.csv", "initiative,month,category,amount,currency\n,2026-02,other,1,USD\n"),
+    )
+    .expect("previews");
     assert_eq!((preview.would_write, preview.unallocated, preview.sample[0].initiative.as_deref()), (1, 1, None));
 }
 
@@ -590,7 +735,10 @@ fn actuals_with_unknown_references_or_columns_are_refused() {
     let cases: &[(&str, &[&str])] = &[
         (
             "initiative,month,category,amount,currency,vendor\nFraud detection,2026-01,vendor,1,USD,Nobody Inc\n",
-            &["actuals.csv: row 2, column `vendor`: `Nobody Inc` is not the name of any vendor", "mlops-portfolio add vendor"],
+            &[
+                "actuals.csv: row 2, column `vendor`: `Nobody Inc` is not the name of any vendor",
+                "mlops-portfolio add vendor",
+            ],
         ),
         (
             "initiative,month,category,amount,currency,model\nFraud detection,2026-01,vendor,1,USD,gpt-9\n",
@@ -602,7 +750,10 @@ fn actuals_with_unknown_references_or_columns_are_refused() {
         ),
         (
             "initiative,month,category,amount,currency,vendr\nFraud detection,2026-01,vendor,1,USD,x\n",
-            &["actuals.csv: row 1, column `vendr`: is not a column of an actuals file", "optionally source, vendor, model, note"],
+            &[
+                "actuals.csv: row 1, column `vendr`: is not a column of an actuals file",
+                "optionally source, vendor, model, note",
+            ],
         ),
     ];
     for (text, fragments) in cases {
@@ -623,29 +774,4 @@ fn reports_serialise_for_the_cli() {
         json,
         serde_json::json!({"kind": "budgets", "file": "budgets.csv", "rows": 2, "written": 2, "duplicates": 0, "unallocated": 0, "notes": []})
     );
-}
-
-
-#[test]
-#[ignore]
-fn zz_perf() {
-    let Ok(path) = std::env::var("FOCUS_BIG") else { return };
-    let db = temp_db();
-    let mut store = db.open();
-    for name in ["Fraud detection", "Ranker", "Search", "Churn", "Forecasting"] {
-        add_initiative(&store, name);
-    }
-    let t = std::time::Instant::now();
-    let n = mlops_portfolio::io::focus::zz_parse_only(store.conn(), Path::new(&path)).unwrap();
-    eprintln!("parse only: {n} rows in {:?}", t.elapsed());
-    if std::env::var("PARSE_ONLY").is_ok() { return; }
-    for round in 0..2 {
-        let t = std::time::Instant::now();
-        let report = import_focus(&mut store, Path::new(&path), &FocusOptions::default()).unwrap();
-        eprintln!("round {round}: {report:?} in {:?}", t.elapsed());
-    }
-    let t = std::time::Instant::now();
-    let p = preview_focus(store.conn(), Path::new(&path), &FocusOptions::default()).unwrap();
-    eprintln!("preview: {} rows {} dup in {:?}", p.rows, p.duplicates, t.elapsed());
-    eprintln!("db size {}", std::fs::metadata(&db.path).unwrap().len());
 }

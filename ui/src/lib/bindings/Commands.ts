@@ -1,0 +1,37 @@
+// Generated from src/api/commands.rs by `cargo test`. Do not edit.
+import type { AuditEntry } from "./AuditEntry";
+import type { AuditRequest } from "./AuditRequest";
+import type { CreateRequest } from "./CreateRequest";
+import type { FxRate } from "./FxRate";
+import type { ImportReport } from "./ImportReport";
+import type { ImportRequest } from "./ImportRequest";
+import type { ListRequest } from "./ListRequest";
+import type { NoArguments } from "./NoArguments";
+import type { PathRequest } from "./PathRequest";
+import type { PortfolioInfo } from "./PortfolioInfo";
+import type { Preview } from "./Preview";
+import type { RecordRef } from "./RecordRef";
+import type { RecordView } from "./RecordView";
+import type { Summary } from "./Summary";
+import type { SummaryRequest } from "./SummaryRequest";
+import type { UpdateRequest } from "./UpdateRequest";
+
+/** Every command the backend answers, with its request and response types. */
+export type Commands = {
+  portfolio_info: { request: NoArguments; response: PortfolioInfo };
+  summary: { request: SummaryRequest; response: Summary };
+  list_records: { request: ListRequest; response: Array<RecordView> };
+  get_record: { request: RecordRef; response: RecordView };
+  create_record: { request: CreateRequest; response: RecordView };
+  update_record: { request: UpdateRequest; response: RecordView };
+  remove_record: { request: RecordRef; response: RecordView };
+  fx_list: { request: NoArguments; response: Array<FxRate> };
+  fx_set: { request: FxRate; response: FxRate };
+  preview_import: { request: ImportRequest; response: Preview };
+  import: { request: ImportRequest; response: ImportReport };
+  backup: { request: PathRequest; response: NoArguments };
+  restore: { request: PathRequest; response: NoArguments };
+  audit: { request: AuditRequest; response: Array<AuditEntry> };
+};
+
+export type CommandName = keyof Commands;

@@ -34,6 +34,16 @@ pub struct Summary {
     pub by_initiative: Vec<InitiativeTotals>,
     /// People allocated above 100% in `as_of`.
     pub overbooked: Vec<Overbooked>,
+    /// Budget and actual of the whole portfolio per month, for every month that has either.
+    pub by_month: Vec<MonthTotals>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct MonthTotals {
+    pub month: Month,
+    pub budget_minor: i64,
+    pub actual_minor: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -133,6 +143,29 @@ pub fn summary(conn: &Connection, as_of: Month) -> Result<Summary> {
         |r| r.get(0),
     )?;
 
+    let mut by_month: BTreeMap<String, MonthTotals> = BTreeMap::new();
+    for (table, is_budget) in [("budget_lines", true), ("actuals", false)] {
+        let sql = format!("SELECT month, amount_currency, sum(amount_minor) FROM {table} GROUP BY month, amount_currency");
+        let mut stmt = conn.prepare(&sql)?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))?;
+        for row in rows {
+            let (month, code, minor) = row?;
+            let base = fx.code_to_base(minor, &code)?;
+            let entry = match by_month.entry(month) {
+                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    let month = e.key().parse::<Month>()?;
+                    e.insert(MonthTotals { month, budget_minor: 0, actual_minor: 0 })
+                }
+            };
+            if is_budget {
+                entry.budget_minor += base;
+            } else {
+                entry.actual_minor += base;
+            }
+        }
+    }
+
     Ok(Summary {
         base_currency: fx.base,
         as_of,
@@ -150,6 +183,7 @@ pub fn summary(conn: &Connection, as_of: Month) -> Result<Summary> {
         vendors: count("SELECT count(*) FROM vendors")?,
         by_initiative,
         overbooked,
+        by_month: by_month.into_values().collect(),
     })
 }
 

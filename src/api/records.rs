@@ -87,9 +87,11 @@ macro_rules! with_entity_type {
     };
 }
 
-/// Checks `fields` against the domain type of `kind` and returns the typed record.
-fn typed<E: Entity>(fields: Map<String, Value>) -> Result<E> {
+/// Checks `fields` against the domain type of `kind` and returns the typed record. `null` on an
+/// optional field means "empty": the field takes its empty value (none, "", []).
+fn typed<E: Entity>(mut fields: Map<String, Value>) -> Result<E> {
     let table = schema::table(E::KIND);
+    fields.retain(|field, value| !(value.is_null() && table.column(field).is_some_and(|c| !c.required)));
     let missing: Vec<&str> = table
         .columns
         .iter()

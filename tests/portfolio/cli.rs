@@ -53,6 +53,13 @@ fn a_new_portfolio_takes_records_and_summarises_them() {
     assert_eq!(summary["unallocated_actual_minor"], 1_000, "an actual without initiative is unallocated");
     assert_eq!(summary["by_initiative"][0]["name"], "Fraud detection");
     assert_eq!(summary["by_initiative"][0]["budget_minor"], 110_050);
+    let months: Vec<(String, i64, i64)> = summary["by_month"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["month"].as_str().unwrap().to_owned(), m["budget_minor"].as_i64().unwrap(), m["actual_minor"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(months, [("2026-01".to_owned(), 100_050, 1_000), ("2026-02".to_owned(), 10_000, 0)], "per month, in EUR");
     for key in ["people", "open_requisitions", "models_by_stage"] {
         assert!(summary.get(key).is_some(), "summary has {key}");
     }

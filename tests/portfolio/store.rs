@@ -296,3 +296,23 @@ fn restoring_something_that_is_not_a_portfolio_keeps_the_current_data() {
         .collect();
     assert!(leftovers.is_empty(), "no scratch files left behind: {leftovers:?}");
 }
+
+#[test]
+fn null_clears_optional_fields_of_any_type() {
+    use mlops_portfolio::api::records as api;
+    use serde_json::json;
+    let db = temp_db();
+    let mut store = db.open();
+    let fields = json!({"name": "Churn", "objective": null, "owner": null, "status": "active", "priority": 2, "start": "2026-01", "end": null});
+    let created = api::create(&mut store, EntityKind::Initiative, fields.as_object().unwrap().clone()).unwrap();
+    assert_eq!(created.fields["objective"], "", "a null text field is stored empty");
+    let changes = json!({"owner": "Lee", "end": "2026-12"});
+    api::update(&mut store, EntityKind::Initiative, created.id, changes.as_object().unwrap().clone()).unwrap();
+    let cleared = json!({"owner": null, "end": null});
+    let updated = api::update(&mut store, EntityKind::Initiative, created.id, cleared.as_object().unwrap().clone()).unwrap();
+    assert_eq!(updated.fields["owner"], "");
+    assert_eq!(updated.fields["end"], serde_json::Value::Null);
+    let required = json!({"status": null});
+    let err = api::update(&mut store, EntityKind::Initiative, created.id, required.as_object().unwrap().clone()).unwrap_err();
+    assert!(err.to_string().contains("missing: status"), "a required field cannot be cleared: {err}");
+}

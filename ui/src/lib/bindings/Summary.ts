@@ -2,6 +2,7 @@
 import type { Currency } from "./Currency";
 import type { InitiativeTotals } from "./InitiativeTotals";
 import type { Month } from "./Month";
+import type { MonthTotals } from "./MonthTotals";
 import type { Overbooked } from "./Overbooked";
 
 export type Summary = { base_currency: Currency, 
@@ -28,4 +29,8 @@ people: number, open_requisitions: number, models: number, models_by_stage: { [k
 /**
  * People allocated above 100% in `as_of`.
  */
-overbooked: Array<Overbooked>, };
+overbooked: Array<Overbooked>, 
+/**
+ * Budget and actual of the whole portfolio per month, for every month that has either.
+ */
+by_month: Array<MonthTotals>, };

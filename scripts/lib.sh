@@ -33,3 +33,10 @@ ensure_packages() {
         exit 1
     fi
 }
+
+require_node() {
+    if ! command -v npm >/dev/null 2>&1; then
+        echo "Node.js 20.19 or newer with npm is needed for the UI. Install it (e.g. apt-get install nodejs npm, or from nodejs.org), then run this again." >&2
+        exit 1
+    fi
+}

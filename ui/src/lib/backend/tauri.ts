@@ -1,0 +1,19 @@
+// Desktop: the same commands through Tauri IPC. Each Tauri command takes one argument, `request`,
+// and rejects with the `{code, message}` JSON of the core's ApiError.
+
+import { invoke } from '@tauri-apps/api/core';
+import type { Backend } from './backend';
+import type { CommandName, RequestOf, ResponseOf } from './commands';
+import { toBackendError } from './errors';
+
+export class TauriBackend implements Backend {
+  readonly transport = 'tauri' as const;
+
+  async call<N extends CommandName>(name: N, request: RequestOf<N>): Promise<ResponseOf<N>> {
+    try {
+      return await invoke<ResponseOf<N>>(name, { request: request ?? {} });
+    } catch (error) {
+      throw toBackendError(error);
+    }
+  }
+}

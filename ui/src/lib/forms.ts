@@ -1,0 +1,113 @@
+// Record forms: field descriptions, turning typed text into the JSON the record commands take,
+// checks made before sending, and placing the backend's `{code, message}` next to its field.
+
+import type { JsonValue } from './backend';
+import { currencyDigits, minorToDecimal, parseAmount } from './money';
+
+export type FieldKind = 'text' | 'textarea' | 'select' | 'integer' | 'month' | 'date' | 'money' | 'list' | 'ref' | 'bool';
+
+export interface FieldSpec {
+  name: string;
+  label: string;
+  kind: FieldKind;
+  required?: boolean;
+  /** For `select` and `ref`: value and label. */
+  options?: readonly { value: string; label: string }[];
+  placeholder?: string;
+  /** Help under the field. */
+  hint?: string;
+}
+
+/** What the inputs hold: text for everything but checkboxes. */
+export type FormValues = Record<string, string | boolean>;
+
+/** A stored value as input text: `{minor: 125000, currency: 'USD'}` → `1250.00`. */
+export function toInput(spec: FieldSpec, value: JsonValue | undefined): string | boolean {
+  if (spec.kind === 'bool') return value === true;
+  if (value === null || value === undefined) return '';
+  if (spec.kind === 'money' && typeof value === 'object' && !Array.isArray(value)) {
+    const currency = String(value.currency ?? 'USD');
+    return minorToDecimal(value.minor as number, currencyDigits(currency));
+  }
+  if (spec.kind === 'list' && Array.isArray(value)) return value.join(', ');
+  return String(value);
+}
+
+export type Converted = { ok: true; value: JsonValue } | { ok: false; message: string };
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+/** Input text as JSON for the backend; `currency` is the money fields' currency. */
+export function fromInput(spec: FieldSpec, input: string | boolean, currency: string): Converted {
+  if (spec.kind === 'bool') return { ok: true, value: input === true };
+  const text = String(input).trim();
+  if (text === '') {
+    if (spec.required) return { ok: false, message: `${spec.label} is required` };
+    return { ok: true, value: spec.kind === 'list' ? [] : null };
+  }
+  switch (spec.kind) {
+    case 'integer':
+      return /^-?\d+$/.test(text) ? { ok: true, value: Number(text) } : { ok: false, message: `\`${text}\` is not a whole number` };
+    case 'ref':
+      return /^\d+$/.test(text) ? { ok: true, value: Number(text) } : { ok: false, message: `choose a ${spec.label.toLowerCase()}` };
+    case 'month':
+      return MONTH.test(text) ? { ok: true, value: text } : { ok: false, message: `\`${text}\` is not a month; write it as 2026-03` };
+    case 'date':
+      return DATE.test(text) ? { ok: true, value: text } : { ok: false, message: `\`${text}\` is not a date; write it as 2026-03-31` };
+    case 'money': {
+      const parsed = parseAmount(text, currency);
+      return parsed.ok ? { ok: true, value: { minor: parsed.minor, currency } } : { ok: false, message: parsed.message };
+    }
+    case 'list':
+      return { ok: true, value: text.split(',').map((s) => s.trim()).filter(Boolean) };
+    default:
+      return { ok: true, value: text };
+  }
+}
+
+/** Checks and converts a whole form: the JSON fields, or an error per field. */
+export function collect(
+  specs: readonly FieldSpec[],
+  values: FormValues,
+  currency: string,
+): { ok: true; fields: Record<string, JsonValue> } | { ok: false; errors: Record<string, string> } {
+  const fields: Record<string, JsonValue> = {};
+  const errors: Record<string, string> = {};
+  for (const spec of specs) {
+    const converted = fromInput(spec, values[spec.name] ?? '', currency);
+    if (converted.ok) fields[spec.name] = converted.value;
+    else errors[spec.name] = converted.message;
+  }
+  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, fields };
+}
+
+/** Only the fields whose value differs from the stored record: an update's `changes`. */
+export function changedFields(
+  fields: Record<string, JsonValue>,
+  stored: Record<string, JsonValue>,
+): Record<string, JsonValue> {
+  const changes: Record<string, JsonValue> = {};
+  for (const [k, v] of Object.entries(fields)) {
+    if (JSON.stringify(v) !== JSON.stringify(stored[k] ?? (Array.isArray(v) ? [] : null))) changes[k] = v;
+  }
+  return changes;
+}
+
+/**
+ * Which field a backend message is about, so it can be shown beside it: `model stage: ...`,
+ * `initiative_id: ...`, `... missing: status, priority`, `... named `X` already exists`.
+ */
+export function fieldOfError(message: string, fields: readonly string[]): string | null {
+  const prefixed = /^(?:[a-z-]+ )?([a-z_]+)(?:\[\d+\])?:/.exec(message);
+  if (prefixed?.[1] && fields.includes(prefixed[1])) return prefixed[1];
+  const missing = /missing: ([a-z_, ]+)/.exec(message);
+  if (missing?.[1]) {
+    const first = missing[1].split(',').map((s) => s.trim()).find((f) => fields.includes(f));
+    if (first) return first;
+  }
+  if (/named `.*` already exists/.test(message)) return fields.find((f) => f === 'name' || f === 'title') ?? null;
+  const quoted = /field `([a-z_]+)`/.exec(message);
+  if (quoted?.[1] && fields.includes(quoted[1])) return quoted[1];
+  return null;
+}

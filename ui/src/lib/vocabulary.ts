@@ -1,0 +1,25 @@
+// The display order of the core's word lists (stages run left to right, risk tiers low to high).
+// The words are the generated Rust enums; `satisfies` makes `npm run check` fail when a word is
+// added there and not here.
+
+import type { Category, InitiativeStatus, ModelStage, RequisitionStatus, RiskTier } from './backend/commands';
+
+type All<T extends string> = readonly T[];
+
+export const MODEL_STAGES = ['development', 'staging', 'production', 'archived'] as const satisfies All<ModelStage>;
+export const RISK_TIERS = ['low', 'medium', 'high', 'critical'] as const satisfies All<RiskTier>;
+export const INITIATIVE_STATUSES = ['proposed', 'active', 'paused', 'done', 'cancelled'] as const satisfies All<InitiativeStatus>;
+export const BUDGET_CATEGORIES = ['compute', 'storage', 'people', 'vendor', 'other'] as const satisfies All<Category>;
+export const REQUISITION_STATUSES = ['open', 'interviewing', 'offer', 'filled', 'cancelled'] as const satisfies All<RequisitionStatus>;
+
+/** A word's place in its list, for sorting by meaning rather than alphabet; unknown words last. */
+export function rankOf(list: readonly string[], word: string | null | undefined): number | null {
+  if (!word) return null;
+  const i = list.indexOf(word);
+  return i === -1 ? list.length : i;
+}
+
+/** Requisitions still to fill. */
+export function isOpenRequisition(status: string | null | undefined): boolean {
+  return status === 'open' || status === 'interviewing' || status === 'offer';
+}

@@ -1,0 +1,29 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+// The desktop shell loads `dist/` through Tauri's asset protocol and browser mode serves it from
+// `mlops-portfolio serve --ui ui/dist`; both need relative asset paths and no inline scripts.
+export default defineConfig({
+  plugins: [svelte()],
+  base: './',
+  clearScreen: false,
+  build: {
+    outDir: 'dist',
+    target: 'es2022',
+    // Keep everything a file of its own: the CSP allows `script-src 'self'` only.
+    assetsInlineLimit: 0,
+    modulePreload: { polyfill: false },
+    sourcemap: true,
+  },
+  server: {
+    port: 5173,
+    strictPort: true,
+    // `npm run dev` against a running `mlops-portfolio serve --port 8765`: API calls go there.
+    proxy: { '/api': 'http://127.0.0.1:8765' },
+  },
+  test: {
+    include: ['src/**/*.test.ts'],
+    environment: 'node',
+  },
+});

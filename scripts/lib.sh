@@ -1,5 +1,8 @@
 # Shared helpers for the scripts in this folder. Source it; do not run it.
 
+# What the Tauri desktop shell needs to build on Debian/Ubuntu.
+DESKTOP_BUILD_PACKAGES=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libsoup-3.0-dev libssl-dev)
+
 step() { printf '\n==> %s\n' "$*"; }
 
 require_cargo() {

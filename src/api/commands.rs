@@ -24,6 +24,7 @@ macro_rules! for_each_command {
     ($callback:ident) => {
         $callback! {
             portfolio_info: $crate::api::commands::NoArguments => $crate::api::commands::PortfolioInfo;
+            init: $crate::api::commands::InitRequest => $crate::api::commands::PortfolioInfo;
             summary: $crate::api::commands::SummaryRequest => $crate::analytics::summary::Summary;
             list_records: $crate::api::commands::ListRequest => Vec<$crate::api::RecordView>;
             get_record: $crate::api::commands::RecordRef => $crate::api::RecordView;
@@ -54,6 +55,13 @@ pub struct PortfolioInfo {
     pub base_currency: Option<Currency>,
     pub app_version: String,
     pub schema_version: usize,
+}
+
+/// Sets the base currency of a new portfolio (fixed once set).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct InitRequest {
+    pub currency: Currency,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -124,6 +132,11 @@ pub fn portfolio_info(store: &mut Store, _: NoArguments) -> Result<PortfolioInfo
         app_version: APP_VERSION.to_owned(),
         schema_version: schema_version(),
     })
+}
+
+pub fn init(store: &mut Store, request: InitRequest) -> Result<PortfolioInfo> {
+    super::init(store, request.currency)?;
+    portfolio_info(store, NoArguments {})
 }
 
 pub fn summary(store: &mut Store, request: SummaryRequest) -> Result<Summary> {
@@ -259,7 +272,10 @@ mod tests {
         let mut store = Store::open_as(&dir.path().join("p.db"), "tester").unwrap();
         let info = dispatch(&mut store, "portfolio_info", json!({})).unwrap();
         assert_eq!(info["base_currency"], Value::Null);
-        settings::init(store.conn(), "tester", Currency::USD).unwrap();
+        let info = dispatch(&mut store, "init", json!({"currency": "usd"})).unwrap();
+        assert_eq!(info["base_currency"], "USD");
+        let err = dispatch(&mut store, "init", json!({"currency": "EUR"})).unwrap_err();
+        assert_eq!(err.code(), crate::ErrorCode::Conflict, "the base currency is fixed once set");
         let created = dispatch(
             &mut store,
             "create_record",

@@ -5,6 +5,7 @@ import type { CreateRequest } from "./CreateRequest";
 import type { FxRate } from "./FxRate";
 import type { ImportReport } from "./ImportReport";
 import type { ImportRequest } from "./ImportRequest";
+import type { InitRequest } from "./InitRequest";
 import type { ListRequest } from "./ListRequest";
 import type { NoArguments } from "./NoArguments";
 import type { PathRequest } from "./PathRequest";
@@ -19,6 +20,7 @@ import type { UpdateRequest } from "./UpdateRequest";
 /** Every command the backend answers, with its request and response types. */
 export type Commands = {
   portfolio_info: { request: NoArguments; response: PortfolioInfo };
+  init: { request: InitRequest; response: PortfolioInfo };
   summary: { request: SummaryRequest; response: Summary };
   list_records: { request: ListRequest; response: Array<RecordView> };
   get_record: { request: RecordRef; response: RecordView };

@@ -145,7 +145,8 @@ pub fn summary(conn: &Connection, as_of: Month) -> Result<Summary> {
 
     let mut by_month: BTreeMap<String, MonthTotals> = BTreeMap::new();
     for (table, is_budget) in [("budget_lines", true), ("actuals", false)] {
-        let sql = format!("SELECT month, amount_currency, sum(amount_minor) FROM {table} GROUP BY month, amount_currency");
+        let sql =
+            format!("SELECT month, amount_currency, sum(amount_minor) FROM {table} GROUP BY month, amount_currency");
         let mut stmt = conn.prepare(&sql)?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))?;
         for row in rows {

@@ -52,11 +52,13 @@ const VENDOR: usize = 6;
 const MODEL: usize = 7;
 const NOTE: usize = 8;
 
-const UPSERT_BUDGET: &str = "INSERT INTO budget_lines (initiative_id, month, category, amount_minor, amount_currency)
-     VALUES (?1, ?2, ?3, ?4, ?5)
+const UPSERT_BUDGET: &str =
+    "INSERT INTO budget_lines (initiative_id, month, category, amount_minor, amount_currency, note)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
      ON CONFLICT (initiative_id, month, category) DO UPDATE
-     SET amount_minor = excluded.amount_minor, amount_currency = excluded.amount_currency
-     WHERE amount_minor <> excluded.amount_minor OR amount_currency <> excluded.amount_currency";
+     SET amount_minor = excluded.amount_minor, amount_currency = excluded.amount_currency, note = excluded.note
+     WHERE amount_minor <> excluded.amount_minor OR amount_currency <> excluded.amount_currency
+        OR note IS NOT excluded.note";
 
 const INSERT_ACTUAL: &str = "INSERT INTO actuals
      (initiative_id, month, category, amount_minor, amount_currency, source, vendor_id, model_id, note, import_key, import_id)
@@ -80,6 +82,7 @@ pub fn import_budgets(store: &mut Store, path: &Path) -> Result<ImportReport> {
                 row.category.as_str(),
                 row.amount.minor,
                 row.amount.currency.code(),
+                row.note,
             ])?;
         }
         drop(upsert);
@@ -279,7 +282,7 @@ fn parse(conn: &Connection, path: &Path, kind: ImportKind, limit: usize) -> Resu
     let mut checker = RowChecker {
         kind,
         layout: &layout,
-        currencies: super::Currencies::load(conn)?,
+        currencies: Currencies::load(conn)?,
         scratch: String::new(),
         cells: HashMap::new(),
         occurrences: Occurrences::default(),
@@ -306,7 +309,7 @@ fn a_file_of(kind: ImportKind) -> &'static str {
 fn expected_columns(kind: ImportKind) -> String {
     let required = COLUMNS[..BUDGET_COLUMNS].join(", ");
     match kind {
-        ImportKind::Budgets => format!("{} has the columns {required}", a_file_of(kind)),
+        ImportKind::Budgets => format!("{} has the columns {required}, and optionally note", a_file_of(kind)),
         _ => format!(
             "{} has the columns {required}, and optionally {}",
             a_file_of(kind),
@@ -321,14 +324,21 @@ struct Layout {
     index: [Option<usize>; COLUMNS.len()],
     spelled: [String; COLUMNS.len()],
     header_len: usize,
+    /// The position of an `id` column (as `export csv` writes it), whose values are not read.
+    ignored: Option<usize>,
 }
 
 impl Layout {
     /// Reads the header; `None` (with the problems recorded) when it is not usable.
     fn from_header(header: &csv::ByteRecord, kind: ImportKind, problems: &mut Problems) -> Option<Layout> {
-        let allowed = if kind == ImportKind::Budgets { &COLUMNS[..BUDGET_COLUMNS] } else { &COLUMNS[..] };
-        let mut layout =
-            Layout { index: [None; COLUMNS.len()], spelled: COLUMNS.map(str::to_owned), header_len: header.len() };
+        // A budgets file takes the budget columns and a note; an actuals file takes them all.
+        let permitted = |which: &usize| kind != ImportKind::Budgets || *which < BUDGET_COLUMNS || *which == NOTE;
+        let mut layout = Layout {
+            index: [None; COLUMNS.len()],
+            spelled: COLUMNS.map(str::to_owned),
+            header_len: header.len(),
+            ignored: None,
+        };
         let start = problems.errors.len();
         for (position, raw) in header.iter().enumerate() {
             let Ok(name) = std::str::from_utf8(trim_bytes(raw)) else {
@@ -339,7 +349,12 @@ impl Layout {
                 // An unnamed column (a trailing comma) is fine as long as it stays empty.
                 continue;
             }
-            match allowed.iter().position(|c| c.eq_ignore_ascii_case(name)) {
+            if name.eq_ignore_ascii_case("id") {
+                // `export csv` writes record ids; an import matches rows by their values instead.
+                layout.ignored = Some(position);
+                continue;
+            }
+            match COLUMNS.iter().position(|c| c.eq_ignore_ascii_case(name)).filter(permitted) {
                 Some(which) if layout.index[which].is_some() => {
                     problems.add(1, Some(name), Some(name), "appears twice in the header; keep one".to_owned());
                 }
@@ -403,7 +418,8 @@ impl RowChecker<'_> {
             }
         };
         let texts: [Option<&str>; COLUMNS.len()] = std::array::from_fn(|which| cell(which, problems));
-        let mapped = |position: usize| self.layout.index.contains(&Some(position));
+        let mapped =
+            |position: usize| self.layout.index.contains(&Some(position)) || self.layout.ignored == Some(position);
         if let Some(stray) = record.iter().enumerate().position(|(i, f)| !mapped(i) && !trim_bytes(f).is_empty()) {
             let problem = if stray >= self.layout.header_len {
                 format!(

@@ -57,9 +57,19 @@ fn a_new_portfolio_takes_records_and_summarises_them() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|m| (m["month"].as_str().unwrap().to_owned(), m["budget_minor"].as_i64().unwrap(), m["actual_minor"].as_i64().unwrap()))
+        .map(|m| {
+            (
+                m["month"].as_str().unwrap().to_owned(),
+                m["budget_minor"].as_i64().unwrap(),
+                m["actual_minor"].as_i64().unwrap(),
+            )
+        })
         .collect();
-    assert_eq!(months, [("2026-01".to_owned(), 100_050, 1_000), ("2026-02".to_owned(), 10_000, 0)], "per month, in EUR");
+    assert_eq!(
+        months,
+        [("2026-01".to_owned(), 100_050, 1_000), ("2026-02".to_owned(), 10_000, 0)],
+        "per month, in EUR"
+    );
     for key in ["people", "open_requisitions", "models_by_stage"] {
         assert!(summary.get(key).is_some(), "summary has {key}");
     }
@@ -145,6 +155,17 @@ fn exports_write_csv_and_a_workbook_with_a_sheet_per_table() {
         csv,
         "id,initiative,month,category,amount,currency,note\n1,\"Churn, \"\"retention\"\"\",2026-03,storage,1234.50,USD,\n"
     );
+    // The budgets export imports again as it is (ids ignored, cells matched by their values),
+    // and an edited copy changes only the edited cell.
+    let exported = db.write("budgets.csv", &csv);
+    let unchanged = json(&db, &["import", "budgets", exported.to_str().unwrap(), "--json"]);
+    assert_eq!(unchanged["written"], 0, "{unchanged}");
+    let edited = db.write("edited.csv", &csv.replace("1234.50,USD,", "1500,USD,bigger SSDs"));
+    let changed = json(&db, &["import", "budgets", edited.to_str().unwrap(), "--json"]);
+    assert_eq!(changed["written"], 1, "{changed}");
+    let after = ok(&db, &["export", "csv", "--table", "budget_lines"]);
+    assert!(after.contains("2026-03,storage,1500.00,USD,bigger SSDs"), "{after}");
+
     let xlsx = db.file("portfolio.xlsx");
     ok(&db, &["export", "xlsx", xlsx.to_str().unwrap()]);
     let bytes = std::fs::read(&xlsx).unwrap();

@@ -604,7 +604,7 @@ fn bad_headers_are_named_with_the_expected_columns() {
                 "budgets.csv: row 1, column `amount`: is missing",
             ],
         ),
-        ("initiative,month,category,amount,currency,note\n", &["column `note`: is not a column of a budgets file"]),
+        ("initiative,month,category,amount,currency,source\n", &["column `source`: is not a column of a budgets file"]),
         ("initiative,month,month,category,amount,currency\n", &["column `month`: appears twice"]),
     ];
     let mut cases: Vec<(String, &[&str])> = cases.iter().map(|(header, f)| (format!("{header}{rows}"), *f)).collect();

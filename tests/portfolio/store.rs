@@ -309,10 +309,12 @@ fn null_clears_optional_fields_of_any_type() {
     let changes = json!({"owner": "Lee", "end": "2026-12"});
     api::update(&mut store, EntityKind::Initiative, created.id, changes.as_object().unwrap().clone()).unwrap();
     let cleared = json!({"owner": null, "end": null});
-    let updated = api::update(&mut store, EntityKind::Initiative, created.id, cleared.as_object().unwrap().clone()).unwrap();
+    let updated =
+        api::update(&mut store, EntityKind::Initiative, created.id, cleared.as_object().unwrap().clone()).unwrap();
     assert_eq!(updated.fields["owner"], "");
     assert_eq!(updated.fields["end"], serde_json::Value::Null);
     let required = json!({"status": null});
-    let err = api::update(&mut store, EntityKind::Initiative, created.id, required.as_object().unwrap().clone()).unwrap_err();
+    let err =
+        api::update(&mut store, EntityKind::Initiative, created.id, required.as_object().unwrap().clone()).unwrap_err();
     assert!(err.to_string().contains("missing: status"), "a required field cannot be cleared: {err}");
 }

@@ -42,12 +42,19 @@ export interface MoneyFormat {
   signed?: boolean;
 }
 
+/** The OS's locale, or US English where the OS reports none usable (a bare `C`/`POSIX` environment,
+ * as on servers and CI machines, would otherwise print amounts without thousands separators). */
+function systemLocale(): string {
+  const language = typeof navigator === 'undefined' ? '' : navigator.language;
+  return !language || /^(c|posix)([._-].*)?$/i.test(language) ? 'en-US' : language;
+}
+
 function formatter(currency: string, options: MoneyFormat): Intl.NumberFormat {
   const key = `${options.locale ?? ''}|${currency}|${options.compact ? 'c' : ''}${options.whole ? 'w' : ''}${options.signed ? 's' : ''}`;
   let cached = formatterCache.get(key);
   if (!cached) {
     const digits = currencyDigits(currency);
-    cached = new Intl.NumberFormat(options.locale, {
+    cached = new Intl.NumberFormat(options.locale ?? systemLocale(), {
       style: 'currency',
       currency,
       currencyDisplay: 'narrowSymbol',

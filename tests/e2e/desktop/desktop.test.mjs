@@ -1,0 +1,172 @@
+// End-to-end test of the real desktop binary: Xvfb + tauri-driver + WebKitWebDriver, driven over
+// plain W3C WebDriver. Builds a demo portfolio with the CLI, checks the Overview shows it, creates an
+// initiative through the UI and checks the CLI sees it in the same file.
+//
+//   node --test tests/e2e/desktop/        (see README.md)
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ELEMENT, Session, sleep, waitForDriver, xpathLiteral } from './lib/webdriver.mjs';
+import { repoBinary, runCli, startTauriDriver, startXvfb, stopProcess, stopProcessNow } from './lib/processes.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ARTIFACTS = path.join(HERE, 'artifacts');
+const log = (message) => process.stderr.write(`# ${message}\n`);
+
+describe('desktop app', { timeout: 300_000 }, () => {
+  const cli = repoBinary('MLOPS_PORTFOLIO_BIN', 'target/debug/mlops-portfolio');
+  const desktop = repoBinary('MLOPS_PORTFOLIO_DESKTOP_BIN', 'target/debug/mlops-portfolio-desktop');
+  let tmp;
+  let db;
+  let summary;
+  let xvfb;
+  let driver;
+  let session;
+
+  /** Saves a screenshot to artifacts/NAME.png; never fails the test by itself. */
+  async function screenshot(name) {
+    try {
+      mkdirSync(ARTIFACTS, { recursive: true });
+      const file = path.join(ARTIFACTS, `${name}.png`);
+      writeFileSync(file, await session.screenshot());
+      log(`screenshot ${path.relative(process.cwd(), file)}`);
+    } catch (e) {
+      log(`screenshot ${name} failed: ${e.message}`);
+    }
+  }
+
+  /** Runs `body`; on failure saves `failure-NAME.png` and the page's text before rethrowing. */
+  async function step(name, body) {
+    try {
+      await body();
+    } catch (e) {
+      if (session) {
+        await screenshot(`failure-${name}`);
+        const text = await session.execute('return document.body.innerText').catch(() => '(no page text)');
+        log(`page text at failure:\n${String(text).slice(0, 2000)}`);
+      }
+      throw e;
+    }
+  }
+
+  // If the runner is interrupted, `after` may not run: stop what we started on the way out.
+  const onSignal = (signal) => {
+    for (const child of [driver?.child, xvfb?.child]) stopProcessNow(child);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  process.once('exit', () => [driver?.child, xvfb?.child].forEach(stopProcessNow));
+
+  before(async () => {
+    tmp = mkdtempSync(path.join(tmpdir(), 'mlops-desktop-e2e-'));
+    db = path.join(tmp, 'portfolio.db');
+    runCli(cli, ['--db', db, 'demo']);
+    summary = JSON.parse(runCli(cli, ['--db', db, 'summary', '--json']));
+    assert.ok(summary.overbooked.length > 0, 'the demo has an overbooked person');
+
+    const env = {
+      ...process.env,
+      // Keep the app's window state, WebKit caches and the like out of the user's home.
+      XDG_CONFIG_HOME: path.join(tmp, 'config'),
+      XDG_DATA_HOME: path.join(tmp, 'data'),
+      XDG_CACHE_HOME: path.join(tmp, 'cache'),
+    };
+    if (!env.DISPLAY) {
+      xvfb = await startXvfb({ log });
+      env.DISPLAY = xvfb.display;
+    }
+    driver = await startTauriDriver({ env, log });
+    try {
+      await waitForDriver(driver.base);
+      session = await Session.open(driver.base, desktop, ['--db', db]);
+    } catch (e) {
+      log(`tauri-driver output:\n${driver.output.join('')}`);
+      throw e;
+    }
+    log(`session ${session.id} on ${desktop} --db ${db}`);
+  });
+
+  after(async () => {
+    // Each step on its own: a failure in one must not leave the others running.
+    if (session) await session.close().catch((e) => log(`closing the session: ${e.message}`));
+    if (driver) await stopProcess(driver.child); // tauri-driver, WebKitWebDriver, the app, WebKit helpers
+    if (xvfb) await stopProcess(xvfb.child);
+    if (tmp && !process.env.E2E_KEEP_TMP) rmSync(tmp, { recursive: true, force: true });
+    else if (tmp) log(`kept ${tmp}`);
+  });
+
+  test('the Overview shows the demo portfolio', async () => {
+    await step('overview', async () => {
+      const attention = await session.waitFor(
+        "//section[@aria-labelledby='attention-title']//h2[normalize-space()='Needs attention']",
+        { timeoutMs: 30_000 },
+      );
+      assert.equal(await session.text(attention), 'Needs attention');
+      const person = summary.overbooked[0].name;
+      const item = await session.waitFor(
+        `//section[@aria-labelledby='attention-title']//li[contains(normalize-space(), ${xpathLiteral(person)})]`,
+      );
+      assert.match(await session.text(item), new RegExp(person));
+      // The window title bar is not part of the page; the page's own title is.
+      assert.equal(await session.execute('return document.readyState'), 'complete');
+      await screenshot('01-overview');
+    });
+  });
+
+  test('a new initiative made in the UI is in the file the CLI reads', async () => {
+    const name = `E2E initiative ${process.pid}-${Date.now()}`;
+    const owner = 'Desktop Robot';
+    const start = '2027-02';
+    await step('create-initiative', async () => {
+      await session.click(await session.waitFor("//nav[@aria-label='Pages']//a[@href='#/initiatives']"));
+      await session.waitFor("//main//h1[normalize-space()='Initiatives'] | //h1[normalize-space()='Initiatives']");
+      await session.click(await session.waitFor("//button[normalize-space()='New initiative']"));
+      const form = await session.waitFor("//section[@aria-labelledby='new-initiative']//form");
+
+      /** The form control labelled `label` (the label's own text, without the required marker). */
+      const field = async (label) => {
+        const labelEl = await session.waitFor(`.//label[normalize-space(text())=${xpathLiteral(label)}]`, { parent: form });
+        const id = await session.attribute(labelEl, 'for');
+        assert.ok(id, `label ${label} points at a control`);
+        return session.waitFor(`//*[@id=${xpathLiteral(id)}]`);
+      };
+      const nameInput = await field('Name');
+      await session.type(nameInput, name);
+      await session.type(await field('Owner'), owner);
+      const startInput = await field('Start month');
+      await session.clear(startInput);
+      await session.type(startInput, start);
+      const status = await field('Status');
+      await session.click(status);
+      await session.click(await session.waitFor(".//option[normalize-space()='Active']", { parent: status }));
+      // The typed text went through Svelte's bindings, not just into the DOM.
+      assert.equal(await session.execute('return arguments[0].value', { [ELEMENT]: nameInput }), name);
+      await screenshot('02-new-initiative-form');
+
+      await session.click(await session.waitFor(".//button[@type='submit' and normalize-space()='Create initiative']", { parent: form }));
+      // Saved: the app opens the new initiative at #/initiatives/<id>.
+      const url = await session.until(async () => {
+        const u = await session.url();
+        return /#\/initiatives\/\d+$/.test(u) ? u : null;
+      }, 'the new initiative to open');
+      await session.waitFor(`//h1[contains(normalize-space(), ${xpathLiteral(name)})]`);
+      await sleep(300); // let the detail page finish its first render for the screenshot
+      await screenshot('03-initiative-created');
+
+      const listed = JSON.parse(runCli(cli, ['--db', db, 'list', 'initiative', '--json']));
+      const created = listed.find((r) => r.fields.name === name);
+      assert.ok(created, `the CLI lists ${name}; it lists ${listed.map((r) => r.fields.name).join(', ')}`);
+      assert.equal(url.split('/').pop(), String(created.id), 'the UI opened the record the CLI sees');
+      assert.equal(created.fields.owner, owner);
+      assert.equal(created.fields.start, start);
+      assert.equal(created.fields.status, 'active');
+      assert.equal(created.fields.priority, 3, 'the form default priority');
+      assert.equal(listed.length, summary.initiatives + 1);
+    });
+  });
+});

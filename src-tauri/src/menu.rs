@@ -1,9 +1,9 @@
 //! The native menu bar and what its items do.
 //!
-//! File-level work that needs no page (Open, New, Back up) happens here, with the dialog plugin and
-//! on blocking threads. Items the UI must handle (Import, Export) are sent to the main window as a
-//! `menu` event whose payload is the item id (`"file.import"`, `"file.export"`). After Open or New the
-//! window gets `portfolio-opened` with the new file's `portfolio_info`, and should reload its data.
+//! File-level work that needs no page (Open, New, Back up, Export) happens here, with the dialog
+//! plugin and on blocking threads. Import needs the Import page's preview, so it is sent to the main
+//! window as a `menu` event whose payload is the item id (`"file.import"`). After Open or New the
+//! window gets `portfolio-opened` with the new file's `portfolio_info`, and reloads its data.
 
 use std::path::PathBuf;
 
@@ -56,7 +56,8 @@ pub fn on_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
         FILE_NEW => new_portfolio(app),
         FILE_OPEN => open_portfolio(app),
         FILE_BACKUP => back_up(app),
-        FILE_IMPORT | FILE_EXPORT => {
+        FILE_EXPORT => export_workbook(app),
+        FILE_IMPORT => {
             if let Err(e) = app.emit_to(MAIN_WINDOW, MENU_EVENT, id) {
                 show_error(app, "The window did not get the menu command", &e.to_string());
             }
@@ -160,6 +161,30 @@ fn back_up<R: Runtime>(app: &AppHandle<R>) {
                         show_message(&app, MessageDialogKind::Info, "Backed up", &format!("Saved {}", path.display()))
                     }
                     Err(err) => show_error(&app, "The backup failed", &err.to_string()),
+                }
+            });
+        });
+}
+
+/// File ▸ Export: every table as a sheet of an XLSX workbook the user names.
+fn export_workbook<R: Runtime>(app: &AppHandle<R>) {
+    let app = app.clone();
+    file_dialog(&app, "Export the portfolio as a workbook")
+        .add_filter("Excel workbook", &["xlsx"])
+        .set_file_name("portfolio.xlsx")
+        .save_file(move |picked| {
+            let Some(path) = picked.and_then(|p| p.into_path().ok()) else { return };
+            tauri::async_runtime::spawn_blocking(move || {
+                let Some(state) = app.try_state::<AppState>() else { return };
+                let request = PathRequest { path: path.clone() };
+                match state.run_blocking(|store| commands::export_workbook(store, request)) {
+                    Ok(report) => show_message(
+                        &app,
+                        MessageDialogKind::Info,
+                        "Exported",
+                        &format!("Saved {} sheets to {}", report.sheets.len(), path.display()),
+                    ),
+                    Err(err) => show_error(&app, "The export failed", &err.to_string()),
                 }
             });
         });

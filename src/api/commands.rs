@@ -36,6 +36,7 @@ macro_rules! for_each_command {
             preview_import: $crate::api::ImportRequest => $crate::io::Preview;
             import: $crate::api::ImportRequest => $crate::io::ImportReport;
             backup: $crate::api::commands::PathRequest => $crate::api::commands::NoArguments;
+            export_workbook: $crate::api::commands::PathRequest => $crate::api::commands::ExportReport;
             restore: $crate::api::commands::PathRequest => $crate::api::commands::NoArguments;
             audit: $crate::api::commands::AuditRequest => Vec<$crate::store::audit::AuditEntry>;
         }
@@ -110,6 +111,15 @@ pub struct PathRequest {
     pub path: PathBuf,
 }
 
+/// What an export wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ExportReport {
+    pub path: PathBuf,
+    /// The sheets written, one per table.
+    pub sheets: Vec<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct AuditRequest {
@@ -181,6 +191,13 @@ pub fn import(store: &mut Store, request: ImportRequest) -> Result<ImportReport>
 
 pub fn backup(store: &mut Store, request: PathRequest) -> Result<NoArguments> {
     super::backup(store, &request.path).map(|()| NoArguments {})
+}
+
+/// Every table as a sheet of one XLSX workbook.
+pub fn export_workbook(store: &mut Store, request: PathRequest) -> Result<ExportReport> {
+    let sheets = crate::io::export::all_sheets(store.conn())?;
+    crate::io::export::write_xlsx(&sheets, &request.path)?;
+    Ok(ExportReport { path: request.path, sheets: sheets.into_iter().map(|s| s.name).collect() })
 }
 
 pub fn restore(store: &mut Store, request: PathRequest) -> Result<NoArguments> {
@@ -291,5 +308,10 @@ mod tests {
         let err = dispatch(&mut store, "drop_tables", json!({})).unwrap_err();
         assert_eq!(err.code(), crate::ErrorCode::NotFound);
         assert!(COMMAND_NAMES.contains(&"summary"));
+
+        let path = dir.path().join("portfolio.xlsx");
+        let report = dispatch(&mut store, "export_workbook", json!({"path": path})).unwrap();
+        assert!(report["sheets"].as_array().unwrap().iter().any(|s| s == "vendors"), "{report}");
+        assert_eq!(&std::fs::read(&path).unwrap()[..2], b"PK", "an XLSX file is a zip archive");
     }
 }

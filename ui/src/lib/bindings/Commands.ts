@@ -2,6 +2,7 @@
 import type { AuditEntry } from "./AuditEntry";
 import type { AuditRequest } from "./AuditRequest";
 import type { CreateRequest } from "./CreateRequest";
+import type { ExportReport } from "./ExportReport";
 import type { FxRate } from "./FxRate";
 import type { ImportReport } from "./ImportReport";
 import type { ImportRequest } from "./ImportRequest";
@@ -32,6 +33,7 @@ export type Commands = {
   preview_import: { request: ImportRequest; response: Preview };
   import: { request: ImportRequest; response: ImportReport };
   backup: { request: PathRequest; response: NoArguments };
+  export_workbook: { request: PathRequest; response: ExportReport };
   restore: { request: PathRequest; response: NoArguments };
   audit: { request: AuditRequest; response: Array<AuditEntry> };
 };

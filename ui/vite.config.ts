@@ -6,6 +6,8 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 // `mlops-portfolio serve --ui ui/dist`; both need relative asset paths and no inline scripts.
 export default defineConfig({
   plugins: [svelte()],
+  // Component tests mount Svelte in a DOM (happy-dom): use Svelte's browser build under Vitest.
+  resolve: process.env.VITEST ? { conditions: ['browser'] } : undefined,
   base: './',
   clearScreen: false,
   build: {
@@ -23,7 +25,7 @@ export default defineConfig({
     proxy: { '/api': 'http://127.0.0.1:8765' },
   },
   test: {
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'src/**/*.test.svelte.ts'],
     environment: 'node',
   },
 });

@@ -16,7 +16,7 @@ import {
   repoBinary,
   runCli,
   startTauriDriver,
-  startXvfb,
+  isolatedDisplayEnv,
   stopProcess,
   stopProcessNow,
 } from '../../tests/e2e/desktop/lib/processes.mjs';
@@ -152,16 +152,9 @@ for (const s of ['SIGINT', 'SIGTERM']) process.once(s, () => process.exit(130));
 try {
   const db = path.join(tmp, 'portfolio.db');
   runCli(cli, ['--db', db, 'demo']);
-  const env = {
-    ...process.env,
-    XDG_CONFIG_HOME: path.join(tmp, 'config'),
-    XDG_DATA_HOME: path.join(tmp, 'data'),
-    XDG_CACHE_HOME: path.join(tmp, 'cache'),
-  };
-  if (!env.DISPLAY) {
-    xvfb = await startXvfb({ log });
-    env.DISPLAY = xvfb.display;
-  }
+  const isolated = await isolatedDisplayEnv(tmp, log);
+  const env = isolated.env;
+  xvfb = isolated.xvfb;
   driver = await startTauriDriver({ env, log });
   await waitForDriver(driver.base);
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ELEMENT, Session, sleep, waitForDriver, xpathLiteral } from './lib/webdriver.mjs';
-import { repoBinary, runCli, startTauriDriver, startXvfb, stopProcess, stopProcessNow } from './lib/processes.mjs';
+import { repoBinary, runCli, startTauriDriver, isolatedDisplayEnv, stopProcess, stopProcessNow } from './lib/processes.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ARTIFACTS = path.join(HERE, 'artifacts');
@@ -69,17 +69,9 @@ describe('desktop app', { timeout: 300_000 }, () => {
     summary = JSON.parse(runCli(cli, ['--db', db, 'summary', '--json']));
     assert.ok(summary.overbooked.length > 0, 'the demo has an overbooked person');
 
-    const env = {
-      ...process.env,
-      // Keep the app's window state, WebKit caches and the like out of the user's home.
-      XDG_CONFIG_HOME: path.join(tmp, 'config'),
-      XDG_DATA_HOME: path.join(tmp, 'data'),
-      XDG_CACHE_HOME: path.join(tmp, 'cache'),
-    };
-    if (!env.DISPLAY) {
-      xvfb = await startXvfb({ log });
-      env.DISPLAY = xvfb.display;
-    }
+    const isolated = await isolatedDisplayEnv(tmp, log);
+    const env = isolated.env;
+    xvfb = isolated.xvfb;
     driver = await startTauriDriver({ env, log });
     try {
       await waitForDriver(driver.base);

@@ -74,6 +74,26 @@ export async function startXvfb({ screen = '1440x900x24', log } = {}) {
 }
 
 /** Starts tauri-driver on free ports; returns `{ base, child, output }`. */
+/**
+ * The environment a desktop app runs in under test: its config, data and caches inside `tmp`, and a
+ * display — a new Xvfb when none is set (returned, for the caller to stop; otherwise null).
+ */
+export async function isolatedDisplayEnv(tmp, log) {
+  const env = {
+    ...process.env,
+    // Keep the app's window state, WebKit caches and the like out of the user's home.
+    XDG_CONFIG_HOME: path.join(tmp, 'config'),
+    XDG_DATA_HOME: path.join(tmp, 'data'),
+    XDG_CACHE_HOME: path.join(tmp, 'cache'),
+  };
+  let xvfb = null;
+  if (!env.DISPLAY) {
+    xvfb = await startXvfb({ log });
+    env.DISPLAY = xvfb.display;
+  }
+  return { env, xvfb };
+}
+
 export async function startTauriDriver({ env, log } = {}) {
   const binary = tauriDriverBinary();
   const port = await freePort();

@@ -146,48 +146,47 @@ fn switch_to<R: Runtime>(app: AppHandle<R>, path: PathBuf) {
     });
 }
 
+/// File ▸ Back up…: a consistent copy of the open portfolio where the user says.
 fn back_up<R: Runtime>(app: &AppHandle<R>) {
-    let app = app.clone();
-    file_dialog(&app, "Back up portfolio")
+    let dialog = file_dialog(app, "Back up portfolio")
         .add_filter("Portfolio", PORTFOLIO_EXTENSIONS)
-        .set_file_name("portfolio-backup.db")
-        .save_file(move |picked| {
-            let Some(path) = picked.and_then(|p| p.into_path().ok()) else { return };
-            tauri::async_runtime::spawn_blocking(move || {
-                let Some(state) = app.try_state::<AppState>() else { return };
-                let request = PathRequest { path: path.clone() };
-                match state.run_blocking(|store| commands::backup(store, request)) {
-                    Ok(NoArguments {}) => {
-                        show_message(&app, MessageDialogKind::Info, "Backed up", &format!("Saved {}", path.display()))
-                    }
-                    Err(err) => show_error(&app, "The backup failed", &err.to_string()),
-                }
-            });
-        });
+        .set_file_name("portfolio-backup.db");
+    save_then(app, dialog, "The backup failed", |store, path| {
+        let NoArguments {} = commands::backup(store, PathRequest { path: path.clone() })?;
+        Ok(("Backed up", format!("Saved {}", path.display())))
+    });
 }
 
 /// File ▸ Export: every table as a sheet of an XLSX workbook the user names.
 fn export_workbook<R: Runtime>(app: &AppHandle<R>) {
-    let app = app.clone();
-    file_dialog(&app, "Export the portfolio as a workbook")
+    let dialog = file_dialog(app, "Export the portfolio as a workbook")
         .add_filter("Excel workbook", &["xlsx"])
-        .set_file_name("portfolio.xlsx")
-        .save_file(move |picked| {
-            let Some(path) = picked.and_then(|p| p.into_path().ok()) else { return };
-            tauri::async_runtime::spawn_blocking(move || {
-                let Some(state) = app.try_state::<AppState>() else { return };
-                let request = PathRequest { path: path.clone() };
-                match state.run_blocking(|store| commands::export_workbook(store, request)) {
-                    Ok(report) => show_message(
-                        &app,
-                        MessageDialogKind::Info,
-                        "Exported",
-                        &format!("Saved {} sheets to {}", report.sheets.len(), path.display()),
-                    ),
-                    Err(err) => show_error(&app, "The export failed", &err.to_string()),
-                }
-            });
+        .set_file_name("portfolio.xlsx");
+    save_then(app, dialog, "The export failed", |store, path| {
+        let report = commands::export_workbook(store, PathRequest { path: path.clone() })?;
+        Ok(("Exported", format!("Saved {} sheets to {}", report.sheets.len(), path.display())))
+    });
+}
+
+/// Shows a save dialog, then runs `write` with the chosen path on a blocking thread, and reports the
+/// outcome in a dialog: `write` returns the title and text of the success message.
+fn save_then<R: Runtime>(
+    app: &AppHandle<R>,
+    dialog: FileDialogBuilder<R>,
+    failed: &'static str,
+    write: impl FnOnce(&mut Store, PathBuf) -> mlops_portfolio::Result<(&'static str, String)> + Send + 'static,
+) {
+    let app = app.clone();
+    dialog.save_file(move |picked| {
+        let Some(path) = picked.and_then(|p| p.into_path().ok()) else { return };
+        tauri::async_runtime::spawn_blocking(move || {
+            let Some(state) = app.try_state::<AppState>() else { return };
+            match state.run_blocking(|store| write(store, path)) {
+                Ok((title, message)) => show_message(&app, MessageDialogKind::Info, title, &message),
+                Err(err) => show_error(&app, failed, &err.to_string()),
+            }
         });
+    });
 }
 
 pub fn show_error<R: Runtime>(app: &AppHandle<R>, title: &str, message: &str) {

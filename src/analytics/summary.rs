@@ -6,7 +6,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use super::money::Converter;
-use crate::domain::{Currency, Month};
+use crate::domain::{Currency, Month, RequisitionStatus};
 use crate::error::Result;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -177,7 +177,7 @@ pub fn summary(conn: &Connection, as_of: Month) -> Result<Summary> {
         actual_total_minor: actual_total,
         unallocated_actual_minor: unallocated,
         people: people as u64,
-        open_requisitions: count("SELECT count(*) FROM requisitions WHERE status NOT IN ('filled', 'cancelled')")?,
+        open_requisitions: open_requisitions(conn)?,
         models: count("SELECT count(*) FROM models")?,
         models_by_stage: grouped("stage")?,
         models_by_risk_tier: grouped("risk_tier")?,
@@ -186,6 +186,14 @@ pub fn summary(conn: &Connection, as_of: Month) -> Result<Summary> {
         overbooked,
         by_month: by_month.into_values().collect(),
     })
+}
+
+/// Requisitions still to be hired, by the domain's own rule ([`RequisitionStatus::is_open`]).
+fn open_requisitions(conn: &Connection) -> Result<u64> {
+    let open: Vec<String> =
+        RequisitionStatus::ALL.iter().filter(|s| s.is_open()).map(|s| format!("'{}'", s.as_str())).collect();
+    let sql = format!("SELECT count(*) FROM requisitions WHERE status IN ({})", open.join(", "));
+    Ok(conn.query_row(&sql, [], |r| r.get::<_, i64>(0))? as u64)
 }
 
 /// Sums of one money table per initiative and currency, of the months up to `through` if given.

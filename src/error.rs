@@ -43,6 +43,12 @@ pub enum Error {
     Storage(String),
     #[error("{0}")]
     Io(String),
+    /// A credential was missing, refused, or the OS keyring could not be used.
+    #[error("{0}")]
+    Auth(String),
+    /// A server could not be reached or answered badly; the message names the server's answer.
+    #[error("{0}")]
+    Network(String),
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("internal error: {0}")]
@@ -59,6 +65,8 @@ impl Error {
             Error::Conflict(_) => ErrorCode::Conflict,
             Error::Storage(_) | Error::Sqlite(_) => ErrorCode::Storage,
             Error::Io(_) => ErrorCode::Io,
+            Error::Auth(_) => ErrorCode::Auth,
+            Error::Network(_) => ErrorCode::Network,
             Error::Internal(_) => ErrorCode::Internal,
         }
     }

@@ -5,11 +5,13 @@
 
 pub mod analytics;
 pub mod api;
+pub mod connect;
 pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod io;
 pub mod server;
 pub mod store;
+pub mod sync;
 
 pub use error::{ApiError, Error, ErrorCode, Result};

@@ -4,6 +4,9 @@
 //!   portfolio (goal: ≤ 5 s on 2 cores).
 //! - `summary/large_demo`: the summary of the large demo (200 initiatives, 2,000 models, 5,000
 //!   people, 5 years).
+//! - `chart/svg/NAME` and `chart/gather/NAME`: drawing each chart as SVG from gathered figures, and
+//!   gathering them from the large demo; `chart/svg/spend_200_series` draws all 200 initiatives
+//!   over 24 months unfolded (goal: SVG ≤ 20 ms). `cargo bench --bench portfolio -- chart`.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -77,5 +80,40 @@ fn summary_large(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, focus_import, summary_large);
+fn charts_large(c: &mut Criterion) {
+    use mlops_portfolio::analytics::series::{self, Scope, SpendGrouping};
+    use mlops_portfolio::charts::{self, Canvas, Chart, ChartName, ChartSpec};
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = Store::open_as(&dir.path().join("large.db"), "bench").expect("portfolio opens");
+    let current: Month = "2026-11".parse().expect("month");
+    demo::build(&mut store, DemoScale::Large, current).expect("large demo");
+    let kpi = records::list(&store, EntityKind::Kpi, &serde_json::Map::new()).expect("kpis")[0].id;
+    let spec = |name| ChartSpec {
+        name,
+        scope: Scope::portfolio(),
+        kpi: Some(mlops_portfolio::domain::KpiId(kpi)),
+        grouping: None,
+        as_of: current,
+    };
+    let canvas = Canvas::default();
+    let mut group = c.benchmark_group("chart");
+    group.sample_size(20);
+    for &name in ChartName::ALL {
+        let chart = charts::gather(store.conn(), &spec(name)).expect("figures");
+        group.bench_function(format!("svg/{name}"), |b| b.iter(|| charts::to_svg(&chart, &canvas).expect("svg")));
+        group.bench_function(format!("gather/{name}"), |b| {
+            b.iter(|| charts::gather(store.conn(), &spec(name)).expect("figures"))
+        });
+    }
+    let all = series::monthly_spend(store.conn(), &Scope::portfolio(), SpendGrouping::Initiative, current, 200)
+        .expect("monthly spend");
+    assert!(all.series.len() >= 200 && all.months.len() == 24, "200 series × 24 months");
+    let chart = Chart::from(all);
+    group.bench_function("svg/spend_200_series", |b| b.iter(|| charts::to_svg(&chart, &canvas).expect("svg")));
+    group.bench_function("png_2x/spend_200_series", |b| b.iter(|| charts::to_png(&chart, &canvas, 2).expect("png")));
+    group.finish();
+}
+
+criterion_group!(benches, focus_import, summary_large, charts_large);
 criterion_main!(benches);

@@ -1,10 +1,12 @@
 //! MLOps Portfolio: the core library behind the desktop app, the CLI and browser mode.
 //!
-//! The arrows point one way: the surfaces call [`api`]; `api` calls [`store`], [`io`] and
-//! [`analytics`]; everything uses [`domain`], which depends on nothing of ours.
+//! The arrows point one way: the surfaces call [`api`]; `api` calls [`store`], [`io`],
+//! [`analytics`] and [`charts`] (which draws what analytics gathers); everything uses [`domain`],
+//! which depends on nothing of ours.
 
 pub mod analytics;
 pub mod api;
+pub mod charts;
 pub mod connect;
 pub mod demo;
 pub mod domain;

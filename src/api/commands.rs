@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{ImportRequest, RecordView};
+use super::{ChartRequest, ImportRequest, RecordView};
 use crate::analytics::summary::Summary;
 use crate::domain::{Currency, EntityKind, FxRate, Month};
 use crate::error::{Error, Result};
@@ -39,6 +39,7 @@ macro_rules! for_each_command {
             export_workbook: $crate::api::commands::PathRequest => $crate::api::commands::ExportReport;
             restore: $crate::api::commands::PathRequest => $crate::api::commands::NoArguments;
             audit: $crate::api::commands::AuditRequest => Vec<$crate::store::audit::AuditEntry>;
+            chart: $crate::api::ChartRequest => $crate::api::commands::ChartResponse;
         }
     };
 }
@@ -206,6 +207,23 @@ pub fn restore(store: &mut Store, request: PathRequest) -> Result<NoArguments> {
 
 pub fn audit(store: &mut Store, request: AuditRequest) -> Result<Vec<AuditEntry>> {
     super::audit(store, request.entity.as_deref(), request.limit)
+}
+
+/// A chart drawn for the UI: the SVG (with its own `<title>` and `<desc>`) and the same words for
+/// the page around it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ChartResponse {
+    pub svg: String,
+    pub title: String,
+    pub description: String,
+}
+
+/// Draws a chart as SVG, at 1600×900 in the light theme unless asked otherwise.
+pub fn chart(store: &mut Store, request: ChartRequest) -> Result<ChartResponse> {
+    let chart = super::chart(store, &request)?;
+    let svg = crate::charts::to_svg(&chart, &request.canvas())?;
+    Ok(ChartResponse { svg, title: chart.words.title, description: chart.words.description })
 }
 
 macro_rules! json_dispatch {

@@ -10,8 +10,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::analytics::series::{Scope, SpendGrouping};
 use crate::analytics::summary::Summary;
-use crate::domain::{Currency, FxRate, Month};
+use crate::charts::{Canvas, Chart, ChartName, ChartSpec, ThemeName};
+use crate::domain::{Currency, EntityKind, FxRate, InitiativeId, KpiId, Month};
 use crate::error::{Error, Result};
 use crate::io::{self, FocusOptions, ImportKind, ImportReport, Preview};
 use crate::store::{Store, audit, backup, settings};
@@ -97,4 +99,79 @@ pub fn preview_import(store: &Store, request: &ImportRequest) -> Result<Preview>
 
 pub fn audit(store: &Store, entity: Option<&str>, limit: u32) -> Result<Vec<audit::AuditEntry>> {
     audit::recent(store.conn(), entity, limit)
+}
+
+/// Which chart to draw, for what, and how.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ChartRequest {
+    pub name: ChartName,
+    /// An initiative's id or name; the whole portfolio when absent.
+    #[serde(default)]
+    pub initiative: Option<String>,
+    /// The KPI of a `kpi` chart, by id or name.
+    #[serde(default)]
+    pub kpi: Option<String>,
+    /// How `spend` is split: by initiative for the portfolio, by category for one initiative.
+    #[serde(default)]
+    pub by: Option<SpendGrouping>,
+    /// Light when absent.
+    #[serde(default)]
+    pub theme: Option<ThemeName>,
+    /// Pixels; 1600 × 900 when absent.
+    #[serde(default)]
+    pub width: Option<u32>,
+    #[serde(default)]
+    pub height: Option<u32>,
+    /// The month counted as now; this month when absent.
+    #[serde(default)]
+    pub as_of: Option<Month>,
+}
+
+impl ChartRequest {
+    pub fn canvas(&self) -> Canvas {
+        let default = Canvas::default();
+        Canvas {
+            width: self.width.unwrap_or(default.width),
+            height: self.height.unwrap_or(default.height),
+            theme: self.theme.unwrap_or(default.theme),
+        }
+    }
+}
+
+/// Gathers a chart's figures: resolves the initiative and KPI by id or name, then reads the store.
+pub fn chart(store: &Store, request: &ChartRequest) -> Result<Chart> {
+    let conn = store.conn();
+    request.canvas().validate()?;
+    let scope = match request.initiative.as_deref() {
+        Some(text) => {
+            let id = InitiativeId(crate::store::records::resolve(conn, EntityKind::Initiative, text)?);
+            Scope::initiative(conn, id)?
+        }
+        None => Scope::portfolio(),
+    };
+    let kpi = match request.kpi.as_deref() {
+        Some(text) => Some(KpiId(crate::store::records::resolve(conn, EntityKind::Kpi, text)?)),
+        None if request.name == ChartName::Kpi => {
+            let names: Vec<String> = conn
+                .prepare("SELECT name FROM kpis ORDER BY name")?
+                .query_map([], |r| r.get(0))?
+                .collect::<std::result::Result<_, _>>()?;
+            let known = if names.is_empty() {
+                "there are no KPIs yet (`add kpi ...`)".to_owned()
+            } else {
+                format!("the KPIs are: {}", names.join(", "))
+            };
+            return Err(Error::Validation(format!("the kpi chart needs a KPI: give --kpi NAME; {known}")));
+        }
+        None => None,
+    };
+    let spec = ChartSpec {
+        name: request.name,
+        scope,
+        kpi,
+        grouping: request.by,
+        as_of: request.as_of.unwrap_or_else(current_month),
+    };
+    crate::charts::gather(conn, &spec)
 }

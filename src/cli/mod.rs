@@ -8,7 +8,9 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
+use mlops_portfolio::analytics::series::SpendGrouping;
 use mlops_portfolio::api;
+use mlops_portfolio::charts::{self, ChartName, ThemeName};
 use mlops_portfolio::demo::DemoScale;
 use mlops_portfolio::domain::{Currency, EntityKind, FxRate, Month};
 use mlops_portfolio::io::{CostColumn, FocusOptions, ImportKind};
@@ -131,6 +133,40 @@ enum Command {
         #[arg(long, env = "MLOPS_PORTFOLIO_UI", value_name = "DIR")]
         ui: Option<PathBuf>,
     },
+    /// Draw a chart as SVG or PNG: `chart budget-burn --out burn.png`. `chart --list` names them.
+    Chart {
+        /// Which chart (`chart --list` describes each).
+        #[arg(value_parser = parse_chart, required_unless_present = "list")]
+        name: Option<ChartName>,
+        /// The file to write: FILE.svg (for the web) or FILE.png (for slides).
+        #[arg(long, value_name = "FILE.svg|png", required_unless_present = "list")]
+        out: Option<PathBuf>,
+        /// One initiative (id or name) instead of the whole portfolio.
+        #[arg(long)]
+        initiative: Option<String>,
+        /// The KPI of the `kpi` chart (id or name).
+        #[arg(long)]
+        kpi: Option<String>,
+        /// How `spend` is split; default: by initiative, or by category with --initiative.
+        #[arg(long, value_enum)]
+        by: Option<SpendBy>,
+        #[arg(long, default_value_t = mlops_portfolio::charts::DEFAULT_WIDTH)]
+        width: u32,
+        #[arg(long, default_value_t = mlops_portfolio::charts::DEFAULT_HEIGHT)]
+        height: u32,
+        /// light, dark or print.
+        #[arg(long, value_parser = parse_theme, default_value = "light")]
+        theme: ThemeName,
+        /// PNG pixels per point: 1 for screens, 2 for slides.
+        #[arg(long, default_value_t = 1)]
+        scale: u32,
+        /// The month counted as now; default: this month.
+        #[arg(long, value_name = "YYYY-MM")]
+        as_of: Option<String>,
+        /// List the charts and what each shows.
+        #[arg(long)]
+        list: bool,
+    },
     /// Show the newest changes from the audit log.
     Audit {
         #[arg(long, value_name = "KIND")]
@@ -177,6 +213,12 @@ enum Scale {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+enum SpendBy {
+    Category,
+    Initiative,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 enum ImportWhat {
     Budgets,
     Actuals,
@@ -193,6 +235,40 @@ enum CostColumnArg {
 
 fn parse_kind(text: &str) -> Result<EntityKind, String> {
     text.parse::<EntityKind>().map_err(|e| e.message)
+}
+
+fn parse_chart(text: &str) -> Result<ChartName, String> {
+    text.parse::<ChartName>().map_err(|e| format!("{}; `chart --list` describes each", e.message))
+}
+
+fn parse_theme(text: &str) -> Result<ThemeName, String> {
+    text.parse::<ThemeName>().map_err(|e| e.message)
+}
+
+/// Writes `bytes` to `path` whole or not at all: a partial file beside it, then a rename.
+fn write_whole(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let partial = path.with_file_name(format!(".{name}.partial"));
+    std::fs::write(&partial, bytes).with_context(|| format!("cannot write {}", partial.display()))?;
+    std::fs::rename(&partial, path).with_context(|| format!("cannot move the chart into place at {}", path.display()))
+}
+
+/// What the chart file is, from its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ChartFormat {
+    Svg,
+    Png,
+}
+
+fn chart_format(path: &std::path::Path) -> Result<ChartFormat> {
+    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("svg") => Ok(ChartFormat::Svg),
+        Some("png") => Ok(ChartFormat::Png),
+        _ => anyhow::bail!(
+            "--out {}: a chart is written as .svg (for the web) or .png (for slides); name the file so",
+            path.display()
+        ),
+    }
 }
 
 /// `ui/dist` in the current folder, else the one of the source tree the program was built in.
@@ -212,6 +288,12 @@ fn db_path(cli: &Cli) -> Result<PathBuf> {
 }
 
 pub fn run(cli: Cli) -> Result<()> {
+    if let Command::Chart { list: true, .. } = cli.command {
+        for name in ChartName::ALL {
+            println!("{:<16} {}", name.as_str(), name.summary());
+        }
+        return Ok(());
+    }
     let path = db_path(&cli)?;
     let mut store = Store::open(&path)?;
     match cli.command {
@@ -352,6 +434,37 @@ pub fn run(cli: Cli) -> Result<()> {
                 server.serve().await
             })?;
             return Ok(());
+        }
+        Command::Chart { name, out, initiative, kpi, by, width, height, theme, scale, as_of, list: _ } => {
+            let (Some(name), Some(out)) = (name, out) else { anyhow::bail!("give a chart name and --out FILE") };
+            let format = chart_format(&out)?;
+            if format == ChartFormat::Svg && scale != 1 {
+                anyhow::bail!("--scale {scale}: an SVG draws sharp at any size; --scale is for PNG files");
+            }
+            let request = api::ChartRequest {
+                name,
+                initiative,
+                kpi,
+                by: by.map(|by| match by {
+                    SpendBy::Category => SpendGrouping::Category,
+                    SpendBy::Initiative => SpendGrouping::Initiative,
+                }),
+                theme: Some(theme),
+                width: Some(width),
+                height: Some(height),
+                as_of: as_of.map(|text| text.parse::<Month>()).transpose()?,
+            };
+            let chart = api::chart(&store, &request)?;
+            let bytes = match format {
+                ChartFormat::Svg => charts::to_svg(&chart, &request.canvas())?.into_bytes(),
+                ChartFormat::Png => charts::to_png(&chart, &request.canvas(), scale)?,
+            };
+            write_whole(&out, &bytes)?;
+            let size = match format {
+                ChartFormat::Svg => format!("{width}×{height}"),
+                ChartFormat::Png => format!("{}×{}", width * scale, height * scale),
+            };
+            println!("Wrote {} ({size}): {}", out.display(), chart.title());
         }
         Command::Audit { entity, limit, json } => {
             let entries = api::audit(&store, entity.as_deref(), limit)?;

@@ -173,3 +173,42 @@ fn exports_write_csv_and_a_workbook_with_a_sheet_per_table() {
     let err = fails(&db, &["export", "csv", "--table", "salaries"]);
     assert!(err.contains("there is no table `salaries`") && err.contains("initiatives"), "{err}");
 }
+
+#[test]
+fn chart_writes_svg_and_png_whole_and_refuses_unknown_names_and_formats() {
+    let db = temp_file();
+    ok(&db, &["demo"]);
+    let svg = db.file("spend.svg");
+    let out = ok(&db, &["chart", "spend", "--out", svg.to_str().unwrap(), "--theme", "print"]);
+    assert!(out.contains("Monthly spend by initiative"), "{out}");
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.starts_with("<svg width=\"1600\" height=\"900\"") && text.contains("<desc id="), "an accessible SVG");
+
+    let png = db.file("burn.png");
+    ok(
+        &db,
+        &["chart", "budget-burn", "--out", png.to_str().unwrap(), "--scale", "2", "--width", "800", "--height", "450"],
+    );
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&bytes[1..4], b"PNG");
+    let size =
+        (u32::from_be_bytes(bytes[16..20].try_into().unwrap()), u32::from_be_bytes(bytes[20..24].try_into().unwrap()));
+    assert_eq!(size, (1600, 900), "800×450 at 2×");
+
+    let listed = ok(&db, &["chart", "--list"]);
+    assert_eq!(listed.lines().count(), 8, "{listed}");
+    let err = fails(&db, &["chart", "pie", "--out", "x.svg"]);
+    assert!(err.contains("budget-burn") && err.contains("chart --list"), "{err}");
+    let jpg = db.file("spend.jpg");
+    let err = fails(&db, &["chart", "spend", "--out", jpg.to_str().unwrap()]);
+    assert!(err.contains(".svg") && err.contains(".png"), "{err}");
+    assert!(!jpg.exists(), "nothing is written for a refused format");
+    let err = fails(&db, &["chart", "kpi", "--out", svg.to_str().unwrap()]);
+    assert!(err.contains("--kpi") && err.contains("Fraud model precision"), "{err}");
+    let leftovers: Vec<_> = std::fs::read_dir(db.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "no partial files are left behind");
+}

@@ -1,6 +1,8 @@
 // Generated from src/api/commands.rs by `cargo test`. Do not edit.
 import type { AuditEntry } from "./AuditEntry";
 import type { AuditRequest } from "./AuditRequest";
+import type { ChartRequest } from "./ChartRequest";
+import type { ChartResponse } from "./ChartResponse";
 import type { CreateRequest } from "./CreateRequest";
 import type { ExportReport } from "./ExportReport";
 import type { FxRate } from "./FxRate";
@@ -36,6 +38,7 @@ export type Commands = {
   export_workbook: { request: PathRequest; response: ExportReport };
   restore: { request: PathRequest; response: NoArguments };
   audit: { request: AuditRequest; response: Array<AuditEntry> };
+  chart: { request: ChartRequest; response: ChartResponse };
 };
 
 export type CommandName = keyof Commands;

@@ -1,0 +1,974 @@
+//! The figures behind each chart, gathered from the store: month-by-month series, the allocation
+//! matrix, KPI measurements, the model inventory, cost per model and the vendor timeline.
+//!
+//! One function per chart, each returning a plain struct that [`crate::charts`] draws and nothing
+//! else reads from the database, so a chart in the app, a PNG on a slide and the HTML report show
+//! the same numbers. Money is converted to the base currency once, here, with [`Converter`], and
+//! stays `i64` minor units; the charts turn it into plot coordinates. Long lists are folded into an
+//! "Other" entry here (top N by size), so that 200 initiatives stay readable and the fold is stated
+//! in the chart's own words.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use super::money::Converter;
+use crate::domain::{
+    Category, Currency, InitiativeId, Kpi, KpiDirection, KpiId, ModelStage, Month, RequisitionStatus, RiskTier,
+};
+use crate::error::{Error, Result};
+use crate::store::records;
+
+/// How many named series a stacked chart shows before folding the rest into "Other".
+pub const DEFAULT_TOP: usize = 7;
+/// How many months the monthly spend chart covers.
+pub const SPEND_MONTHS: i32 = 24;
+/// The trailing window (in months) of cost per model and vendor spend.
+pub const TRAILING_MONTHS: i32 = 12;
+/// Headcount: months shown before and after `as_of`.
+pub const HEADCOUNT_MONTHS_BACK: i32 = 11;
+pub const HEADCOUNT_MONTHS_AHEAD: i32 = 6;
+/// The allocation heatmap's largest grid; beyond it the rest is folded and the chart says so.
+pub const ALLOCATION_MAX_PEOPLE: usize = 40;
+pub const ALLOCATION_MAX_INITIATIVES: usize = 14;
+/// Models and vendors shown by name before the rest become "Other".
+pub const COST_PER_MODEL_TOP: usize = 15;
+pub const VENDOR_TOP: usize = 12;
+
+/// What a chart is about: the whole portfolio or one initiative.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scope {
+    pub initiative: Option<InitiativeId>,
+    /// "the portfolio" or the initiative's name.
+    pub label: String,
+}
+
+impl Scope {
+    pub fn portfolio() -> Scope {
+        Scope { initiative: None, label: "the portfolio".to_owned() }
+    }
+
+    /// The scope of initiative `id`, named as it is stored.
+    pub fn initiative(conn: &Connection, id: InitiativeId) -> Result<Scope> {
+        let name: Option<String> =
+            conn.query_row("SELECT name FROM initiatives WHERE id = ?1", [id.0], |r| r.get(0)).optional()?;
+        let name = name.ok_or_else(|| Error::not_found(crate::domain::EntityKind::Initiative, id.0))?;
+        Ok(Scope { initiative: Some(id), label: name })
+    }
+
+    fn id(&self) -> Option<i64> {
+        self.initiative.map(|id| id.0)
+    }
+}
+
+/// A forecast month on the budget-burn chart: cumulative spend for the year and its interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ForecastPoint {
+    pub month: Month,
+    /// Cumulative spend of the year through `month` (actuals to date plus the forecast).
+    pub cumulative_minor: i64,
+    pub lower_minor: i64,
+    pub upper_minor: i64,
+}
+
+/// The forecast drawn over budget vs actual. Filled by the forecasting code; the chart draws
+/// without it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BurnForecast {
+    pub points: Vec<ForecastPoint>,
+    /// The confidence of the band, e.g. 0.95.
+    pub level: f64,
+}
+
+/// Chart 1: budget and actual spend of one calendar year, cumulative by month.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BudgetBurn {
+    pub scope: Scope,
+    pub currency: Currency,
+    pub as_of: Month,
+    /// January to December of `as_of`'s year.
+    pub months: Vec<Month>,
+    /// Cumulative budget through each of `months`.
+    pub budget_cumulative_minor: Vec<i64>,
+    /// Cumulative actual spend from January through the last month with actuals (up to `as_of`);
+    /// shorter than `months`, or empty.
+    pub actual_cumulative_minor: Vec<i64>,
+    pub forecast: Option<BurnForecast>,
+    /// The month cumulative spend passes the year's budget: from actuals when it already has,
+    /// otherwise from the forecast when there is one.
+    pub run_out: Option<Month>,
+}
+
+impl BudgetBurn {
+    pub fn year_budget_minor(&self) -> i64 {
+        self.budget_cumulative_minor.last().copied().unwrap_or(0)
+    }
+
+    pub fn actual_to_date_minor(&self) -> i64 {
+        self.actual_cumulative_minor.last().copied().unwrap_or(0)
+    }
+
+    /// The last month with actuals, if any.
+    pub fn actuals_through(&self) -> Option<Month> {
+        self.actual_cumulative_minor.len().checked_sub(1).and_then(|i| self.months.get(i).copied())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.year_budget_minor() == 0 && self.actual_cumulative_minor.iter().all(|&v| v == 0)
+    }
+
+    /// Adds a forecast (from the forecasting code) and takes its run-out month unless actuals
+    /// already ran out.
+    pub fn with_forecast(mut self, forecast: BurnForecast, run_out: Option<Month>) -> BudgetBurn {
+        self.forecast = Some(forecast);
+        self.run_out = self.run_out.or(run_out);
+        self
+    }
+}
+
+pub fn budget_burn(conn: &Connection, scope: &Scope, as_of: Month) -> Result<BudgetBurn> {
+    let fx = Converter::load(conn)?;
+    let first = as_of.plus(1 - as_of.month() as i32);
+    let months: Vec<Month> = (0..12).map(|k| first.plus(k)).collect();
+    let last = first.plus(11);
+    let budget = monthly_sums(conn, &fx, "budget_lines", first, last, scope)?;
+    let actual = monthly_sums(conn, &fx, "actuals", first, as_of.min(last), scope)?;
+
+    let budget_cumulative_minor = running_total(months.iter().map(|m| budget.get(m).copied().unwrap_or(0)));
+    let through = actual.keys().next_back().copied();
+    let actual_months = through.map_or(0, |t| first.months_until(t) + 1) as usize;
+    let actual_cumulative_minor =
+        running_total(months[..actual_months].iter().map(|m| actual.get(m).copied().unwrap_or(0)));
+    let year_budget = budget_cumulative_minor.last().copied().unwrap_or(0);
+    let run_out = (year_budget > 0)
+        .then(|| actual_cumulative_minor.iter().position(|&spent| spent > year_budget).map(|i| months[i]))
+        .flatten();
+    Ok(BudgetBurn {
+        scope: scope.clone(),
+        currency: fx.base,
+        as_of,
+        months,
+        budget_cumulative_minor,
+        actual_cumulative_minor,
+        forecast: None,
+        run_out,
+    })
+}
+
+/// How monthly spend is split into stacked series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum SpendGrouping {
+    Category,
+    Initiative,
+}
+
+impl SpendGrouping {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpendGrouping::Category => "category",
+            SpendGrouping::Initiative => "initiative",
+        }
+    }
+}
+
+/// One stacked series: a name and a value per month.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NamedSeries {
+    pub name: String,
+    pub values_minor: Vec<i64>,
+    /// The fold of everything beyond the top N.
+    pub is_other: bool,
+}
+
+impl NamedSeries {
+    pub fn total_minor(&self) -> i64 {
+        self.values_minor.iter().sum()
+    }
+}
+
+/// Chart 2: actual spend per month, stacked by category or by initiative.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MonthlySpend {
+    pub scope: Scope,
+    pub currency: Currency,
+    pub grouping: SpendGrouping,
+    pub months: Vec<Month>,
+    /// Largest first; "Other" (if any) last.
+    pub series: Vec<NamedSeries>,
+    /// How many groups "Other" holds.
+    pub folded: usize,
+}
+
+impl MonthlySpend {
+    pub fn is_empty(&self) -> bool {
+        self.months.is_empty() || self.series.iter().all(|s| s.values_minor.iter().all(|&v| v == 0))
+    }
+
+    pub fn month_totals_minor(&self) -> Vec<i64> {
+        (0..self.months.len()).map(|i| self.series.iter().map(|s| s.values_minor[i]).sum()).collect()
+    }
+}
+
+/// Monthly actuals over the [`SPEND_MONTHS`] months ending with the last month that has actuals
+/// (up to `as_of`), grouped, with all but the `top` largest groups folded into "Other".
+pub fn monthly_spend(
+    conn: &Connection,
+    scope: &Scope,
+    grouping: SpendGrouping,
+    as_of: Month,
+    top: usize,
+) -> Result<MonthlySpend> {
+    let fx = Converter::load(conn)?;
+    let empty = |months| MonthlySpend {
+        scope: scope.clone(),
+        currency: fx.base,
+        grouping,
+        months,
+        series: Vec::new(),
+        folded: 0,
+    };
+    let Some(last) = last_actual_month(conn, scope, as_of)? else { return Ok(empty(Vec::new())) };
+    let first = last.plus(1 - SPEND_MONTHS);
+    let months: Vec<Month> = (0..SPEND_MONTHS).map(|k| first.plus(k)).collect();
+    let key = match grouping {
+        SpendGrouping::Category => "category",
+        SpendGrouping::Initiative => "CAST(initiative_id AS TEXT)",
+    };
+    let sql = format!(
+        "SELECT month, {key}, amount_currency, sum(amount_minor) FROM actuals
+         WHERE month BETWEEN ?1 AND ?2 AND (?3 IS NULL OR initiative_id = ?3) GROUP BY 1, 2, 3"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(rusqlite::params![first.to_string(), last.to_string(), scope.id()], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?))
+    })?;
+    let mut groups: BTreeMap<Option<String>, Vec<i64>> = BTreeMap::new();
+    for row in rows {
+        let (month, group, code, minor) = row?;
+        let index = first.months_until(month.parse::<Month>()?) as usize;
+        groups.entry(group).or_insert_with(|| vec![0; months.len()])[index] += fx.code_to_base(minor, &code)?;
+    }
+    // Months before the first spend (a portfolio younger than the window) are left out.
+    let lead = (0..months.len()).find(|&i| groups.values().any(|v| v[i] != 0)).unwrap_or(0);
+    let months = months[lead..].to_vec();
+    for values in groups.values_mut() {
+        values.drain(..lead);
+    }
+    let names = initiative_names(conn)?;
+    let mut series: Vec<NamedSeries> = groups
+        .into_iter()
+        .map(|(group, values_minor)| {
+            let name = match (grouping, group) {
+                (_, None) => "Unallocated".to_owned(),
+                (SpendGrouping::Category, Some(word)) => capitalised(&word),
+                (SpendGrouping::Initiative, Some(id)) => {
+                    id.parse::<i64>().ok().and_then(|id| names.get(&id).cloned()).unwrap_or(id)
+                }
+            };
+            NamedSeries { name, values_minor, is_other: false }
+        })
+        .collect();
+    if grouping == SpendGrouping::Category {
+        let order = |name: &str| Category::ALL.iter().position(|c| capitalised(c.as_str()) == name);
+        series.sort_by_key(|s| order(&s.name).unwrap_or(usize::MAX));
+        return Ok(MonthlySpend { series, ..empty(months) });
+    }
+    let (series, folded) = top_with_other(series, top, "initiatives");
+    Ok(MonthlySpend { series, folded, ..empty(months) })
+}
+
+/// Keeps the `top` largest series by total and folds the rest into one "Other (n …)" series;
+/// folding a single series would hide a name for nothing, so that one is kept.
+fn top_with_other(mut series: Vec<NamedSeries>, top: usize, plural: &str) -> (Vec<NamedSeries>, usize) {
+    series.sort_by(|a, b| b.total_minor().cmp(&a.total_minor()).then_with(|| a.name.cmp(&b.name)));
+    if series.len() <= top + 1 {
+        return (series, 0);
+    }
+    let rest = series.split_off(top);
+    let mut other = vec![0; rest.first().map_or(0, |s| s.values_minor.len())];
+    for s in &rest {
+        for (sum, v) in other.iter_mut().zip(&s.values_minor) {
+            *sum += v;
+        }
+    }
+    let folded = rest.len();
+    series.push(NamedSeries { name: format!("Other ({folded} {plural})"), values_minor: other, is_other: true });
+    (series, folded)
+}
+
+/// Chart 3: headcount over time — people in seat, open requisitions, and their loaded cost.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Headcount {
+    pub scope: Scope,
+    pub currency: Currency,
+    pub as_of: Month,
+    pub months: Vec<Month>,
+    /// People in seat, in hundredths of a full-time person (an initiative counts its allocated
+    /// share; the portfolio counts each person once).
+    pub filled_centi_fte: Vec<u32>,
+    /// Open requisitions counted from their planned start month, in the same unit.
+    pub open_requisitions_centi_fte: Vec<u32>,
+    /// Monthly loaded cost of the people in seat.
+    pub filled_cost_minor: Vec<i64>,
+    /// The same plus the open requisitions: the cost once the plan is hired.
+    pub planned_cost_minor: Vec<i64>,
+}
+
+impl Headcount {
+    pub fn is_empty(&self) -> bool {
+        self.filled_centi_fte.iter().chain(&self.open_requisitions_centi_fte).all(|&v| v == 0)
+    }
+}
+
+pub fn headcount(conn: &Connection, scope: &Scope, as_of: Month) -> Result<Headcount> {
+    let fx = Converter::load(conn)?;
+    let first = as_of.plus(-HEADCOUNT_MONTHS_BACK);
+    let months: Vec<Month> = (0..=HEADCOUNT_MONTHS_BACK + HEADCOUNT_MONTHS_AHEAD).map(|k| first.plus(k)).collect();
+    let n = months.len();
+    let (mut filled, mut open) = (vec![0u32; n], vec![0u32; n]);
+    let (mut filled_cost, mut planned_cost) = (vec![0i64; n], vec![0i64; n]);
+
+    // Who is in seat, at what share: each person whole for the portfolio, their allocations to
+    // the initiative otherwise.
+    let people_sql = "SELECT p.id, p.start, p.\"end\", r.loaded_annual_cost_minor, r.loaded_annual_cost_currency
+                      FROM people p JOIN roles r ON r.id = p.role_id";
+    let mut people: HashMap<i64, Span> = HashMap::new();
+    for row in conn.prepare(people_sql)?.query_map([], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get(3)?, r.get(4)?))
+    })? {
+        let (id, start, end, minor, code): (i64, String, Option<String>, i64, String) = row?;
+        let span = Span::parse(&start, end.as_deref(), fx.code_to_base(minor, &code)?)?;
+        people.insert(id, span);
+    }
+    let mut seats: Vec<(Span, u32)> = Vec::new();
+    match scope.id() {
+        None => seats.extend(people.values().map(|span| (span.clone(), 100))),
+        Some(initiative) => {
+            let sql = "SELECT person_id, percent, start, \"end\" FROM allocations WHERE initiative_id = ?1";
+            for row in conn.prepare(sql)?.query_map([initiative], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, u32>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?))
+            })? {
+                let (person, percent, start, end) = row?;
+                let Some(person) = people.get(&person) else { continue };
+                let allocated = Span::parse(&start, end.as_deref(), person.annual_cost_minor)?;
+                seats.push((person.intersect(&allocated), percent));
+            }
+        }
+    }
+    for (span, percent) in &seats {
+        for (i, &month) in months.iter().enumerate() {
+            if span.covers(month) {
+                filled[i] += percent;
+                let cost = monthly_share(span.annual_cost_minor, *percent);
+                filled_cost[i] += cost;
+                planned_cost[i] += cost;
+            }
+        }
+    }
+
+    let sql = "SELECT q.start, q.status, r.loaded_annual_cost_minor, r.loaded_annual_cost_currency
+               FROM requisitions q JOIN roles r ON r.id = q.role_id WHERE ?1 IS NULL OR q.initiative_id = ?1";
+    for row in conn.prepare(sql)?.query_map([scope.id()], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?))
+    })? {
+        let (start, status, minor, code) = row?;
+        if !status.parse::<RequisitionStatus>()?.is_open() {
+            continue;
+        }
+        let start: Month = start.parse()?;
+        let cost = monthly_share(fx.code_to_base(minor, &code)?, 100);
+        for (i, &month) in months.iter().enumerate() {
+            if month >= start {
+                open[i] += 100;
+                planned_cost[i] += cost;
+            }
+        }
+    }
+    Ok(Headcount {
+        scope: scope.clone(),
+        currency: fx.base,
+        as_of,
+        months,
+        filled_centi_fte: filled,
+        open_requisitions_centi_fte: open,
+        filled_cost_minor: filled_cost,
+        planned_cost_minor: planned_cost,
+    })
+}
+
+/// A range of months with a loaded annual cost.
+#[derive(Debug, Clone)]
+struct Span {
+    start: Month,
+    end: Option<Month>,
+    annual_cost_minor: i64,
+}
+
+impl Span {
+    fn parse(start: &str, end: Option<&str>, annual_cost_minor: i64) -> Result<Span> {
+        Ok(Span { start: start.parse()?, end: end.map(str::parse).transpose()?, annual_cost_minor })
+    }
+
+    fn covers(&self, month: Month) -> bool {
+        self.start <= month && self.end.is_none_or(|end| month <= end)
+    }
+
+    fn intersect(&self, other: &Span) -> Span {
+        let end = match (self.end, other.end) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        Span { start: self.start.max(other.start), end, annual_cost_minor: self.annual_cost_minor }
+    }
+}
+
+/// `percent` of one month of an annual cost, rounded half up to a minor unit.
+fn monthly_share(annual_minor: i64, percent: u32) -> i64 {
+    let scaled = i128::from(annual_minor) * i128::from(percent);
+    ((scaled + 600) / 1_200) as i64
+}
+
+/// Chart 4: who is allocated to what, in percent of their time, in one month.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AllocationMatrix {
+    pub scope: Scope,
+    pub month: Month,
+    /// Row labels (people), as many as the chart shows.
+    pub people: Vec<String>,
+    /// Column labels; the last is "Other (n)" when initiatives were folded.
+    pub initiatives: Vec<String>,
+    /// `percent[row][column]`.
+    pub percent: Vec<Vec<u32>>,
+    /// Each shown person's total across all initiatives (above 100 is overbooked).
+    pub person_totals: Vec<u32>,
+    pub total_people: usize,
+    pub total_initiatives: usize,
+    /// Initiatives folded into the last column.
+    pub folded_initiatives: usize,
+}
+
+impl AllocationMatrix {
+    pub fn is_empty(&self) -> bool {
+        self.people.is_empty()
+    }
+
+    pub fn hidden_people(&self) -> usize {
+        self.total_people - self.people.len()
+    }
+}
+
+/// Allocations covering `month`: people × initiatives. Beyond [`ALLOCATION_MAX_PEOPLE`] people the
+/// most-allocated are shown (overbooked first); beyond [`ALLOCATION_MAX_INITIATIVES`] initiatives
+/// the smaller ones share an "Other" column. For an initiative, its people and everything they are
+/// allocated to, so overbooking elsewhere shows.
+pub fn allocation_matrix(conn: &Connection, scope: &Scope, month: Month) -> Result<AllocationMatrix> {
+    let sql = "SELECT a.person_id, p.name, a.initiative_id, i.name, a.percent
+               FROM allocations a JOIN people p ON p.id = a.person_id JOIN initiatives i ON i.id = a.initiative_id
+               WHERE a.start <= ?1 AND (a.\"end\" IS NULL OR a.\"end\" >= ?1)";
+    let mut cells: BTreeMap<(i64, i64), u32> = BTreeMap::new();
+    let mut person_names: HashMap<i64, String> = HashMap::new();
+    let mut initiative_names: HashMap<i64, String> = HashMap::new();
+    for row in conn.prepare(sql)?.query_map([month.to_string()], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?, r.get(4)?))
+    })? {
+        let (person, person_name, initiative, initiative_name, percent): (i64, String, i64, String, u32) = row?;
+        *cells.entry((person, initiative)).or_insert(0) += percent;
+        person_names.insert(person, person_name);
+        initiative_names.insert(initiative, initiative_name);
+    }
+    if let Some(only) = scope.id() {
+        let members: Vec<i64> = cells.keys().filter(|(_, i)| *i == only).map(|(p, _)| *p).collect();
+        cells.retain(|(p, _), _| members.contains(p));
+    }
+    let mut totals: HashMap<i64, u32> = HashMap::new();
+    let mut initiative_load: HashMap<i64, u32> = HashMap::new();
+    for (&(person, initiative), &percent) in &cells {
+        *totals.entry(person).or_insert(0) += percent;
+        *initiative_load.entry(initiative).or_insert(0) += percent;
+    }
+
+    let mut people: Vec<i64> = totals.keys().copied().collect();
+    let name_of = |id: &i64| person_names.get(id).map_or("", String::as_str);
+    let total_people = people.len();
+    if total_people > ALLOCATION_MAX_PEOPLE {
+        people.sort_by(|a, b| totals[b].cmp(&totals[a]).then_with(|| name_of(a).cmp(name_of(b))));
+        people.truncate(ALLOCATION_MAX_PEOPLE);
+    }
+    people.sort_by(|a, b| name_of(a).to_lowercase().cmp(&name_of(b).to_lowercase()).then(a.cmp(b)));
+
+    let mut initiatives: Vec<i64> = initiative_load.keys().copied().collect();
+    // The scope's own initiative comes first, then the most-allocated.
+    initiatives.sort_by(|a, b| {
+        (Some(*b) == scope.id())
+            .cmp(&(Some(*a) == scope.id()))
+            .then_with(|| initiative_load[b].cmp(&initiative_load[a]))
+            .then_with(|| initiative_names[a].cmp(&initiative_names[b]))
+    });
+    let total_initiatives = initiatives.len();
+    let folded = if total_initiatives > ALLOCATION_MAX_INITIATIVES + 1 {
+        initiatives.split_off(ALLOCATION_MAX_INITIATIVES)
+    } else {
+        Vec::new()
+    };
+    let mut columns: Vec<String> = initiatives.iter().map(|id| initiative_names[id].clone()).collect();
+    if !folded.is_empty() {
+        columns.push(format!("Other ({})", folded.len()));
+    }
+    let column_of: HashMap<i64, usize> = initiatives
+        .iter()
+        .enumerate()
+        .map(|(c, id)| (*id, c))
+        .chain(folded.iter().map(|id| (*id, ALLOCATION_MAX_INITIATIVES)))
+        .collect();
+    let mut percent = vec![vec![0u32; columns.len()]; people.len()];
+    let row_of: HashMap<i64, usize> = people.iter().enumerate().map(|(r, id)| (*id, r)).collect();
+    for (&(person, initiative), &p) in &cells {
+        if let (Some(&r), Some(&c)) = (row_of.get(&person), column_of.get(&initiative)) {
+            percent[r][c] += p;
+        }
+    }
+    Ok(AllocationMatrix {
+        scope: scope.clone(),
+        month,
+        person_totals: people.iter().map(|id| totals[id]).collect(),
+        people: people.iter().map(|id| person_names[id].clone()).collect(),
+        initiatives: columns,
+        percent,
+        total_people,
+        total_initiatives,
+        folded_initiatives: folded.len(),
+    })
+}
+
+/// One day's value of a KPI (the mean of that day's measurements).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct KpiPoint {
+    pub day: NaiveDate,
+    pub value: f64,
+}
+
+/// Chart 5: a KPI's measurements against its target band.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KpiTrend {
+    pub name: String,
+    pub unit: String,
+    pub direction: KpiDirection,
+    pub target_low: Option<f64>,
+    pub target_high: Option<f64>,
+    /// The model and metric it reads, when linked.
+    pub source: Option<String>,
+    pub first_day: NaiveDate,
+    pub last_day: NaiveDate,
+    pub points: Vec<KpiPoint>,
+}
+
+impl KpiTrend {
+    pub fn is_empty(&self) -> bool {
+        self.points.is_empty()
+    }
+
+    /// Whether a value meets the target band.
+    pub fn on_target(&self, value: f64) -> bool {
+        self.target_low.is_none_or(|low| value >= low) && self.target_high.is_none_or(|high| value <= high)
+    }
+}
+
+/// Daily values of KPI `id` over the [`TRAILING_MONTHS`] months ending with `as_of`: daily rollups
+/// of its model's metric where the sync wrote them, otherwise the raw samples averaged per day.
+pub fn kpi_trend(conn: &Connection, id: KpiId, as_of: Month) -> Result<KpiTrend> {
+    let kpi: Kpi = records::get::<Kpi>(conn, id)?.record;
+    let first_day = as_of.plus(1 - TRAILING_MONTHS).first_day();
+    let last_day = as_of.plus(1).first_day().pred_opt().unwrap_or(first_day);
+    let (from, to) = (epoch_seconds(first_day), epoch_seconds(last_day) + 86_399);
+    let series: Option<(i64, String)> = match (kpi.model_id, kpi.metric_key.as_deref()) {
+        (Some(model), Some(key)) => conn
+            .query_row(
+                "SELECT s.id, m.name FROM metric_series s JOIN models m ON m.id = s.model_id
+                 WHERE s.model_id = ?1 AND s.key = ?2",
+                rusqlite::params![model.0, key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?,
+        _ => None,
+    };
+    let mut points = Vec::new();
+    if let Some((series_id, _)) = &series {
+        let rollups = "SELECT bucket, sum / count FROM metric_rollups
+                       WHERE series_id = ?1 AND grain = 'day' AND count > 0 AND bucket BETWEEN ?2 AND ?3 ORDER BY bucket";
+        let samples = "SELECT (ts / 86400) * 86400 AS day, avg(value) FROM metric_samples
+                       WHERE series_id = ?1 AND value IS NOT NULL AND ts BETWEEN ?2 AND ?3 GROUP BY day ORDER BY day";
+        for sql in [rollups, samples] {
+            let mut stmt = conn.prepare(sql)?;
+            let rows = stmt.query_map([*series_id, from, to], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, f64>(1)?)))?;
+            for row in rows {
+                let (ts, value) = row?;
+                if let Some(day) = chrono::DateTime::from_timestamp(ts, 0).map(|t| t.date_naive())
+                    && value.is_finite()
+                {
+                    points.push(KpiPoint { day, value });
+                }
+            }
+            if !points.is_empty() {
+                break;
+            }
+        }
+    }
+    let source = match (series, kpi.metric_key) {
+        (Some((_, model)), Some(key)) => Some(format!("{key} of {model}")),
+        _ => None,
+    };
+    Ok(KpiTrend {
+        name: kpi.name,
+        unit: kpi.unit,
+        direction: kpi.direction,
+        target_low: kpi.target_low,
+        target_high: kpi.target_high,
+        source,
+        first_day,
+        last_day,
+        points,
+    })
+}
+
+fn epoch_seconds(day: NaiveDate) -> i64 {
+    day.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp())
+}
+
+/// Chart 6: how many models are in each stage, by risk tier.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelInventory {
+    pub scope: Scope,
+    /// `counts[stage][tier]` in the order of [`ModelStage::ALL`] and [`RiskTier::ALL`].
+    pub counts: Vec<Vec<u32>>,
+}
+
+impl ModelInventory {
+    pub fn total(&self) -> u32 {
+        self.counts.iter().flatten().sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total() == 0
+    }
+
+    pub fn stage_total(&self, stage: usize) -> u32 {
+        self.counts.get(stage).map_or(0, |row| row.iter().sum())
+    }
+
+    pub fn tier_total(&self, tier: usize) -> u32 {
+        self.counts.iter().filter_map(|row| row.get(tier)).sum()
+    }
+}
+
+pub fn model_inventory(conn: &Connection, scope: &Scope) -> Result<ModelInventory> {
+    let mut counts = vec![vec![0u32; RiskTier::ALL.len()]; ModelStage::ALL.len()];
+    let sql = "SELECT stage, risk_tier, count(*) FROM models WHERE ?1 IS NULL OR initiative_id = ?1 GROUP BY 1, 2";
+    for row in conn
+        .prepare(sql)?
+        .query_map([scope.id()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, u32>(2)?)))?
+    {
+        let (stage, tier, count) = row?;
+        let stage = stage.parse::<ModelStage>()?;
+        let tier = tier.parse::<RiskTier>()?;
+        let s = ModelStage::ALL.iter().position(|x| *x == stage).unwrap_or(0);
+        let t = RiskTier::ALL.iter().position(|x| *x == tier).unwrap_or(0);
+        counts[s][t] += count;
+    }
+    Ok(ModelInventory { scope: scope.clone(), counts })
+}
+
+/// One model's cost over the window, by spending category.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelCost {
+    pub name: String,
+    /// In the order of [`Category::ALL`].
+    pub by_category_minor: Vec<i64>,
+    pub is_other: bool,
+}
+
+impl ModelCost {
+    pub fn total_minor(&self) -> i64 {
+        self.by_category_minor.iter().sum()
+    }
+}
+
+/// Chart 7: the fully loaded cost of each model over the trailing months.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CostPerModel {
+    pub scope: Scope,
+    pub currency: Currency,
+    /// The window: [`TRAILING_MONTHS`] months ending with the last month with actuals.
+    pub first: Option<Month>,
+    pub last: Option<Month>,
+    /// Most expensive first; "Other" last.
+    pub models: Vec<ModelCost>,
+    pub folded: usize,
+    /// Spend of initiatives that have no live model to carry it (not in any bar).
+    pub unattributed_minor: i64,
+}
+
+impl CostPerModel {
+    pub fn is_empty(&self) -> bool {
+        self.models.iter().all(|m| m.total_minor() == 0)
+    }
+}
+
+/// Cost per model: actuals tagged with a model are its own; an initiative's untagged spend (its
+/// people, shared compute, vendors) is shared equally among its live (not archived) models. The
+/// split is exact to the minor unit: the remainder goes one unit at a time to the first models.
+pub fn cost_per_model(conn: &Connection, scope: &Scope, as_of: Month, top: usize) -> Result<CostPerModel> {
+    let fx = Converter::load(conn)?;
+    let mut out = CostPerModel {
+        scope: scope.clone(),
+        currency: fx.base,
+        first: None,
+        last: None,
+        models: Vec::new(),
+        folded: 0,
+        unattributed_minor: 0,
+    };
+    let Some(last) = last_actual_month(conn, scope, as_of)? else { return Ok(out) };
+    let first = last.plus(1 - TRAILING_MONTHS);
+    (out.first, out.last) = (Some(first), Some(last));
+    let categories = Category::ALL.len();
+
+    let mut models: Vec<(i64, String, Option<i64>, bool)> = Vec::new();
+    let sql = "SELECT id, name, initiative_id, stage FROM models WHERE ?1 IS NULL OR initiative_id = ?1 ORDER BY id";
+    for row in conn.prepare(sql)?.query_map([scope.id()], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<i64>>(2)?, r.get::<_, String>(3)?))
+    })? {
+        let (id, name, initiative, stage) = row?;
+        models.push((id, name, initiative, stage.parse::<ModelStage>()? != ModelStage::Archived));
+    }
+    let index: HashMap<i64, usize> = models.iter().enumerate().map(|(i, m)| (m.0, i)).collect();
+    let mut live_by_initiative: HashMap<i64, Vec<usize>> = HashMap::new();
+    for (i, (_, _, initiative, live)) in models.iter().enumerate() {
+        if let (Some(initiative), true) = (initiative, live) {
+            live_by_initiative.entry(*initiative).or_default().push(i);
+        }
+    }
+    let mut costs = vec![vec![0i64; categories]; models.len()];
+    let sql = "SELECT model_id, initiative_id, category, amount_currency, sum(amount_minor) FROM actuals
+               WHERE month BETWEEN ?1 AND ?2 AND (?3 IS NULL OR initiative_id = ?3) AND initiative_id IS NOT NULL
+               GROUP BY 1, 2, 3, 4";
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map(rusqlite::params![first.to_string(), last.to_string(), scope.id()], |r| {
+        Ok((
+            r.get::<_, Option<i64>>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get(4)?,
+        ))
+    })?;
+    for row in rows {
+        let (model, initiative, category, code, minor): (Option<i64>, i64, String, String, i64) = row?;
+        let c = Category::ALL.iter().position(|x| x.as_str() == category).unwrap_or(categories - 1);
+        let amount = fx.code_to_base(minor, &code)?;
+        match model.and_then(|m| index.get(&m)) {
+            Some(&i) => costs[i][c] += amount,
+            None => match live_by_initiative.get(&initiative) {
+                Some(live) => {
+                    let n = live.len() as i64;
+                    let (share, remainder) = (amount.div_euclid(n), amount.rem_euclid(n));
+                    for (k, &i) in live.iter().enumerate() {
+                        costs[i][c] += share + i64::from((k as i64) < remainder);
+                    }
+                }
+                None => out.unattributed_minor += amount,
+            },
+        }
+    }
+    let mut rows: Vec<ModelCost> = models
+        .into_iter()
+        .zip(costs)
+        .filter(|(_, cost)| cost.iter().any(|&v| v != 0))
+        .map(|((_, name, _, _), by_category_minor)| ModelCost { name, by_category_minor, is_other: false })
+        .collect();
+    rows.sort_by(|a, b| b.total_minor().cmp(&a.total_minor()).then_with(|| a.name.cmp(&b.name)));
+    if rows.len() > top + 1 {
+        let rest = rows.split_off(top);
+        let mut sum = vec![0i64; categories];
+        for m in &rest {
+            for (s, v) in sum.iter_mut().zip(&m.by_category_minor) {
+                *s += v;
+            }
+        }
+        out.folded = rest.len();
+        rows.push(ModelCost { name: format!("Other ({} models)", rest.len()), by_category_minor: sum, is_other: true });
+    }
+    out.models = rows;
+    Ok(out)
+}
+
+/// A contract on the vendor timeline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContractBar {
+    pub title: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub notice_deadline: NaiveDate,
+    pub auto_renew: bool,
+    pub value_minor: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VendorRow {
+    pub name: String,
+    /// Spend over the window.
+    pub spend_minor: i64,
+    pub contracts: Vec<ContractBar>,
+}
+
+/// Chart 8: spend per vendor over the trailing months and each contract's term and renewal.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VendorTimeline {
+    pub scope: Scope,
+    pub currency: Currency,
+    pub as_of: Month,
+    /// The spend window: [`TRAILING_MONTHS`] months ending with `as_of`.
+    pub first: Month,
+    pub last: Month,
+    /// Largest spend first.
+    pub vendors: Vec<VendorRow>,
+    /// Vendors beyond the top, with their spend.
+    pub folded: usize,
+    pub folded_spend_minor: i64,
+}
+
+impl VendorTimeline {
+    pub fn is_empty(&self) -> bool {
+        self.vendors.is_empty()
+    }
+}
+
+pub fn vendor_timeline(conn: &Connection, scope: &Scope, as_of: Month, top: usize) -> Result<VendorTimeline> {
+    let fx = Converter::load(conn)?;
+    let first = as_of.plus(1 - TRAILING_MONTHS);
+    let mut rows: BTreeMap<i64, VendorRow> = BTreeMap::new();
+    fn vendor_row(rows: &mut BTreeMap<i64, VendorRow>, id: i64, name: String) -> &mut VendorRow {
+        rows.entry(id).or_insert_with(|| VendorRow { name, spend_minor: 0, contracts: Vec::new() })
+    }
+    let sql = "SELECT v.id, v.name, a.amount_currency, sum(a.amount_minor) FROM actuals a JOIN vendors v ON v.id = a.vendor_id
+               WHERE a.month BETWEEN ?1 AND ?2 AND (?3 IS NULL OR a.initiative_id = ?3) GROUP BY 1, 2, 3";
+    let mut stmt = conn.prepare(sql)?;
+    let spend = stmt.query_map(rusqlite::params![first.to_string(), as_of.to_string(), scope.id()], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?))
+    })?;
+    for row in spend {
+        let (id, name, code, minor) = row?;
+        vendor_row(&mut rows, id, name).spend_minor += fx.code_to_base(minor, &code)?;
+    }
+    let sql =
+        "SELECT v.id, v.name, c.title, c.value_minor, c.value_currency, c.start, c.\"end\", c.notice_days, c.auto_renew
+               FROM contracts c JOIN vendors v ON v.id = c.vendor_id WHERE ?1 IS NULL OR c.initiative_id = ?1
+               ORDER BY c.start, c.id";
+    let mut stmt = conn.prepare(sql)?;
+    let contracts = stmt.query_map([scope.id()], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, String>(6)?,
+            r.get::<_, u32>(7)?,
+            r.get::<_, bool>(8)?,
+        ))
+    })?;
+    for row in contracts {
+        let (id, name, title, minor, code, start, end, notice_days, auto_renew) = row?;
+        let date = |text: &str| {
+            text.parse::<NaiveDate>().map_err(|_| {
+                Error::Storage(format!("contract `{title}` has the date `{text}`, which is not YYYY-MM-DD"))
+            })
+        };
+        let (start, end) = (date(&start)?, date(&end)?);
+        let notice_deadline = end - chrono::Days::new(u64::from(notice_days));
+        let value_minor = fx.code_to_base(minor, &code)?;
+        let bar = ContractBar { title, start, end, notice_deadline, auto_renew, value_minor };
+        vendor_row(&mut rows, id, name).contracts.push(bar);
+    }
+    let mut vendors: Vec<VendorRow> = rows.into_values().collect();
+    let soonest_end = |v: &VendorRow| v.contracts.iter().map(|c| c.end).min().unwrap_or(NaiveDate::MAX);
+    vendors.sort_by(|a, b| {
+        b.spend_minor.cmp(&a.spend_minor).then_with(|| soonest_end(a).cmp(&soonest_end(b))).then(a.name.cmp(&b.name))
+    });
+    let (mut folded, mut folded_spend_minor) = (0, 0);
+    if vendors.len() > top + 1 {
+        let rest = vendors.split_off(top);
+        folded = rest.len();
+        folded_spend_minor = rest.iter().map(|v| v.spend_minor).sum();
+    }
+    Ok(VendorTimeline {
+        scope: scope.clone(),
+        currency: fx.base,
+        as_of,
+        first,
+        last: as_of,
+        vendors,
+        folded,
+        folded_spend_minor,
+    })
+}
+
+/// The last month with actuals in scope, up to `as_of`.
+fn last_actual_month(conn: &Connection, scope: &Scope, as_of: Month) -> Result<Option<Month>> {
+    let last: Option<String> = conn.query_row(
+        "SELECT max(month) FROM actuals WHERE month <= ?1 AND (?2 IS NULL OR initiative_id = ?2)",
+        rusqlite::params![as_of.to_string(), scope.id()],
+        |r| r.get(0),
+    )?;
+    Ok(last.map(|m| m.parse()).transpose()?)
+}
+
+/// Sums of a money table per month from `first` to `last`, in the base currency.
+fn monthly_sums(
+    conn: &Connection,
+    fx: &Converter,
+    table: &str,
+    first: Month,
+    last: Month,
+    scope: &Scope,
+) -> Result<BTreeMap<Month, i64>> {
+    let sql = format!(
+        "SELECT month, amount_currency, sum(amount_minor) FROM {table}
+         WHERE month BETWEEN ?1 AND ?2 AND (?3 IS NULL OR initiative_id = ?3) GROUP BY 1, 2"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(rusqlite::params![first.to_string(), last.to_string(), scope.id()], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
+    })?;
+    let mut out = BTreeMap::new();
+    for row in rows {
+        let (month, code, minor) = row?;
+        *out.entry(month.parse::<Month>()?).or_insert(0) += fx.code_to_base(minor, &code)?;
+    }
+    Ok(out)
+}
+
+fn running_total(values: impl Iterator<Item = i64>) -> Vec<i64> {
+    values
+        .scan(0i64, |sum, v| {
+            *sum += v;
+            Some(*sum)
+        })
+        .collect()
+}
+
+fn initiative_names(conn: &Connection) -> Result<HashMap<i64, String>> {
+    Ok(conn
+        .prepare("SELECT id, name FROM initiatives")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?)
+}
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}

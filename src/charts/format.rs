@@ -1,0 +1,163 @@
+//! Text on charts: money in the base currency ("$1.2M", "€350k"), month labels, and names cut to fit.
+
+use crate::domain::{Currency, Month};
+
+/// A sum of money as short as a chart label can be: `$1.2M`, `€350k`, `-£4.5k`, `¥12M`, `CHF 950`.
+///
+/// At most one decimal, dropped when it is zero; thousands as `k`, millions `M`, billions `B`,
+/// trillions `T`. Rounds half away from zero from the exact minor units (no floats), and moves up
+/// a unit when rounding reaches 1,000 (`$999.96k` is `$1M`). Currencies without a well-known symbol
+/// show their code.
+pub fn compact_money(minor: i64, currency: Currency) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    let per_major = 10i128.pow(currency.minor_digits());
+    let minor = i128::from(minor).abs();
+    const UNITS: [(i128, &str); 5] =
+        [(1, ""), (1_000, "k"), (1_000_000, "M"), (1_000_000_000, "B"), (1_000_000_000_000, "T")];
+    let mut chosen = 0;
+    for (i, (size, _)) in UNITS.iter().enumerate() {
+        if minor >= size * per_major {
+            chosen = i;
+        }
+    }
+    loop {
+        let (size, suffix) = UNITS[chosen];
+        let divisor = size * per_major;
+        // Whole amounts under 10 keep a decimal (`$2.5`); whole amounts from 10 up are rounded.
+        let tenths = if chosen == 0 && minor >= 10 * per_major {
+            (minor + per_major / 2) / per_major * 10
+        } else {
+            (minor * 10 + divisor / 2) / divisor
+        };
+        if tenths >= 10_000 && chosen + 1 < UNITS.len() {
+            chosen += 1;
+            continue;
+        }
+        let number =
+            if tenths % 10 == 0 { format!("{}", tenths / 10) } else { format!("{}.{}", tenths / 10, tenths % 10) };
+        return match symbol(currency) {
+            Some(symbol) => format!("{sign}{symbol}{number}{suffix}"),
+            None => format!("{sign}{} {number}{suffix}", currency.code()),
+        };
+    }
+}
+
+fn symbol(currency: Currency) -> Option<&'static str> {
+    Some(match currency.code() {
+        "USD" => "$",
+        "EUR" => "€",
+        "GBP" => "£",
+        "JPY" => "¥",
+        "INR" => "₹",
+        "KRW" => "₩",
+        _ => return None,
+    })
+}
+
+/// `Mar`, or `Mar 2026` for a year's first label.
+pub fn month_label(month: Month, with_year: bool) -> String {
+    const NAMES: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let name = NAMES[(month.month() as usize).saturating_sub(1) % 12];
+    if with_year { format!("{name} {}", month.year()) } else { name.to_owned() }
+}
+
+/// `Mar 2026` always.
+pub fn month_name(month: Month) -> String {
+    month_label(month, true)
+}
+
+/// A plain number for labels: `12`, `0.93`, `1.2k`, `3.5M` — at most three significant decimals.
+pub fn compact_number(value: f64) -> String {
+    if !value.is_finite() {
+        return value.to_string();
+    }
+    let magnitude = value.abs();
+    let (scaled, suffix) = match magnitude {
+        m if m >= 1e9 => (value / 1e9, "B"),
+        m if m >= 1e6 => (value / 1e6, "M"),
+        m if m >= 1e4 => (value / 1e3, "k"),
+        _ => (value, ""),
+    };
+    let decimals = match scaled.abs() {
+        m if m >= 100.0 => 0,
+        m if m >= 10.0 => 1,
+        m if m >= 1.0 => 2,
+        _ => 3,
+    };
+    let text = format!("{scaled:.decimals$}");
+    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_owned() } else { text };
+    let text = if text == "-0" { "0".to_owned() } else { text };
+    format!("{text}{suffix}")
+}
+
+/// `text` cut to at most `max_chars` characters, ending in `…` when it was cut.
+pub fn ellipsize(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_owned();
+    }
+    let kept: String = text.chars().take(max_chars.saturating_sub(1)).collect();
+    format!("{}…", kept.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn usd(dollars_and_cents: i64) -> String {
+        compact_money(dollars_and_cents, Currency::USD)
+    }
+
+    #[test]
+    fn money_is_compact_with_at_most_one_decimal() {
+        assert_eq!(usd(0), "$0");
+        assert_eq!(usd(95_000), "$950");
+        assert_eq!(usd(250), "$2.5");
+        assert_eq!(usd(123_456), "$1.2k");
+        assert_eq!(usd(35_000_000), "$350k");
+        assert_eq!(usd(120_000_000), "$1.2M");
+        assert_eq!(usd(1_250_000_000), "$12.5M");
+        assert_eq!(usd(1_000_000_000), "$10M", "a zero decimal is dropped");
+        assert_eq!(usd(-450_000), "-$4.5k");
+        assert_eq!(usd(987_654_321_000), "$9.9B");
+    }
+
+    #[test]
+    fn rounding_up_to_a_thousand_moves_to_the_next_unit() {
+        assert_eq!(usd(99_996_000), "$1M", "$999,960 is $1M, not $1000k");
+        assert_eq!(usd(99_940_000), "$999.4k");
+        assert_eq!(usd(99_950), "$1k");
+    }
+
+    #[test]
+    fn each_currency_has_its_symbol_or_code_and_its_minor_digits() {
+        assert_eq!(compact_money(35_000_000, Currency::EUR), "€350k");
+        assert_eq!(compact_money(12_000_000, Currency::JPY), "¥12M", "yen have no minor units");
+        assert_eq!(compact_money(150_000, Currency::GBP), "£1.5k");
+        let chf: Currency = "CHF".parse().unwrap();
+        assert_eq!(compact_money(95_000, chf), "CHF 950");
+        let bhd: Currency = "BHD".parse().unwrap();
+        assert_eq!(compact_money(1_500_000, bhd), "BHD 1.5k", "three minor digits");
+    }
+
+    #[test]
+    fn extreme_amounts_do_not_overflow() {
+        assert_eq!(compact_money(i64::MAX, Currency::USD), "$92233.7T");
+        assert!(compact_money(i64::MIN, Currency::USD).starts_with("-$"));
+    }
+
+    #[test]
+    fn long_names_end_in_an_ellipsis() {
+        assert_eq!(ellipsize("Fraud detection", 30), "Fraud detection");
+        assert_eq!(ellipsize("Customer support assistant", 10), "Customer…");
+        assert_eq!(ellipsize("ÄÖÜäöüßéèê", 5), "ÄÖÜä…", "cuts characters, not bytes");
+    }
+
+    #[test]
+    fn numbers_keep_three_significant_decimals() {
+        assert_eq!(compact_number(0.925), "0.925");
+        assert_eq!(compact_number(12.0), "12");
+        assert_eq!(compact_number(150.0), "150");
+        assert_eq!(compact_number(2.5), "2.5");
+        assert_eq!(compact_number(45_000.0), "45k");
+    }
+}

@@ -1,0 +1,352 @@
+//! Charts for the app, slides and the executive report: one renderer per chart, drawn with
+//! plotters into SVG (for the UI and the report) and PNG at 1× or 2× (for slides) by the same code.
+//!
+//! How it fits together:
+//! - [`crate::analytics::series`] gathers each chart's figures from the store into a plain struct;
+//!   [`gather`] picks the function for a [`ChartName`]. Nothing here reads the database.
+//! - Each chart module turns its struct into [`Words`] (title, subtitle, description, footnote)
+//!   and draws it with the kit in `draw.rs`, generic over the plotters backend.
+//! - [`to_svg`] adds a `<title>`, `<desc>` and ARIA attributes (plotters' SVG has none);
+//!   [`to_png`] rasterises with the embedded Inter font.
+//!
+//! Too little data is not an error: the chart keeps its title and says "No data yet — …" with
+//! what to add. To add a chart: a series function in analytics, a module here with `words` and
+//! `draw`, a [`ChartName`] word and a [`Body`] variant.
+
+mod accessible;
+mod allocation;
+mod budget_burn;
+mod cost_per_model;
+mod draw;
+pub mod format;
+mod headcount;
+mod kpi;
+mod models;
+mod raster;
+mod spend;
+mod theme;
+mod vendors;
+
+use std::sync::OnceLock;
+
+use plotters::prelude::*;
+use rusqlite::Connection;
+
+pub use accessible::{escape_xml, label_svg};
+pub use draw::Words;
+pub use theme::{Theme, ThemeName};
+
+use crate::analytics::series::{
+    self, AllocationMatrix, BudgetBurn, CostPerModel, Headcount, KpiTrend, ModelInventory, MonthlySpend, Scope,
+    SpendGrouping, VendorTimeline,
+};
+use crate::domain::{KpiId, Month, word_enum};
+use crate::error::{Error, Result};
+use draw::{Ctx, frame, no_data};
+
+word_enum!(
+    /// The charts there are, by the name the CLI and the API use.
+    ChartName, "chart" {
+    BudgetBurn => "budget-burn",
+    Spend => "spend",
+    Headcount => "headcount",
+    Allocation => "allocation",
+    Kpi => "kpi",
+    Models => "models",
+    CostPerModel => "cost-per-model",
+    Vendors => "vendors",
+});
+
+impl ChartName {
+    /// One line on what the chart shows, for `chart --list` and menus.
+    pub fn summary(self) -> &'static str {
+        match self {
+            ChartName::BudgetBurn => "budget vs actual this year, cumulative, with the forecast and run-out month",
+            ChartName::Spend => "monthly spend stacked by initiative (top 7 + Other) or by category",
+            ChartName::Headcount => "people in seat, open requisitions and their monthly loaded cost",
+            ChartName::Allocation => "who works on what this month: people × initiatives, overbooking marked",
+            ChartName::Kpi => "one KPI's daily values against its target band (needs --kpi)",
+            ChartName::Models => "the model inventory by lifecycle stage and risk tier",
+            ChartName::CostPerModel => "the fully loaded cost of each model over the last 12 months",
+            ChartName::Vendors => "spend per vendor and each contract's term, notice deadline and renewal",
+        }
+    }
+}
+
+/// The default size: a 16:9 slide at 1×.
+pub const DEFAULT_WIDTH: u32 = 1600;
+pub const DEFAULT_HEIGHT: u32 = 900;
+const MIN_SIDE: u32 = 320;
+const MAX_SIDE: u32 = 4000;
+const MAX_SCALE: u32 = 4;
+
+/// What to draw a chart for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartSpec {
+    pub name: ChartName,
+    pub scope: Scope,
+    /// The KPI of a `kpi` chart.
+    pub kpi: Option<KpiId>,
+    /// How `spend` is split; by initiative for the portfolio, by category for one initiative.
+    pub grouping: Option<SpendGrouping>,
+    /// The month counted as now.
+    pub as_of: Month,
+}
+
+/// A chart's figures and words, ready to draw at any size, theme and format.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    pub name: ChartName,
+    pub words: Words,
+    body: Body,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Body {
+    BudgetBurn(BudgetBurn),
+    Spend(MonthlySpend),
+    Headcount(Headcount),
+    Allocation(AllocationMatrix),
+    Kpi(KpiTrend),
+    Models(ModelInventory),
+    CostPerModel(CostPerModel),
+    Vendors(VendorTimeline),
+}
+
+impl Chart {
+    pub fn title(&self) -> &str {
+        &self.words.title
+    }
+
+    pub fn description(&self) -> &str {
+        &self.words.description
+    }
+
+    /// Whether the chart shows the "No data yet" panel.
+    pub fn is_empty(&self) -> bool {
+        match &self.body {
+            Body::BudgetBurn(d) => d.is_empty(),
+            Body::Spend(d) => d.is_empty(),
+            Body::Headcount(d) => d.is_empty(),
+            Body::Allocation(d) => d.is_empty(),
+            Body::Kpi(d) => d.is_empty(),
+            Body::Models(d) => d.is_empty(),
+            Body::CostPerModel(d) => d.is_empty(),
+            Body::Vendors(d) => d.is_empty(),
+        }
+    }
+}
+
+impl From<BudgetBurn> for Chart {
+    fn from(data: BudgetBurn) -> Chart {
+        Chart { name: ChartName::BudgetBurn, words: budget_burn::words(&data), body: Body::BudgetBurn(data) }
+    }
+}
+
+impl From<MonthlySpend> for Chart {
+    fn from(data: MonthlySpend) -> Chart {
+        Chart { name: ChartName::Spend, words: spend::words(&data), body: Body::Spend(data) }
+    }
+}
+
+impl From<Headcount> for Chart {
+    fn from(data: Headcount) -> Chart {
+        Chart { name: ChartName::Headcount, words: headcount::words(&data), body: Body::Headcount(data) }
+    }
+}
+
+impl From<AllocationMatrix> for Chart {
+    fn from(data: AllocationMatrix) -> Chart {
+        Chart { name: ChartName::Allocation, words: allocation::words(&data), body: Body::Allocation(data) }
+    }
+}
+
+impl From<KpiTrend> for Chart {
+    fn from(data: KpiTrend) -> Chart {
+        Chart { name: ChartName::Kpi, words: kpi::words(&data), body: Body::Kpi(data) }
+    }
+}
+
+impl From<ModelInventory> for Chart {
+    fn from(data: ModelInventory) -> Chart {
+        Chart { name: ChartName::Models, words: models::words(&data), body: Body::Models(data) }
+    }
+}
+
+impl From<CostPerModel> for Chart {
+    fn from(data: CostPerModel) -> Chart {
+        Chart { name: ChartName::CostPerModel, words: cost_per_model::words(&data), body: Body::CostPerModel(data) }
+    }
+}
+
+impl From<VendorTimeline> for Chart {
+    fn from(data: VendorTimeline) -> Chart {
+        Chart { name: ChartName::Vendors, words: vendors::words(&data), body: Body::Vendors(data) }
+    }
+}
+
+/// Gathers the figures of a chart from the store.
+pub fn gather(conn: &Connection, spec: &ChartSpec) -> Result<Chart> {
+    let scope = &spec.scope;
+    Ok(match spec.name {
+        ChartName::BudgetBurn => series::budget_burn(conn, scope, spec.as_of)?.into(),
+        ChartName::Spend => {
+            let grouping = spec.grouping.unwrap_or(match scope.initiative {
+                Some(_) => SpendGrouping::Category,
+                None => SpendGrouping::Initiative,
+            });
+            series::monthly_spend(conn, scope, grouping, spec.as_of, series::DEFAULT_TOP)?.into()
+        }
+        ChartName::Headcount => series::headcount(conn, scope, spec.as_of)?.into(),
+        ChartName::Allocation => series::allocation_matrix(conn, scope, spec.as_of)?.into(),
+        ChartName::Kpi => {
+            let kpi = spec.kpi.ok_or_else(|| {
+                Error::Validation("the kpi chart needs a KPI: give --kpi NAME (`list kpi` shows them)".into())
+            })?;
+            series::kpi_trend(conn, kpi, spec.as_of)?.into()
+        }
+        ChartName::Models => series::model_inventory(conn, scope)?.into(),
+        ChartName::CostPerModel => series::cost_per_model(conn, scope, spec.as_of, series::COST_PER_MODEL_TOP)?.into(),
+        ChartName::Vendors => series::vendor_timeline(conn, scope, spec.as_of, series::VENDOR_TOP)?.into(),
+    })
+}
+
+/// The size and colours to draw at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Canvas {
+    pub width: u32,
+    pub height: u32,
+    pub theme: ThemeName,
+}
+
+impl Default for Canvas {
+    fn default() -> Canvas {
+        Canvas { width: DEFAULT_WIDTH, height: DEFAULT_HEIGHT, theme: ThemeName::Light }
+    }
+}
+
+impl Canvas {
+    /// Checks the size before any drawing, naming the value that is out of range.
+    pub fn validate(&self) -> Result<()> {
+        for (field, value) in [("width", self.width), ("height", self.height)] {
+            if !(MIN_SIDE..=MAX_SIDE).contains(&value) {
+                return Err(Error::Validation(format!(
+                    "{field}: {value} pixels is out of range; charts are {MIN_SIDE} to {MAX_SIDE} pixels on each side"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The chart as an SVG document with a title and description for screen readers.
+pub fn to_svg(chart: &Chart, canvas: &Canvas) -> Result<String> {
+    canvas.validate()?;
+    register_fonts()?;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (canvas.width, canvas.height)).into_drawing_area();
+        draw_chart(chart, &root, &Theme::of(canvas.theme), 1.0).map_err(drawing_failed)?;
+        root.present().map_err(drawing_failed)?;
+    }
+    label_svg(&svg, &chart.words.title, &chart.words.description)
+}
+
+/// Pixels of a rendered chart: RGB, row by row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bitmap {
+    pub width: u32,
+    pub height: u32,
+    pub rgb: Vec<u8>,
+}
+
+/// The chart as pixels at `scale` × the canvas size (the same layout, sharper).
+pub fn to_bitmap(chart: &Chart, canvas: &Canvas, scale: u32) -> Result<Bitmap> {
+    canvas.validate()?;
+    if !(1..=MAX_SCALE).contains(&scale) {
+        return Err(Error::Validation(format!(
+            "scale: {scale} is out of range; use 1 (screen) or 2 (slides), at most {MAX_SCALE}"
+        )));
+    }
+    register_fonts()?;
+    let (width, height) = (canvas.width * scale, canvas.height * scale);
+    let mut rgb = vec![0u8; width as usize * height as usize * 3];
+    {
+        let backend = raster::Typeset::new(BitMapBackend::with_buffer(&mut rgb, (width, height)))
+            .ok_or_else(|| Error::Internal("the embedded Inter font could not be read".into()))?;
+        let root = backend.into_drawing_area();
+        draw_chart(chart, &root, &Theme::of(canvas.theme), f64::from(scale)).map_err(drawing_failed)?;
+        root.present().map_err(drawing_failed)?;
+    }
+    Ok(Bitmap { width, height, rgb })
+}
+
+/// The chart as a PNG file's bytes.
+pub fn to_png(chart: &Chart, canvas: &Canvas, scale: u32) -> Result<Vec<u8>> {
+    use image::ImageEncoder;
+    let bitmap = to_bitmap(chart, canvas, scale)?;
+    let mut png = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut png)
+        .write_image(&bitmap.rgb, bitmap.width, bitmap.height, image::ColorType::Rgb8)
+        .map_err(|e| Error::Internal(format!("encoding the chart as PNG failed: {e}")))?;
+    Ok(png)
+}
+
+fn draw_chart<DB: DrawingBackend>(
+    chart: &Chart,
+    root: &draw::Area<DB>,
+    theme: &Theme,
+    scale: f64,
+) -> draw::Drawn<(), DB> {
+    let ctx = Ctx { area: root, theme, scale };
+    let rect = frame(&ctx, &chart.words)?;
+    if chart.is_empty() {
+        return no_data(&ctx, rect, empty_hint(&chart.body));
+    }
+    match &chart.body {
+        Body::BudgetBurn(d) => budget_burn::draw(&ctx, rect, d),
+        Body::Spend(d) => spend::draw(&ctx, rect, d),
+        Body::Headcount(d) => headcount::draw(&ctx, rect, d),
+        Body::Allocation(d) => allocation::draw(&ctx, rect, d),
+        Body::Kpi(d) => kpi::draw(&ctx, rect, d),
+        Body::Models(d) => models::draw(&ctx, rect, d),
+        Body::CostPerModel(d) => cost_per_model::draw(&ctx, rect, d),
+        Body::Vendors(d) => vendors::draw(&ctx, rect, d),
+    }
+}
+
+/// What to add so an empty chart has something to show.
+fn empty_hint(body: &Body) -> &'static str {
+    match body {
+        Body::BudgetBurn(_) => "add budget lines for this year or import actuals (`import budgets`, `import actuals`).",
+        Body::Spend(_) => "import actuals or a FOCUS billing export (`import actuals FILE`, `import focus FILE`).",
+        Body::Headcount(_) => "add people (with their roles) or open requisitions.",
+        Body::Allocation(_) => "allocate people to initiatives for this month (`add allocation ...`).",
+        Body::Kpi(_) => "this KPI has no measurements in the last 12 months; link it to a model's metric and sync.",
+        Body::Models(_) => "add models to the inventory (`add model ...`).",
+        Body::CostPerModel(_) => "import actuals for initiatives that have live models.",
+        Body::Vendors(_) => "add vendors with contracts, or actuals that name a vendor.",
+    }
+}
+
+fn drawing_failed(err: impl std::fmt::Display) -> Error {
+    Error::Internal(format!("drawing the chart failed: {err}"))
+}
+
+/// Inter (SIL Open Font License, assets/fonts/LICENSE-Inter.txt), embedded so charts look the same
+/// on every machine and need no system fonts.
+const REGULAR: &[u8] = include_bytes!("../../assets/fonts/Inter-Regular.otf");
+const SEMIBOLD: &[u8] = include_bytes!("../../assets/fonts/Inter-SemiBold.otf");
+
+/// Registers the embedded Inter font with plotters, once per process.
+fn register_fonts() -> Result<()> {
+    static REGISTERED: OnceLock<bool> = OnceLock::new();
+    let registered = *REGISTERED.get_or_init(|| {
+        plotters::style::register_font(draw::FONT, FontStyle::Normal, REGULAR).is_ok()
+            && plotters::style::register_font(draw::FONT, FontStyle::Bold, SEMIBOLD).is_ok()
+    });
+    if registered { Ok(()) } else { Err(Error::Internal("the embedded Inter font could not be read".into())) }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,350 @@
+//! Chart tests on the small demo (built for a fixed month so snapshots are stable), on an empty
+//! portfolio, and on names that try to break out of the SVG.
+//!
+//! The SVG snapshots under `snapshots/` were looked at as PNGs before they were accepted. To look
+//! again: `MLOPS_CHART_REVIEW=/tmp/charts cargo test -p mlops-portfolio --lib charts::tests::review`
+//! writes every chart in every theme there.
+
+use std::sync::OnceLock;
+
+use super::*;
+use crate::analytics::series::{BurnForecast, ForecastPoint};
+use crate::demo::{self, DemoScale};
+use crate::domain::EntityKind;
+use crate::store::{Store, records, settings};
+
+/// The month the demo is built for and charted at: actuals run to October 2026.
+const AS_OF: &str = "2026-11";
+
+struct TempStore {
+    _dir: tempfile::TempDir,
+    store: Store,
+}
+
+fn month(text: &str) -> Month {
+    text.parse().expect("a test month")
+}
+
+fn empty_store() -> TempStore {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let store = Store::open_as(&dir.path().join("charts.db"), "chart-test").expect("a new portfolio opens");
+    settings::init(store.conn(), "chart-test", crate::domain::Currency::USD).expect("the base currency is set");
+    TempStore { _dir: dir, store }
+}
+
+/// The small demo, with a year of daily measurements for the KPI "Fraud model precision", so the
+/// KPI chart has something to draw (the demo itself has no synced metrics).
+fn demo_store() -> TempStore {
+    let mut db = empty_store();
+    demo::build(&mut db.store, DemoScale::Small, month(AS_OF)).expect("the small demo builds");
+    add_precision_measurements(&db.store);
+    db
+}
+
+fn add_precision_measurements(store: &Store) {
+    let conn = store.conn();
+    let model: i64 = conn
+        .query_row("SELECT id FROM models WHERE name = 'fraud-txn-scorer'", [], |r| r.get(0))
+        .expect("the demo has the fraud model");
+    conn.execute("INSERT INTO metric_series (model_id, key, unit) VALUES (?1, 'precision', 'ratio')", [model])
+        .expect("a series");
+    let series = conn.last_insert_rowid();
+    let start = month("2025-12").first_day().and_hms_opt(12, 0, 0).expect("noon").and_utc().timestamp();
+    for day in 0..335i64 {
+        // A slow wave around 0.935 with a dip below the 0.92 target in spring, and a gap in August.
+        if (245..252).contains(&day) {
+            continue;
+        }
+        let wave = (day as f64 / 23.0).sin() * 0.008 + (day as f64 / 5.0).cos() * 0.003;
+        let dip = if (110..135).contains(&day) { -0.025 } else { 0.0 };
+        conn.execute(
+            "INSERT INTO metric_samples (series_id, ts, value) VALUES (?1, ?2, ?3)",
+            rusqlite::params![series, start + day * 86_400, 0.935 + wave + dip],
+        )
+        .expect("a sample");
+    }
+}
+
+fn spec(store: &Store, name: ChartName) -> ChartSpec {
+    let kpi = (name == ChartName::Kpi).then(|| {
+        KpiId(records::resolve(store.conn(), EntityKind::Kpi, "Fraud model precision").expect("the demo KPI"))
+    });
+    ChartSpec { name, scope: Scope::portfolio(), kpi, grouping: None, as_of: month(AS_OF) }
+}
+
+fn demo_chart(store: &Store, name: ChartName) -> Chart {
+    gather(store.conn(), &spec(store, name)).expect("the chart's figures are gathered")
+}
+
+/// A forecast for the rest of the year in the shape the forecasting code will hand over: the
+/// last actual month's pace, with an interval widening by 4% a month.
+fn sample_forecast(burn: &BudgetBurn) -> BurnForecast {
+    let last = burn.actual_cumulative_minor.len();
+    let spent = burn.actual_to_date_minor();
+    let pace = spent / last as i64;
+    let points = (last..burn.months.len())
+        .map(|i| {
+            let ahead = (i + 1 - last) as i64;
+            let cumulative_minor = spent + pace * ahead;
+            let spread = pace * ahead * 4 * ahead / 100 + pace / 20;
+            ForecastPoint {
+                month: burn.months[i],
+                cumulative_minor,
+                lower_minor: cumulative_minor - spread,
+                upper_minor: cumulative_minor + spread,
+            }
+        })
+        .collect();
+    BurnForecast { points, level: 0.95 }
+}
+
+/// Pixels of the plot region (below the title, above the footnote) that are not background, and
+/// how many of them are coloured (a series, not grey text or grid).
+fn plotted_pixels(bitmap: &Bitmap, theme: &Theme) -> (usize, usize) {
+    let bg = theme.background;
+    let (x0, x1) = (bitmap.width as usize / 10, bitmap.width as usize * 95 / 100);
+    let (y0, y1) = (bitmap.height as usize / 5, bitmap.height as usize * 9 / 10);
+    let (mut differing, mut coloured) = (0, 0);
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let i = (y * bitmap.width as usize + x) * 3;
+            let pixel = &bitmap.rgb[i..i + 3];
+            if pixel != [bg.0, bg.1, bg.2] {
+                differing += 1;
+            }
+            let (high, low) = (pixel.iter().max().copied().unwrap_or(0), pixel.iter().min().copied().unwrap_or(0));
+            if high - low > 60 {
+                coloured += 1;
+            }
+        }
+    }
+    (differing, coloured)
+}
+
+fn demo() -> &'static std::sync::Mutex<TempStore> {
+    static DEMO: OnceLock<std::sync::Mutex<TempStore>> = OnceLock::new();
+    DEMO.get_or_init(|| std::sync::Mutex::new(demo_store()))
+}
+
+#[test]
+fn review() {
+    let Ok(dir) = std::env::var("MLOPS_CHART_REVIEW") else { return };
+    std::fs::create_dir_all(&dir).expect("the review folder");
+    let db = demo().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    for &name in ChartName::ALL {
+        let mut chart = demo_chart(&db.store, name);
+        if let Body::BudgetBurn(burn) = &chart.body {
+            let forecast = sample_forecast(burn);
+            chart = Chart::from(burn.clone().with_forecast(forecast, Some(month("2026-12"))));
+        }
+        for &theme in ThemeName::ALL {
+            let canvas = Canvas { theme, ..Canvas::default() };
+            let png = to_png(&chart, &canvas, 1).expect("a PNG");
+            std::fs::write(format!("{dir}/{name}-{theme}.png"), png).expect("written");
+            let svg = to_svg(&chart, &canvas).expect("an SVG");
+            std::fs::write(format!("{dir}/{name}-{theme}.svg"), svg).expect("written");
+        }
+    }
+}
+
+#[test]
+fn every_chart_of_the_demo_matches_its_reviewed_svg() {
+    let db = demo().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    for &name in ChartName::ALL {
+        let chart = demo_chart(&db.store, name);
+        assert!(!chart.is_empty(), "{name}: the demo has data for every chart");
+        let svg = to_svg(&chart, &Canvas::default()).expect("an SVG");
+        insta::assert_snapshot!(name.as_str(), svg);
+    }
+    let Body::BudgetBurn(burn) = demo_chart(&db.store, ChartName::BudgetBurn).body else { unreachable!() };
+    let forecast = sample_forecast(&burn);
+    let chart = Chart::from(burn.with_forecast(forecast, Some(month("2026-12"))));
+    insta::assert_snapshot!("budget-burn-with-forecast", to_svg(&chart, &Canvas::default()).expect("an SVG"));
+}
+
+#[test]
+fn svg_has_a_title_and_description_for_screen_readers() {
+    let db = demo().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let chart = demo_chart(&db.store, ChartName::Models);
+    let svg = to_svg(&chart, &Canvas::default()).expect("an SVG");
+    let root = &svg[svg.find("<svg").expect("an svg element")..];
+    let root = &root[..root.find('>').expect("closed")];
+    assert!(root.contains(r#"role="img""#), "{root}");
+    assert!(root.contains("aria-labelledby=\"chart-"), "{root}");
+    assert!(svg.contains("<title id=\"chart-"), "a title element");
+    assert!(svg.contains("<desc id=\"chart-"), "a desc element");
+    assert!(svg.contains("31 models"), "the description carries the figures");
+    assert_eq!(svg.matches("<svg").count(), 1);
+    assert!(svg.trim_end().ends_with("</svg>"));
+}
+
+#[test]
+fn png_is_the_canvas_size_times_the_scale_and_the_plot_is_not_blank() {
+    let db = demo().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    for &name in ChartName::ALL {
+        let chart = demo_chart(&db.store, name);
+        for (theme, scale) in [(ThemeName::Light, 1), (ThemeName::Dark, 2)] {
+            let canvas = Canvas { theme, ..Canvas::default() };
+            let bitmap = to_bitmap(&chart, &canvas, scale).expect("pixels");
+            assert_eq!((bitmap.width, bitmap.height), (1600 * scale, 900 * scale), "{name} at {scale}×");
+            let (drawn, coloured) = plotted_pixels(&bitmap, &Theme::of(theme));
+            let at_scale = (scale * scale) as usize;
+            assert!(
+                drawn > 15_000 * at_scale && coloured > 4_000 * at_scale,
+                "{name} in {theme} at {scale}×: only {drawn} plot pixels drawn, {coloured} in colour"
+            );
+        }
+        let png = to_png(&chart, &Canvas::default(), 2).expect("a PNG");
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{name}: a PNG signature");
+        let width = u32::from_be_bytes(png[16..20].try_into().expect("4 bytes"));
+        let height = u32::from_be_bytes(png[20..24].try_into().expect("4 bytes"));
+        assert_eq!((width, height), (3200, 1800), "{name}: the PNG header's size at 2×");
+    }
+}
+
+#[test]
+fn sizes_and_scales_out_of_range_are_refused_before_drawing() {
+    let db = demo().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let chart = demo_chart(&db.store, ChartName::Models);
+    let err = to_svg(&chart, &Canvas { width: 100, ..Canvas::default() }).unwrap_err();
+    assert!(err.to_string().contains("width: 100"), "{err}");
+    let err = to_png(&chart, &Canvas::default(), 9).unwrap_err();
+    assert!(err.to_string().contains("scale: 9"), "{err}");
+}
+
+#[test]
+fn an_empty_portfolio_says_no_data_yet_in_every_chart() {
+    let db = empty_store();
+    let conn = db.store.conn();
+    // A KPI with no measurements, so the KPI chart has something to ask for.
+    conn.execute(
+        "INSERT INTO kpis (name, unit, direction, target_low) VALUES ('Uptime', '%', 'higher_is_better', 99.5)",
+        [],
+    )
+    .expect("a KPI");
+    for &name in ChartName::ALL {
+        let kpi = (name == ChartName::Kpi)
+            .then(|| KpiId(records::resolve(conn, EntityKind::Kpi, "Uptime").expect("the KPI")));
+        let spec = ChartSpec { name, scope: Scope::portfolio(), kpi, grouping: None, as_of: month(AS_OF) };
+        let chart = gather(conn, &spec).expect("an empty chart, not an error");
+        assert!(chart.is_empty(), "{name} should have nothing to show");
+        let svg = to_svg(&chart, &Canvas::default()).expect("an SVG");
+        assert!(svg.contains("No data yet"), "{name}: {svg}");
+        let bitmap = to_bitmap(&chart, &Canvas::default(), 1).expect("pixels");
+        let (drawn, _) = plotted_pixels(&bitmap, &Theme::of(ThemeName::Light));
+        assert!(drawn > 100_000, "{name}: the empty panel is drawn, not a blank image ({drawn} pixels)");
+    }
+}
+
+/// Names that try to close the SVG or run a script: plotters escapes drawn text and the title and
+/// description are escaped when added, so each stays text.
+#[test]
+fn names_with_markup_stay_text_in_the_svg() {
+    let mut db = empty_store();
+    let hostile = "<script>alert('x')</script> & </svg>";
+    let conn = db.store.conn();
+    conn.execute(
+        "INSERT INTO initiatives (name, status, priority, start) VALUES (?1, 'active', 1, '2026-01')",
+        [hostile],
+    )
+    .expect("an initiative");
+    conn.execute("INSERT INTO vendors (name, category) VALUES ('</svg><script>v()</script>', 'saas')", [])
+        .expect("a vendor");
+    conn.execute(
+        "INSERT INTO actuals (initiative_id, month, category, amount_minor, amount_currency, source, vendor_id)
+         VALUES (1, '2026-03', 'vendor', 1500000, 'USD', 'manual', 1)",
+        [],
+    )
+    .expect("an actual");
+    conn.execute(
+        "INSERT INTO budget_lines (initiative_id, month, category, amount_minor, amount_currency)
+         VALUES (1, '2026-03', 'vendor', 2000000, 'USD')",
+        [],
+    )
+    .expect("a budget line");
+    let _ = &mut db;
+    let scope = Scope::initiative(db.store.conn(), crate::domain::InitiativeId(1)).expect("the scope");
+    for name in [ChartName::BudgetBurn, ChartName::Spend, ChartName::Vendors] {
+        let spec = ChartSpec {
+            name,
+            scope: scope.clone(),
+            kpi: None,
+            grouping: Some(SpendGrouping::Initiative),
+            as_of: month("2026-04"),
+        };
+        let chart = gather(db.store.conn(), &spec).expect("the chart");
+        let svg = to_svg(&chart, &Canvas::default()).expect("an SVG");
+        assert!(!svg.contains("<script"), "{name}: a name opened a script element:\n{svg}");
+        assert_eq!(svg.matches("</svg>").count(), 1, "{name}: only the document's own </svg>");
+        assert!(svg.contains("&lt;script&gt;"), "{name}: the name is shown as text");
+        let desc = &svg[svg.find("<desc").expect("a desc")..];
+        assert!(!desc[..desc.find("</desc>").expect("closed")].contains('<') || desc.starts_with("<desc"), "{name}");
+    }
+}
+
+#[test]
+fn escaping_covers_every_markup_character() {
+    assert_eq!(escape_xml(r#"<a href="x">'&'</a>"#), "&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;");
+    assert_eq!(escape_xml("bell\u{7}tab\t"), "belltab\t", "control characters are not allowed in XML");
+    let labelled = label_svg("<svg width=\"1\">\n<rect/>\n</svg>\n", "A <b>", "D & E").expect("labelled");
+    assert!(labelled.contains(">A &lt;b&gt;</title>"), "{labelled}");
+    assert!(labelled.contains(">D &amp; E</desc>"), "{labelled}");
+    assert!(labelled.starts_with("<svg width=\"1\" role=\"img\""), "{labelled}");
+}
+
+#[test]
+fn spend_series_add_up_to_the_actuals_and_fold_beyond_the_top() {
+    let db = demo().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let conn = db.store.conn();
+    let spend = series::monthly_spend(conn, &Scope::portfolio(), SpendGrouping::Initiative, month(AS_OF), 3)
+        .expect("monthly spend");
+    let (first, last) = (spend.months[0], *spend.months.last().expect("months"));
+    let stored: i64 = conn
+        .query_row(
+            "SELECT sum(amount_minor) FROM actuals WHERE month BETWEEN ?1 AND ?2",
+            [first.to_string(), last.to_string()],
+            |r| r.get(0),
+        )
+        .expect("a sum");
+    assert_eq!(spend.month_totals_minor().iter().sum::<i64>(), stored, "every dollar is in one series");
+    assert_eq!(spend.series.len(), 4, "three named and Other");
+    assert!(spend.series[3].is_other && spend.series[3].name.contains(&spend.folded.to_string()));
+    assert!(spend.series[0].total_minor() >= spend.series[1].total_minor(), "largest first");
+}
+
+#[test]
+fn cost_per_model_shares_initiative_spend_exactly() {
+    let db = demo().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let conn = db.store.conn();
+    let costs = series::cost_per_model(conn, &Scope::portfolio(), month(AS_OF), 100).expect("cost per model");
+    let (first, last) = (costs.first.expect("a window"), costs.last.expect("a window"));
+    let stored: i64 = conn
+        .query_row(
+            "SELECT sum(amount_minor) FROM actuals WHERE initiative_id IS NOT NULL AND month BETWEEN ?1 AND ?2",
+            [first.to_string(), last.to_string()],
+            |r| r.get(0),
+        )
+        .expect("a sum");
+    let shared: i64 = costs.models.iter().map(|m| m.total_minor()).sum();
+    assert_eq!(shared + costs.unattributed_minor, stored, "the split loses and invents nothing");
+    assert_eq!(costs.folded, 0, "a top of 100 folds nothing");
+}
+
+#[test]
+fn the_chart_command_answers_svg_with_its_words() {
+    let mut db = demo().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let store = &mut db.store;
+    let answer = crate::api::commands::dispatch(
+        store,
+        "chart",
+        serde_json::json!({"name": "budget-burn", "initiative": "Fraud detection", "theme": "dark", "width": 800, "height": 450, "as_of": AS_OF}),
+    )
+    .expect("the chart command");
+    assert!(answer["svg"].as_str().is_some_and(|svg| svg.starts_with("<svg width=\"800\" height=\"450\"")), "{answer}");
+    assert_eq!(answer["title"], "Fraud detection: budget vs actual, 2026");
+    assert!(answer["description"].as_str().is_some_and(|d| d.contains("Fraud detection")));
+    let err = crate::api::commands::dispatch(store, "chart", serde_json::json!({"name": "pie"})).unwrap_err();
+    assert!(err.to_string().contains("budget-burn"), "lists the charts: {err}");
+    let err = crate::api::commands::dispatch(store, "chart", serde_json::json!({"name": "kpi"})).unwrap_err();
+    assert!(err.to_string().contains("Fraud model precision"), "lists the KPIs: {err}");
+}

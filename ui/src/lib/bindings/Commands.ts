@@ -3,6 +3,8 @@ import type { AuditEntry } from "./AuditEntry";
 import type { AuditRequest } from "./AuditRequest";
 import type { CreateRequest } from "./CreateRequest";
 import type { ExportReport } from "./ExportReport";
+import type { ForecastReport } from "./ForecastReport";
+import type { ForecastRequest } from "./ForecastRequest";
 import type { FxRate } from "./FxRate";
 import type { ImportReport } from "./ImportReport";
 import type { ImportRequest } from "./ImportRequest";
@@ -23,6 +25,7 @@ export type Commands = {
   portfolio_info: { request: NoArguments; response: PortfolioInfo };
   init: { request: InitRequest; response: PortfolioInfo };
   summary: { request: SummaryRequest; response: Summary };
+  forecast: { request: ForecastRequest; response: ForecastReport };
   list_records: { request: ListRequest; response: Array<RecordView> };
   get_record: { request: RecordRef; response: RecordView };
   create_record: { request: CreateRequest; response: RecordView };

@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::{ChartRequest, ImportRequest, RecordView};
+use crate::analytics::forecast::{DEFAULT_HORIZON, ForecastOptions, ForecastReport};
 use crate::analytics::summary::Summary;
-use crate::domain::{Currency, EntityKind, FxRate, Month};
+use crate::domain::{Currency, EntityKind, FxRate, InitiativeId, Month};
 use crate::error::{Error, Result};
 use crate::io::{ImportReport, Preview};
 use crate::store::audit::AuditEntry;
@@ -26,6 +27,7 @@ macro_rules! for_each_command {
             portfolio_info: $crate::api::commands::NoArguments => $crate::api::commands::PortfolioInfo;
             init: $crate::api::commands::InitRequest => $crate::api::commands::PortfolioInfo;
             summary: $crate::api::commands::SummaryRequest => $crate::analytics::summary::Summary;
+            forecast: $crate::api::commands::ForecastRequest => $crate::analytics::forecast::ForecastReport;
             list_records: $crate::api::commands::ListRequest => Vec<$crate::api::RecordView>;
             get_record: $crate::api::commands::RecordRef => $crate::api::RecordView;
             create_record: $crate::api::commands::CreateRequest => $crate::api::RecordView;
@@ -74,6 +76,20 @@ pub struct SummaryRequest {
     pub as_of: Option<Month>,
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ForecastRequest {
+    /// Only this initiative (the portfolio forecast is always there).
+    #[serde(default)]
+    pub initiative: Option<InitiativeId>,
+    /// Months to forecast, 1 to 60; 12 when absent.
+    #[serde(default)]
+    pub horizon: Option<u32>,
+    /// The month counted as now; this month when absent.
+    #[serde(default)]
+    pub as_of: Option<Month>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct ListRequest {
@@ -117,7 +133,7 @@ pub struct PathRequest {
 #[ts(export)]
 pub struct ExportReport {
     pub path: PathBuf,
-    /// The sheets written, one per table.
+    /// The sheets written: one per table, then the forecast sheets.
     pub sheets: Vec<String>,
 }
 
@@ -152,6 +168,16 @@ pub fn init(store: &mut Store, request: InitRequest) -> Result<PortfolioInfo> {
 
 pub fn summary(store: &mut Store, request: SummaryRequest) -> Result<Summary> {
     super::summary(store, request.as_of.unwrap_or_else(super::current_month))
+}
+
+/// Spend forecasts with 95% intervals, year-end landings against budget, and the team's cost.
+pub fn forecast(store: &mut Store, request: ForecastRequest) -> Result<ForecastReport> {
+    let options = ForecastOptions {
+        as_of: request.as_of.unwrap_or_else(super::current_month),
+        horizon: request.horizon.unwrap_or(DEFAULT_HORIZON),
+        initiative: request.initiative,
+    };
+    super::forecast(store, &options)
 }
 
 pub fn list_records(store: &mut Store, request: ListRequest) -> Result<Vec<RecordView>> {
@@ -194,11 +220,10 @@ pub fn backup(store: &mut Store, request: PathRequest) -> Result<NoArguments> {
     super::backup(store, &request.path).map(|()| NoArguments {})
 }
 
-/// Every table as a sheet of one XLSX workbook.
+/// Every table as a sheet of one XLSX workbook, and the forecast sheets as of this month.
 pub fn export_workbook(store: &mut Store, request: PathRequest) -> Result<ExportReport> {
-    let sheets = crate::io::export::all_sheets(store.conn())?;
-    crate::io::export::write_xlsx(&sheets, &request.path)?;
-    Ok(ExportReport { path: request.path, sheets: sheets.into_iter().map(|s| s.name).collect() })
+    let sheets = super::export_workbook(store, &request.path, super::current_month())?;
+    Ok(ExportReport { path: request.path, sheets })
 }
 
 pub fn restore(store: &mut Store, request: PathRequest) -> Result<NoArguments> {

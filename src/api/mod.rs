@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::analytics::forecast::{ForecastOptions, ForecastReport};
 use crate::analytics::series::{Scope, SpendGrouping};
 use crate::analytics::summary::Summary;
 use crate::charts::{Canvas, Chart, ChartName, ChartSpec, ThemeName};
@@ -48,6 +49,19 @@ pub fn init(store: &mut Store, currency: Currency) -> Result<InitResponse> {
 
 pub fn summary(store: &Store, as_of: Month) -> Result<Summary> {
     crate::analytics::summary::summary(store.conn(), as_of)
+}
+
+pub fn forecast(store: &Store, options: &ForecastOptions) -> Result<ForecastReport> {
+    crate::analytics::forecast::forecast(store.conn(), options)
+}
+
+/// Every table as a sheet of one XLSX workbook, then the forecast sheets as of `as_of`.
+pub fn export_workbook(store: &Store, path: &Path, as_of: Month) -> Result<Vec<String>> {
+    let mut sheets = io::export::all_sheets(store.conn())?;
+    let options = ForecastOptions { as_of, horizon: crate::analytics::forecast::DEFAULT_HORIZON, initiative: None };
+    sheets.extend(io::export::forecast_sheets(&forecast(store, &options)?));
+    io::export::write_xlsx(&sheets, path)?;
+    Ok(sheets.into_iter().map(|s| s.name).collect())
 }
 
 pub fn fx_set(store: &mut Store, rate: FxRate) -> Result<FxRate> {

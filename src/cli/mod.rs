@@ -8,11 +8,12 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
+use mlops_portfolio::analytics::forecast::ForecastOptions;
 use mlops_portfolio::analytics::series::SpendGrouping;
 use mlops_portfolio::api;
 use mlops_portfolio::charts::{self, ChartName, ThemeName};
 use mlops_portfolio::demo::DemoScale;
-use mlops_portfolio::domain::{Currency, EntityKind, FxRate, Month};
+use mlops_portfolio::domain::{Currency, EntityKind, FxRate, InitiativeId, Month};
 use mlops_portfolio::io::{CostColumn, FocusOptions, ImportKind};
 use mlops_portfolio::server::ServeOptions;
 use mlops_portfolio::store::Store;
@@ -120,6 +121,21 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Monthly spend forecasts with 95% intervals, year-end landing against budget, when the budget
+    /// runs out, and the team's projected cost.
+    Forecast {
+        /// One initiative, by name or id (the portfolio forecast is shown too).
+        #[arg(long, value_name = "NAME-OR-ID")]
+        initiative: Option<String>,
+        /// Months to forecast, 1 to 60.
+        #[arg(long, default_value_t = mlops_portfolio::analytics::forecast::DEFAULT_HORIZON)]
+        horizon: u32,
+        /// The month counted as now: actuals from it on are ignored; default: this month.
+        #[arg(long, value_name = "YYYY-MM")]
+        as_of: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a consistent copy of the portfolio to FILE.
     Backup { file: PathBuf },
     /// Replace the portfolio's contents with those of a backup FILE.
@@ -202,7 +218,7 @@ enum ExportCommand {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
-    /// Every table as a sheet of one XLSX workbook.
+    /// Every table as a sheet of one XLSX workbook, plus the forecast sheets.
     Xlsx { file: PathBuf },
 }
 
@@ -397,8 +413,7 @@ pub fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Export(ExportCommand::Xlsx { file }) => {
-            let sheets = mlops_portfolio::io::export::all_sheets(store.conn())?;
-            mlops_portfolio::io::export::write_xlsx(&sheets, &file)?;
+            let sheets = api::export_workbook(&store, &file, api::current_month())?;
             println!("Wrote {} sheets to {}.", sheets.len(), file.display());
         }
         Command::Summary { as_of, json } => {
@@ -408,6 +423,18 @@ pub fn run(cli: Cli) -> Result<()> {
             };
             let summary = api::summary(&store, as_of)?;
             output::print_json_or(&summary, json, || output::print_summary(&summary))?;
+        }
+        Command::Forecast { initiative, horizon, as_of, json } => {
+            let as_of = match as_of {
+                Some(text) => text.parse::<Month>()?,
+                None => api::current_month(),
+            };
+            let initiative = initiative
+                .map(|text| mlops_portfolio::store::records::resolve(store.conn(), EntityKind::Initiative, &text))
+                .transpose()?
+                .map(InitiativeId);
+            let report = api::forecast(&store, &ForecastOptions { as_of, horizon, initiative })?;
+            output::print_json_or(&report, json, || output::print_forecast(&report, initiative.is_some()))?;
         }
         Command::Backup { file } => {
             api::backup(&store, &file)?;

@@ -3,9 +3,10 @@
 use anyhow::Result;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table as TextTable};
+use mlops_portfolio::analytics::forecast::{Band, ForecastReport, Outlook, SeriesForecast};
 use mlops_portfolio::analytics::summary::Summary;
 use mlops_portfolio::api::RecordView;
-use mlops_portfolio::domain::{EntityKind, FxRate, Money, a, group_thousands};
+use mlops_portfolio::domain::{Currency, EntityKind, FxRate, Money, Month, a, group_thousands};
 use mlops_portfolio::io::{ImportReport, Preview};
 use mlops_portfolio::store::audit::AuditEntry;
 use mlops_portfolio::store::records::Labels;
@@ -204,7 +205,180 @@ pub fn print_summary(s: &Summary) {
 }
 
 fn group_minor(minor: i64, s: &Summary) -> String {
-    group_thousands(Money::new(minor, s.base_currency).to_decimal())
+    grouped(minor, s.base_currency)
+}
+
+/// An amount in a table whose heading names the currency: `1,234.50`.
+fn grouped(minor: i64, currency: Currency) -> String {
+    group_thousands(Money::new(minor, currency).to_decimal())
+}
+
+fn align_right(table: &mut TextTable, columns: std::ops::Range<usize>) {
+    for c in columns {
+        if let Some(col) = table.column_mut(c) {
+            col.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+}
+
+/// What a forecast is, or why there is none, in a few words.
+fn outlook_words(outlook: &Outlook) -> String {
+    match outlook {
+        Outlook::Forecast { model, months_of_history, .. } => format!("{model}, {months_of_history} months of history"),
+        Outlook::InsufficientHistory { months_available, months_needed } => {
+            format!("too little history to forecast ({months_available} of {months_needed} months)")
+        }
+        Outlook::Unforecastable { reason } => format!("no forecast: {reason}"),
+        Outlook::Ended => "ended: no spend expected".to_owned(),
+    }
+}
+
+pub fn print_forecast(r: &ForecastReport, one_initiative: bool) {
+    let cur = r.base_currency;
+    let through = r.actuals_through.map_or_else(|| "no actuals yet".to_owned(), |m| format!("actuals through {m}"));
+    println!("Forecast as of {} — amounts in {cur}, {:.0}% prediction intervals; {through}", r.as_of, r.level * 100.0);
+    let focus: Vec<(&str, &SeriesForecast)> = if one_initiative {
+        r.initiatives.iter().map(|i| (i.name.as_str(), &i.forecast)).collect()
+    } else {
+        vec![("Portfolio", &r.portfolio)]
+    };
+    for (name, series) in focus {
+        println!("\n{name}: {}", outlook_words(&series.outlook));
+        if let Outlook::Forecast { months, .. } = &series.outlook {
+            let budget: std::collections::HashMap<Month, i64> =
+                series.budget.iter().map(|b| (b.month, b.amount_minor)).collect();
+            let mut out = new_table(vec![
+                "month".into(),
+                "forecast".into(),
+                "low 95%".into(),
+                "high 95%".into(),
+                "budget".into(),
+            ]);
+            for m in months {
+                out.add_row(vec![
+                    m.month.to_string(),
+                    grouped(m.point_minor, cur),
+                    grouped(m.lower_minor, cur),
+                    grouped(m.upper_minor, cur),
+                    budget.get(&m.month).map_or_else(String::new, |b| grouped(*b, cur)),
+                ]);
+            }
+            align_right(&mut out, 1..5);
+            println!("{out}");
+        }
+        let y = &series.year_end;
+        let landing = match y.landing {
+            Some(l) => format!(
+                "lands at {} ({} – {}), {} {}",
+                grouped(l.point_minor, cur),
+                grouped(l.lower_minor, cur),
+                grouped(l.upper_minor, cur),
+                grouped(y.variance_minor.unwrap_or(0).abs(), cur),
+                if y.variance_minor.unwrap_or(0) < 0 { "over budget" } else { "under budget" }
+            ),
+            None => "no landing without a forecast".to_owned(),
+        };
+        println!(
+            "Year end {}: budget {}, actual to date {}, {landing}; {}",
+            y.year,
+            grouped(y.budget_minor, cur),
+            grouped(y.actual_to_date_minor, cur),
+            run_out_words(y.run_out, y.run_out_earliest, y.landing.is_some())
+        );
+    }
+
+    if !one_initiative && !r.initiatives.is_empty() {
+        let year = r.portfolio.year_end.year;
+        let mut out = new_table(vec![
+            "initiative".into(),
+            "forecast".into(),
+            format!("budget {year}"),
+            "landing".into(),
+            "low 95%".into(),
+            "high 95%".into(),
+            "variance".into(),
+            "runs out".into(),
+        ]);
+        for i in &r.initiatives {
+            let y = &i.forecast.year_end;
+            let band = |pick: fn(&Band) -> i64| y.landing.as_ref().map_or_else(String::new, |l| grouped(pick(l), cur));
+            out.add_row(vec![
+                i.name.clone(),
+                match &i.forecast.outlook {
+                    Outlook::Forecast { model, .. } => model.clone(),
+                    Outlook::InsufficientHistory { months_available, months_needed } => {
+                        format!("too little history ({months_available} of {months_needed} months)")
+                    }
+                    Outlook::Unforecastable { .. } => "no forecast".to_owned(),
+                    Outlook::Ended => "ended".to_owned(),
+                },
+                grouped(y.budget_minor, cur),
+                band(|b| b.point_minor),
+                band(|b| b.lower_minor),
+                band(|b| b.upper_minor),
+                y.variance_minor.map_or_else(String::new, |v| grouped(v, cur)),
+                y.run_out.map_or_else(String::new, |m| m.to_string()),
+            ]);
+        }
+        align_right(&mut out, 2..7);
+        println!("\nInitiatives, year end {year}:\n{out}");
+    }
+
+    let mut out = if one_initiative {
+        new_table(vec![
+            "month".into(),
+            "allocated %".into(),
+            "open reqs".into(),
+            "people cost".into(),
+            "requisitions".into(),
+            "total".into(),
+        ])
+    } else {
+        new_table(vec![
+            "month".into(),
+            "people".into(),
+            "open reqs".into(),
+            "people cost".into(),
+            "requisitions".into(),
+            "total".into(),
+            "unallocated".into(),
+        ])
+    };
+    for m in &r.headcount.months {
+        if one_initiative {
+            let cost = m.by_initiative.first();
+            out.add_row(vec![
+                m.month.to_string(),
+                cost.map_or(0, |c| c.allocated_percent).to_string(),
+                cost.map_or(0, |c| c.open_requisitions).to_string(),
+                grouped(cost.map_or(0, |c| c.people_cost_minor), cur),
+                grouped(cost.map_or(0, |c| c.requisition_cost_minor), cur),
+                grouped(cost.map_or(0, |c| c.total_cost_minor), cur),
+            ]);
+        } else {
+            out.add_row(vec![
+                m.month.to_string(),
+                m.people.to_string(),
+                m.open_requisitions.to_string(),
+                grouped(m.people_cost_minor, cur),
+                grouped(m.requisition_cost_minor, cur),
+                grouped(m.total_cost_minor, cur),
+                grouped(m.unallocated_people_cost_minor, cur),
+            ]);
+        }
+    }
+    align_right(&mut out, 1..7);
+    println!("\nHeadcount cost (people, allocations, open requisitions from their start month):\n{out}");
+}
+
+fn run_out_words(run_out: Option<Month>, earliest: Option<Month>, forecast: bool) -> String {
+    match (run_out, earliest) {
+        (Some(m), Some(e)) if e < m => format!("the budget runs out in {m} (as early as {e})"),
+        (Some(m), _) => format!("the budget runs out in {m}"),
+        (None, Some(e)) => format!("the budget lasts on the forecast, but could run out as early as {e}"),
+        (None, None) if forecast => "the budget lasts through the forecast".to_owned(),
+        (None, None) => "the budget has not run out yet".to_owned(),
+    }
 }
 
 pub fn print_audit(entries: &[AuditEntry]) {

@@ -287,6 +287,13 @@ entity!(Person, PersonId, Person, |p| {
     require_order("end", p.start, p.end)
 });
 
+impl Person {
+    /// Whether the person is on the team in `month` (their start through their end).
+    pub fn on_team(&self, month: Month) -> bool {
+        self.start <= month && self.end.is_none_or(|end| month <= end)
+    }
+}
+
 /// A share of a person's time given to an initiative over a range of months.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]

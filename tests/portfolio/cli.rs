@@ -212,3 +212,101 @@ fn chart_writes_svg_and_png_whole_and_refuses_unknown_names_and_formats() {
         .collect();
     assert!(leftovers.is_empty(), "no partial files are left behind");
 }
+
+#[test]
+fn forecast_on_the_small_demo_draws_intervals_and_says_when_history_is_too_short() {
+    let db = temp_file();
+    ok(&db, &["demo"]);
+    let report = json(&db, &["forecast", "--json"]);
+    assert_eq!(report["level"], 0.95);
+    let portfolio = &report["portfolio"]["outlook"];
+    assert_eq!(portfolio["status"], "forecast", "{portfolio}");
+    let months = portfolio["months"].as_array().unwrap();
+    assert_eq!(months.len(), 12, "the default horizon");
+    for m in months {
+        let (low, point, high) = (
+            m["lower_minor"].as_i64().unwrap(),
+            m["point_minor"].as_i64().unwrap(),
+            m["upper_minor"].as_i64().unwrap(),
+        );
+        assert!(0 <= low && low <= point && point < high, "a real interval around the point: {m}");
+    }
+    let statuses: Vec<&str> = report["initiatives"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["forecast"]["outlook"]["status"].as_str().unwrap())
+        .collect();
+    assert!(statuses.contains(&"forecast"), "{statuses:?}");
+    assert!(statuses.contains(&"insufficient_history"), "the demo's proposed initiative has no spend: {statuses:?}");
+    assert_eq!(report["headcount"]["months"].as_array().unwrap().len(), 12);
+
+    let text = ok(&db, &["forecast"]);
+    for phrase in ["95% prediction intervals", "Portfolio: ", "Year end", "too little history", "Headcount cost"] {
+        assert!(text.contains(phrase), "`{phrase}` in:\n{text}");
+    }
+
+    let one = json(&db, &["forecast", "--initiative", "fraud detection", "--horizon", "3", "--json"]);
+    let initiatives = one["initiatives"].as_array().unwrap();
+    assert_eq!(initiatives.len(), 1);
+    assert_eq!(initiatives[0]["name"], "Fraud detection");
+    assert_eq!(initiatives[0]["forecast"]["outlook"]["months"].as_array().unwrap().len(), 3);
+    let text = ok(&db, &["forecast", "--initiative", "Fraud detection", "--horizon", "3"]);
+    assert!(text.contains("Fraud detection: ") && text.contains("allocated %"), "{text}");
+
+    let err = fails(&db, &["forecast", "--horizon", "0"]);
+    assert!(err.contains("horizon: 0 is not from 1 to 60"), "{err}");
+    let err = fails(&db, &["forecast", "--initiative", "Nope"]);
+    assert!(err.contains("no initiative named `Nope`"), "{err}");
+    let err = fails(&db, &["forecast", "--as-of", "2026-13"]);
+    assert!(err.contains("YYYY-MM"), "{err}");
+}
+
+#[test]
+fn the_workbook_gains_forecast_sheets_that_agree_with_the_forecast() {
+    use calamine::{Data, DataType, Reader, Xlsx, open_workbook};
+
+    let db = temp_file();
+    ok(&db, &["demo"]);
+    let xlsx = db.file("portfolio.xlsx");
+    ok(&db, &["export", "xlsx", xlsx.to_str().unwrap()]);
+    let report = json(&db, &["forecast", "--json"]);
+    let mut workbook: Xlsx<_> = open_workbook(&xlsx).expect("the workbook opens");
+    let names = workbook.sheet_names();
+    for sheet in ["initiatives", "actuals", "forecast", "forecast_landing", "headcount_projection"] {
+        assert!(names.iter().any(|n| n == sheet), "{sheet} in {names:?}");
+    }
+    let text = |cell: &Data| cell.get_string().unwrap_or_default().to_owned();
+    let number = |cell: &Data| cell.get_float().unwrap_or_else(|| panic!("{cell:?} is a number cell"));
+    let dollars = |value: &Value| value.as_i64().unwrap() as f64 / 100.0;
+
+    let by_month = workbook.worksheet_range("forecast").unwrap();
+    let mut rows = by_month.rows();
+    let headers: Vec<String> = rows.next().unwrap().iter().map(text).collect();
+    assert_eq!(headers, ["month", "kind", "amount", "low_95", "high_95", "budget", "currency"]);
+    let forecast_rows: Vec<&[Data]> = rows.filter(|r| text(&r[1]) == "forecast").collect();
+    let months = report["portfolio"]["outlook"]["months"].as_array().unwrap();
+    assert_eq!(forecast_rows.len(), months.len());
+    for (row, m) in forecast_rows.iter().zip(months) {
+        assert_eq!(text(&row[0]), m["month"].as_str().unwrap());
+        assert!((number(&row[2]) - dollars(&m["point_minor"])).abs() < 0.005, "{row:?} vs {m}");
+        assert!(number(&row[3]) <= number(&row[2]) && number(&row[2]) <= number(&row[4]), "{row:?}");
+        assert_eq!(text(&row[6]), "USD");
+    }
+
+    let landing = workbook.worksheet_range("forecast_landing").unwrap();
+    let fraud = landing.rows().find(|r| text(&r[0]) == "Fraud detection").expect("a row per initiative");
+    let expected = report["initiatives"].as_array().unwrap().iter().find(|i| i["name"] == "Fraud detection").unwrap();
+    let year_end = &expected["forecast"]["year_end"];
+    assert!((number(&fraud[4]) - dollars(&year_end["budget_minor"])).abs() < 0.005, "{fraud:?}");
+    assert!((number(&fraud[7]) - dollars(&year_end["landing"]["point_minor"])).abs() < 0.005, "{fraud:?}");
+    assert_eq!(text(&fraud[11]), year_end["run_out"].as_str().unwrap_or_default(), "{fraud:?}");
+    let short = landing.rows().find(|r| text(&r[2]).starts_with("no forecast")).expect("a too-short history says so");
+    assert!(text(&short[2]).contains("needed") && short[7] == Data::Empty, "{short:?}");
+
+    let headcount = workbook.worksheet_range("headcount_projection").unwrap();
+    let totals: Vec<&[Data]> = headcount.rows().filter(|r| text(&r[1]) == "(all)").collect();
+    assert_eq!(totals.len(), 12);
+    let first = &report["headcount"]["months"][0];
+    assert!((number(&totals[0][7]) - dollars(&first["total_cost_minor"])).abs() < 0.005, "{:?}", totals[0]);
+}

@@ -4,6 +4,7 @@
 // Test helpers may panic on what a test controls.
 #![allow(clippy::unwrap_used)]
 
+mod analytics;
 mod cli;
 mod crash;
 mod io;

@@ -5,6 +5,8 @@ import type { ChartRequest } from "./ChartRequest";
 import type { ChartResponse } from "./ChartResponse";
 import type { CreateRequest } from "./CreateRequest";
 import type { ExportReport } from "./ExportReport";
+import type { ForecastReport } from "./ForecastReport";
+import type { ForecastRequest } from "./ForecastRequest";
 import type { FxRate } from "./FxRate";
 import type { ImportReport } from "./ImportReport";
 import type { ImportRequest } from "./ImportRequest";
@@ -25,6 +27,7 @@ export type Commands = {
   portfolio_info: { request: NoArguments; response: PortfolioInfo };
   init: { request: InitRequest; response: PortfolioInfo };
   summary: { request: SummaryRequest; response: Summary };
+  forecast: { request: ForecastRequest; response: ForecastReport };
   list_records: { request: ListRequest; response: Array<RecordView> };
   get_record: { request: RecordRef; response: RecordView };
   create_record: { request: CreateRequest; response: RecordView };

@@ -5,6 +5,6 @@
  */
 export type ExportReport = { path: string, 
 /**
- * The sheets written, one per table.
+ * The sheets written: one per table, then the forecast sheets.
  */
 sheets: Array<string>, };

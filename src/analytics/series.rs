@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use super::forecast::{self, ForecastOptions, Outlook};
 use super::money::Converter;
 use crate::domain::{
     Category, Currency, InitiativeId, Kpi, KpiDirection, KpiId, ModelStage, Month, RequisitionStatus, RiskTier,
@@ -145,7 +146,7 @@ pub fn budget_burn(conn: &Connection, scope: &Scope, as_of: Month) -> Result<Bud
     let run_out = (year_budget > 0)
         .then(|| actual_cumulative_minor.iter().position(|&spent| spent > year_budget).map(|i| months[i]))
         .flatten();
-    Ok(BudgetBurn {
+    let burn = BudgetBurn {
         scope: scope.clone(),
         currency: fx.base,
         as_of,
@@ -154,7 +155,53 @@ pub fn budget_burn(conn: &Connection, scope: &Scope, as_of: Month) -> Result<Bud
         actual_cumulative_minor,
         forecast: None,
         run_out,
-    })
+    };
+    burn_forecast(conn, burn)
+}
+
+/// Draws the rest of the year from the spend forecast: cumulative spend from the last month of
+/// actuals on, with the interval summed the same way the year-end landing sums it. A series with
+/// too little history gets no forecast, so the chart shows actuals only.
+fn burn_forecast(conn: &Connection, burn: BudgetBurn) -> Result<BudgetBurn> {
+    let december = burn.months[burn.months.len() - 1];
+    let first_forecast = burn.actuals_through().map_or(burn.months[0], |m| m.plus(1));
+    if first_forecast > december {
+        return Ok(burn);
+    }
+    // The forecast ignores actuals from its `as_of` on; the chart counts `as_of`'s own month.
+    let options = ForecastOptions {
+        as_of: burn.as_of.plus(1),
+        horizon: first_forecast.months_until(december) as u32 + 1,
+        initiative: burn.scope.initiative,
+    };
+    let report = forecast::forecast(conn, &options)?;
+    let series = match burn.scope.initiative {
+        None => &report.portfolio,
+        Some(id) => match report.initiatives.iter().find(|i| i.id == id) {
+            Some(initiative) => &initiative.forecast,
+            None => return Ok(burn),
+        },
+    };
+    let Outlook::Forecast { months, .. } = &series.outlook else {
+        return Ok(burn);
+    };
+    let start = burn.actual_to_date_minor();
+    let (mut point, mut lower, mut upper) = (start, start, start);
+    let points = months
+        .iter()
+        .filter(|m| m.month >= first_forecast && m.month <= december)
+        .map(|m| {
+            point += m.point_minor;
+            lower += m.lower_minor;
+            upper += m.upper_minor;
+            ForecastPoint { month: m.month, cumulative_minor: point, lower_minor: lower, upper_minor: upper }
+        })
+        .collect::<Vec<_>>();
+    if points.is_empty() {
+        return Ok(burn);
+    }
+    let run_out = series.year_end.run_out.filter(|m| m.year() == december.year());
+    Ok(burn.with_forecast(BurnForecast { points, level: report.level }, run_out))
 }
 
 /// How monthly spend is split into stacked series.

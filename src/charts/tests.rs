@@ -157,6 +157,10 @@ fn every_chart_of_the_demo_matches_its_reviewed_svg() {
         insta::assert_snapshot!(name.as_str(), svg);
     }
     let Body::BudgetBurn(burn) = demo_chart(&db.store, ChartName::BudgetBurn).body else { unreachable!() };
+    let drawn = burn.forecast.as_ref().expect("the demo has history enough for the spend forecast");
+    let through = burn.actuals_through().expect("the demo has actuals");
+    assert_eq!(drawn.points.first().map(|p| p.month), Some(through.plus(1)), "the forecast starts after actuals");
+    assert!(drawn.points.iter().all(|p| p.lower_minor <= p.cumulative_minor && p.cumulative_minor <= p.upper_minor));
     let forecast = sample_forecast(&burn);
     let chart = Chart::from(burn.with_forecast(forecast, Some(month("2026-12"))));
     insta::assert_snapshot!("budget-burn-with-forecast", to_svg(&chart, &Canvas::default()).expect("an SVG"));

@@ -118,7 +118,7 @@ describe('desktop app', { timeout: 300_000 }, () => {
       await session.click(await session.waitFor("//nav[@aria-label='Pages']//a[@href='#/initiatives']"));
       await session.waitFor("//main//h1[normalize-space()='Initiatives'] | //h1[normalize-space()='Initiatives']");
       await session.click(await session.waitFor("//button[normalize-space()='New initiative']"));
-      const form = await session.waitFor("//section[@aria-labelledby='new-initiative']//form");
+      const form = await session.waitFor("//dialog[@open and .//h2[normalize-space()='New initiative']]//form");
 
       /** The form control labelled `label` (the label's own text, without the required marker). */
       const field = async (label) => {

@@ -128,8 +128,8 @@ export const FORM_FIELDS: Record<FormKind, readonly FieldSpec[]> = {
     { name: 'metric_key', label: 'Metric key', kind: 'text', placeholder: 'latency_p95_ms', hint: 'The metric series it reads, if any' },
     { name: 'unit', label: 'Unit', kind: 'text', required: true, placeholder: '%' },
     { name: 'direction', label: 'Good direction', kind: 'select', required: true, options: words(KPI_DIRECTIONS) },
-    { name: 'target_low', label: 'Target, low', kind: 'number' },
-    { name: 'target_high', label: 'Target, high', kind: 'number' },
+    { name: 'target_low', label: 'Target, low', kind: 'number', placeholder: '0.90' },
+    { name: 'target_high', label: 'Target, high', kind: 'number', placeholder: '0.99' },
   ]),
 };
 

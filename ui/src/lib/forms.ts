@@ -31,6 +31,8 @@ export interface FieldSpec {
   placeholder?: string;
   /** Help under the field. */
   hint?: string;
+  /** Takes the form's full width (a long name); text areas always do. */
+  wide?: boolean;
 }
 
 /** What the inputs hold: text for everything but checkboxes. */

@@ -62,7 +62,7 @@ export const FORM_FIELDS: Record<FormKind, readonly FieldSpec[]> = {
     { name: 'end', label: 'End month', kind: 'month', hint: 'Leave empty while they stay' },
   ]),
   role: fieldsOf<Role>()([
-    { name: 'name', label: 'Name', kind: 'text', required: true, placeholder: 'Senior ML engineer' },
+    { name: 'name', label: 'Name', kind: 'text', required: true, placeholder: 'Senior ML engineer', wide: true },
     { name: 'base_salary', label: 'Base salary per year', kind: 'money', required: true },
     {
       name: 'loaded_annual_cost',

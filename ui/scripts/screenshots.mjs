@@ -1,5 +1,6 @@
-// Screenshots of every page in headless Chromium against a running `mlops-portfolio serve`:
-//   node scripts/screenshots.mjs 'http://127.0.0.1:8765/?token=...' /tmp/ui-shots [light|dark]
+// Screenshots of every page, and of each "New …" form open, in headless Chromium against a running
+// `mlops-portfolio serve`:
+//   node scripts/screenshots.mjs 'http://127.0.0.1:8765/?token=...' /tmp/ui-shots [light|dark] [name prefix]
 // Uses Debian's chromium (playwright cannot download browsers here). Prints console errors.
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
@@ -21,6 +22,19 @@ const pages = [
   ['vendors', '#/vendors'],
   ['import', '#/import'],
   ['settings', '#/settings'],
+  // [name, page, the button that opens a form]
+  ['initiatives-new', '#/initiatives', 'New initiative'],
+  ['initiative-detail-new-kpi', '#/initiatives/1', 'New KPI'],
+  ['team-new-person', '#/team', 'New person'],
+  ['team-roles', '#/team?tab=roles'],
+  ['team-new-role', '#/team?tab=roles', 'New role'],
+  ['team-new-requisition', '#/team?tab=requisitions', 'New requisition'],
+  ['team-allocation-one-initiative', '#/team?tab=allocation&initiative=1'],
+  ['models-new', '#/models', 'New model'],
+  ['model-detail-new-version', '#/models/1', 'New version'],
+  ['vendors-new-vendor', '#/vendors', 'New vendor'],
+  ['vendors-new-contract', '#/vendors', 'New contract'],
+  ['vendors-new-review', '#/vendors', 'New review'],
 ];
 
 const browser = await chromium.launch({
@@ -32,10 +46,17 @@ const page = await context.newPage();
 page.on('console', (m) => m.type() === 'error' && console.log(`console: ${m.text()}`));
 page.on('pageerror', (e) => console.log(`page error: ${e.message}`));
 await page.goto(url);
-for (const [name, hash] of pages) {
+for (const [name, hash, opener] of pages) {
   if (only && !name.startsWith(only)) continue;
+  // Start from another page so each one mounts afresh (and reads its address).
+  await page.evaluate(() => (location.hash = '#/settings'));
   await page.evaluate((h) => (location.hash = h), hash);
   await page.waitForTimeout(1200);
+  if (opener) {
+    await page.getByRole('button', { name: opener, exact: true }).click();
+    await page.getByRole('dialog', { name: opener }).waitFor();
+    await page.waitForTimeout(300);
+  }
   const file = `${outDir}/${name}${scheme === 'dark' ? '-dark' : ''}.png`;
   await page.screenshot({ path: file });
   console.log(file);

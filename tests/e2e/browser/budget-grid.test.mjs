@@ -1,5 +1,6 @@
 // Issue 3, test 2: budget cells edited with the keyboard alone (type, Enter, arrow, type, Enter)
-// are saved, and the row and column totals follow to the exact figure.
+// are saved, and the row and column totals follow to the exact figure, and so do the initiative's
+// header figures (which come from the portfolio summary, not from the grid).
 
 import assert from 'node:assert/strict';
 import { browserTest, cellTexts, cli, eventually, openPage, useSession } from './lib/harness.mjs';
@@ -28,6 +29,10 @@ browserTest(session, 'budget-grid', 'keyboard edits in the budget grid update ro
 
   await eventually(async () => assert.equal((await cellTexts(row('Compute')))[0], '$1,000', 'the seeded January line shows'));
   assert.equal((await cellTexts(row('Budget')))[TOTAL], '$1,500', 'the year total before any edit');
+  const figures = page.getByRole('definition').filter({ hasText: /\$/ });
+  const headerBudget = page.getByRole('term').filter({ hasText: 'Budget, all months' }).locator('xpath=following-sibling::dd');
+  assert.equal(await headerBudget.innerText(), '$1.5K', 'the header budget before any edit');
+  assert.ok((await figures.count()) >= 4, 'budget, to date, actual and variance are shown');
 
   // Compute, February: type, Enter (saves and moves down to Storage, February).
   await grid.getByRole('gridcell', { name: `Compute, Feb ${YEAR}: empty` }).click();
@@ -59,6 +64,7 @@ browserTest(session, 'budget-grid', 'keyboard edits in the budget grid update ro
     assert.equal(budget[MAR], '$301', 'March column total: 300.75');
     assert.equal(budget[TOTAL], '$3,051', 'year total: 1,000 + 1,250 + 500 + 300.75 = 3,050.75');
   });
+  await eventually(async () => assert.equal(await headerBudget.innerText(), '$3.1K', 'the header budget follows the edits without a reload'));
   // The cells' accessible names carry the exact amount, cents included.
   await grid.getByRole('gridcell', { name: `Storage, Mar ${YEAR}: $300.75` }).waitFor();
   await grid.getByRole('gridcell', { name: `Compute, Feb ${YEAR}: $1,250.00` }).waitFor();

@@ -14,9 +14,10 @@ browserTest(session, 'create-initiative', 'an initiative created with the form i
   assert.deepEqual(await cli(session.db, 'list', 'initiative', '--json'), [], 'a fresh portfolio has no initiatives');
 
   await page.getByRole('button', { name: 'New initiative' }).click();
-  const form = page.getByRole('region', { name: 'New initiative' });
+  const form = page.getByRole('dialog', { name: 'New initiative' });
   await form.getByRole('textbox', { name: 'Name' }).fill('Claims triage');
-  await form.getByRole('textbox', { name: 'Owner' }).fill('Ana Ruiz');
+  // Owner offers the team's names but takes any text.
+  await form.getByRole('combobox', { name: 'Owner' }).fill('Ana Ruiz');
   await form.getByRole('combobox', { name: 'Status' }).selectOption('active');
   await form.getByRole('textbox', { name: 'Priority' }).fill('2');
   await form.getByRole('textbox', { name: 'Start month' }).fill('2026-02');

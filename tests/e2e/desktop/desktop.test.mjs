@@ -1,6 +1,7 @@
 // End-to-end test of the real desktop binary: Xvfb + tauri-driver + WebKitWebDriver, driven over
 // plain W3C WebDriver. Builds a demo portfolio with the CLI, checks the Overview shows it, creates an
-// initiative through the UI and checks the CLI sees it in the same file.
+// initiative through the UI and checks the CLI sees it in the same file, and checks that file paths
+// offer the native file dialog (Browse…).
 //
 //   node --test tests/e2e/desktop/        (see README.md)
 
@@ -118,7 +119,7 @@ describe('desktop app', { timeout: 300_000 }, () => {
       await session.click(await session.waitFor("//nav[@aria-label='Pages']//a[@href='#/initiatives']"));
       await session.waitFor("//main//h1[normalize-space()='Initiatives'] | //h1[normalize-space()='Initiatives']");
       await session.click(await session.waitFor("//button[normalize-space()='New initiative']"));
-      const form = await session.waitFor("//section[@aria-labelledby='new-initiative']//form");
+      const form = await session.waitFor("//dialog[@open and .//h2[normalize-space()='New initiative']]//form");
 
       /** The form control labelled `label` (the label's own text, without the required marker). */
       const field = async (label) => {
@@ -159,6 +160,20 @@ describe('desktop app', { timeout: 300_000 }, () => {
       assert.equal(created.fields.status, 'active');
       assert.equal(created.fields.priority, 3, 'the form default priority');
       assert.equal(listed.length, summary.initiatives + 1);
+    });
+  });
+
+  test('file paths offer the system file dialog in the desktop app', async () => {
+    await step('browse-buttons', async () => {
+      await session.click(await session.waitFor("//nav[@aria-label='Pages']//a[@href='#/settings']"));
+      await session.waitFor("//h1[normalize-space()='Settings']");
+      // Browser mode has no such button; the shell's file pickers are connected here.
+      for (const title of ['Back up the portfolio to', 'Choose the backup to restore', 'Export the portfolio as a workbook']) {
+        await session.waitFor(`//button[@aria-label=${xpathLiteral(`Browse: ${title}`)} and normalize-space()='Browse…']`);
+      }
+      await session.click(await session.waitFor("//nav[@aria-label='Pages']//a[@href='#/import']"));
+      await session.waitFor("//button[@aria-label='Browse: Choose the file to import']");
+      await screenshot('04-import-browse');
     });
   });
 });

@@ -1,11 +1,13 @@
 // What every page shares: the backend, the portfolio's identity, the banner, and a cache of record
 // lists (pages look up initiative and person names without asking twice).
 
-import type { Backend, EntityKind, PortfolioInfo, RecordView } from './backend';
+import type { Backend, EntityKind, FileDialogs, PortfolioInfo, RecordView } from './backend';
 import { BackendError, asBackendError } from './backend';
 
 class AppState {
   backend: Backend | null = null;
+  /** Native file pickers; null in browser mode. */
+  files = $state<FileDialogs | null>(null);
   info = $state<PortfolioInfo | null>(null);
   /** The error shown in the banner: what failed and what to do, until dismissed. */
   banner = $state<{ title: string; error: BackendError } | null>(null);

@@ -1,33 +1,54 @@
 // Record forms: field descriptions, turning typed text into the JSON the record commands take,
 // checks made before sending, and placing the backend's `{code, message}` next to its field.
 
-import type { JsonValue } from './backend';
+import type { EntityKind, JsonValue } from './backend';
 import { currencyDigits, minorToDecimal, parseAmount } from './money';
 
-export type FieldKind = 'text' | 'textarea' | 'select' | 'integer' | 'month' | 'date' | 'money' | 'list' | 'ref' | 'bool';
+export type FieldKind =
+  | 'text'
+  | 'textarea'
+  | 'select'
+  | 'integer'
+  | 'number'
+  | 'month'
+  | 'date'
+  | 'money'
+  | 'list'
+  | 'ref'
+  | 'bool'
+  /** Free text, offered the names of the people on the team (an owner, a reviewer). */
+  | 'person-name';
 
 export interface FieldSpec {
   name: string;
   label: string;
   kind: FieldKind;
   required?: boolean;
-  /** For `select` and `ref`: value and label. */
+  /** For `select`: value and label. */
   options?: readonly { value: string; label: string }[];
+  /** For `ref`: the kind of record it points at; the form offers those records by name. */
+  target?: EntityKind;
   placeholder?: string;
   /** Help under the field. */
   hint?: string;
+  /** Takes the form's full width (a long name); text areas always do. */
+  wide?: boolean;
 }
 
 /** What the inputs hold: text for everything but checkboxes. */
 export type FormValues = Record<string, string | boolean>;
 
-/** A stored value as input text: `{minor: 125000, currency: 'USD'}` → `1250.00`. */
-export function toInput(spec: FieldSpec, value: JsonValue | undefined): string | boolean {
+/**
+ * A stored value as input text. Money in the form's currency shows as `1250.00`; in another
+ * currency it keeps its code, `1250.00 EUR`, as the backend reads it.
+ */
+export function toInput(spec: FieldSpec, value: JsonValue | undefined, currency = 'USD'): string | boolean {
   if (spec.kind === 'bool') return value === true;
   if (value === null || value === undefined) return '';
   if (spec.kind === 'money' && typeof value === 'object' && !Array.isArray(value)) {
-    const currency = String(value.currency ?? 'USD');
-    return minorToDecimal(value.minor as number, currencyDigits(currency));
+    const code = String(value.currency ?? currency);
+    const amount = minorToDecimal(value.minor as number, currencyDigits(code));
+    return code === currency ? amount : `${amount} ${code}`;
   }
   if (spec.kind === 'list' && Array.isArray(value)) return value.join(', ');
   return String(value);
@@ -38,7 +59,13 @@ export type Converted = { ok: true; value: JsonValue } | { ok: false; message: s
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
-/** Input text as JSON for the backend; `currency` is the money fields' currency. */
+/** `1,250.00 EUR` → [`1,250.00`, `EUR`]; `1250` → [`1250`, null]. The backend splits the same way. */
+export function splitCurrency(text: string): [string, string | null] {
+  const match = /^(.*\S)\s+([A-Za-z]+)$/.exec(text.trim());
+  return match ? [match[1] ?? '', (match[2] ?? '').toUpperCase()] : [text.trim(), null];
+}
+
+/** Input text as JSON for the backend; `currency` is what money is in when the text names none. */
 export function fromInput(spec: FieldSpec, input: string | boolean, currency: string): Converted {
   if (spec.kind === 'bool') return { ok: true, value: input === true };
   const text = String(input).trim();
@@ -55,9 +82,19 @@ export function fromInput(spec: FieldSpec, input: string | boolean, currency: st
       return MONTH.test(text) ? { ok: true, value: text } : { ok: false, message: `\`${text}\` is not a month; write it as 2026-03` };
     case 'date':
       return DATE.test(text) ? { ok: true, value: text } : { ok: false, message: `\`${text}\` is not a date; write it as 2026-03-31` };
+    case 'number': {
+      const number = Number(text);
+      return /^-?(\d+\.?\d*|\.\d+)$/.test(text) && Number.isFinite(number)
+        ? { ok: true, value: number }
+        : { ok: false, message: `\`${text}\` is not a number; write it like 0.92` };
+    }
     case 'money': {
-      const parsed = parseAmount(text, currency);
-      return parsed.ok ? { ok: true, value: { minor: parsed.minor, currency } } : { ok: false, message: parsed.message };
+      const [amount, code] = splitCurrency(text);
+      if (code !== null && !/^[A-Z]{3}$/.test(code)) {
+        return { ok: false, message: `\`${code}\` is not a currency; write three letters such as EUR, or leave it off for ${currency}` };
+      }
+      const parsed = parseAmount(amount, code ?? currency);
+      return parsed.ok ? { ok: true, value: { minor: parsed.minor, currency: code ?? currency } } : { ok: false, message: parsed.message };
     }
     case 'list':
       return { ok: true, value: text.split(',').map((s) => s.trim()).filter(Boolean) };
@@ -99,7 +136,8 @@ export function changedFields(
  * `initiative_id: ...`, `... missing: status, priority`, `... named `X` already exists`.
  */
 export function fieldOfError(message: string, fields: readonly string[]): string | null {
-  const prefixed = /^(?:[a-z-]+ )?([a-z_]+)(?:\[\d+\])?:/.exec(message);
+  // `role_id: ...`, `person start: ...`, `contract value.currency: ...`, `model data_categories[2]: ...`
+  const prefixed = /^(?:[a-z-]+ )?([a-z_]+)(?:\[\d+\]|\.[a-z_]+)*:/.exec(message);
   if (prefixed?.[1] && fields.includes(prefixed[1])) return prefixed[1];
   const missing = /missing: ([a-z_, ]+)/.exec(message);
   if (missing?.[1]) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordView } from './backend';
 import { monthlyTotals, overBudget, renewalsWithin, yearToDate } from './overview';
-import { changedFields, collect, fieldOfError, fromInput, type FieldSpec } from './forms';
+import { changedFields, collect, fieldOfError, fromInput, splitCurrency, toInput, type FieldSpec } from './forms';
 import { href, parseHash } from './router.svelte';
 import { daysBetween, formatMonth, monthsOf } from './format';
 
@@ -81,6 +81,23 @@ describe('forms', () => {
     expect(fieldOfError('an initiative named `X` already exists', fields)).toBe('name');
     expect(fieldOfError('end: 2026-01-01 comes before the start 2026-05-01', fields)).toBe('end');
     expect(fieldOfError('the portfolio lock was poisoned', fields)).toBeNull();
+    // serde paths into a field: `contract value.currency: ...`, `model data_categories[2]: ...`
+    expect(fieldOfError('contract value.currency: unknown variant `XYZ`', ['value'])).toBe('value');
+    expect(fieldOfError('model data_categories[2]: invalid type', ['data_categories'])).toBe('data_categories');
+  });
+
+  it('reads money with or without a currency code, as the backend does', () => {
+    const value: FieldSpec = { name: 'value', label: 'Value', kind: 'money', required: true };
+    expect(splitCurrency('1,250.00 EUR')).toEqual(['1,250.00', 'EUR']);
+    expect(splitCurrency('1250')).toEqual(['1250', null]);
+    expect(splitCurrency('12 50')).toEqual(['12 50', null]);
+    expect(fromInput(value, '1,250.00 eur', 'USD')).toEqual({ ok: true, value: { minor: 125000, currency: 'EUR' } });
+    expect(fromInput(value, '1250 JPY', 'USD')).toEqual({ ok: true, value: { minor: 1250, currency: 'JPY' } });
+    expect(fromInput(value, '12.5 JPY', 'USD')).toMatchObject({ ok: false, message: expect.stringContaining('no minor units') });
+    expect(fromInput(value, '10 dollars', 'USD')).toMatchObject({ ok: false, message: expect.stringContaining('`DOLLARS` is not a currency') });
+    // Shown back: the form's currency bare, any other with its code.
+    expect(toInput(value, { minor: 125000, currency: 'USD' }, 'USD')).toBe('1250.00');
+    expect(toInput(value, { minor: 125000, currency: 'EUR' }, 'USD')).toBe('1250.00 EUR');
   });
 });
 

@@ -3,6 +3,8 @@
 // added there and not here.
 
 import type { Category, InitiativeStatus, ModelStage, RequisitionStatus, RiskTier } from './backend/commands';
+import type { KpiDirection } from './bindings/KpiDirection';
+import type { VendorCategory } from './bindings/VendorCategory';
 
 type All<T extends string> = readonly T[];
 
@@ -11,6 +13,8 @@ export const RISK_TIERS = ['low', 'medium', 'high', 'critical'] as const satisfi
 export const INITIATIVE_STATUSES = ['proposed', 'active', 'paused', 'done', 'cancelled'] as const satisfies All<InitiativeStatus>;
 export const BUDGET_CATEGORIES = ['compute', 'storage', 'people', 'vendor', 'other'] as const satisfies All<Category>;
 export const REQUISITION_STATUSES = ['open', 'interviewing', 'offer', 'filled', 'cancelled'] as const satisfies All<RequisitionStatus>;
+export const VENDOR_CATEGORIES = ['cloud', 'saas', 'labeling', 'consulting', 'data', 'hardware', 'other'] as const satisfies All<VendorCategory>;
+export const KPI_DIRECTIONS = ['higher_is_better', 'lower_is_better'] as const satisfies All<KpiDirection>;
 
 /** A word's place in its list, for sorting by meaning rather than alphabet; unknown words last. */
 export function rankOf(list: readonly string[], word: string | null | undefined): number | null {

@@ -1,7 +1,9 @@
 import type { Backend } from './backend';
+import type { FileDialogs } from './files';
 import { HttpBackend } from './http';
 
 export type { Backend } from './backend';
+export type { FileDialogs, FileFilter } from './files';
 export * from './errors';
 export type * from './commands';
 
@@ -20,4 +22,11 @@ export async function connectBackend(): Promise<Backend> {
     return new TauriBackend();
   }
   return new HttpBackend();
+}
+
+/** The native file pickers: the desktop shell's, or null in browser mode, where paths are typed. */
+export async function connectFileDialogs(): Promise<FileDialogs | null> {
+  if (!inDesktopShell()) return null;
+  const { TauriFileDialogs } = await import('./tauri-files');
+  return new TauriFileDialogs();
 }

@@ -42,6 +42,7 @@ macro_rules! for_each_command {
             restore: $crate::api::commands::PathRequest => $crate::api::commands::NoArguments;
             audit: $crate::api::commands::AuditRequest => Vec<$crate::store::audit::AuditEntry>;
             chart: $crate::api::ChartRequest => $crate::api::commands::ChartResponse;
+            export_report: $crate::api::commands::ReportRequest => $crate::report::ReportWritten;
         }
     };
 }
@@ -224,6 +225,19 @@ pub fn backup(store: &mut Store, request: PathRequest) -> Result<NoArguments> {
 pub fn export_workbook(store: &mut Store, request: PathRequest) -> Result<ExportReport> {
     let sheets = super::export_workbook(store, &request.path, super::current_month())?;
     Ok(ExportReport { path: request.path, sheets })
+}
+
+/// Where to write the executive report, and the month it is of (this month when absent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ReportRequest {
+    pub path: PathBuf,
+    #[serde(default)]
+    pub as_of: Option<Month>,
+}
+
+pub fn export_report(store: &mut Store, request: ReportRequest) -> Result<crate::report::ReportWritten> {
+    super::export_report(store, &request.path, request.as_of.unwrap_or_else(super::current_month))
 }
 
 pub fn restore(store: &mut Store, request: PathRequest) -> Result<NoArguments> {

@@ -64,6 +64,11 @@ pub fn export_workbook(store: &Store, path: &Path, as_of: Month) -> Result<Vec<S
     Ok(sheets.into_iter().map(|s| s.name).collect())
 }
 
+/// The executive report as one self-contained HTML file.
+pub fn export_report(store: &Store, path: &Path, as_of: Month) -> Result<crate::report::ReportWritten> {
+    crate::report::write(store.conn(), store.path(), path, as_of)
+}
+
 pub fn fx_set(store: &mut Store, rate: FxRate) -> Result<FxRate> {
     store.in_transaction(|tx, actor| settings::set_rate(tx, actor, &rate))?;
     Ok(rate)

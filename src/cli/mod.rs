@@ -113,6 +113,15 @@ enum Command {
     /// Export a table as CSV or the whole portfolio as XLSX.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// The executive report: figures, charts, tables and forecasts in one self-contained HTML file.
+    Report {
+        /// The HTML file to write.
+        #[arg(long, value_name = "FILE.html")]
+        out: PathBuf,
+        /// The month the report is of; default: this month.
+        #[arg(long, value_name = "YYYY-MM")]
+        as_of: Option<String>,
+    },
     /// Budget, actual and the rest of the portfolio at a glance.
     Summary {
         /// The month counted as now (people, allocations); default: this month.
@@ -261,12 +270,9 @@ fn parse_theme(text: &str) -> Result<ThemeName, String> {
     text.parse::<ThemeName>().map_err(|e| e.message)
 }
 
-/// Writes `bytes` to `path` whole or not at all: a partial file beside it, then a rename.
+/// Writes `bytes` to `path` whole or not at all.
 fn write_whole(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let partial = path.with_file_name(format!(".{name}.partial"));
-    std::fs::write(&partial, bytes).with_context(|| format!("cannot write {}", partial.display()))?;
-    std::fs::rename(&partial, path).with_context(|| format!("cannot move the chart into place at {}", path.display()))
+    Ok(mlops_portfolio::io::write_whole(path, bytes)?)
 }
 
 /// What the chart file is, from its extension.
@@ -415,6 +421,14 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Export(ExportCommand::Xlsx { file }) => {
             let sheets = api::export_workbook(&store, &file, api::current_month())?;
             println!("Wrote {} sheets to {}.", sheets.len(), file.display());
+        }
+        Command::Report { out, as_of } => {
+            let as_of = match as_of {
+                Some(text) => text.parse::<Month>()?,
+                None => api::current_month(),
+            };
+            let written = api::export_report(&store, &out, as_of)?;
+            println!("Wrote the report to {} ({} charts, {} KB).", written.path, written.charts, written.bytes / 1024);
         }
         Command::Summary { as_of, json } => {
             let as_of = match as_of {

@@ -25,6 +25,18 @@ pub mod focus;
 pub use csv_import::{import_actuals, import_budgets, preview_actuals, preview_budgets};
 pub use focus::{CostColumn, FocusOptions, import_focus, preview_focus};
 
+/// Writes `bytes` to `path` whole or not at all: a hidden partial file beside it, then a rename,
+/// so a reader never sees half a chart or report and a failed write leaves no litter.
+pub fn write_whole(path: &std::path::Path, bytes: &[u8]) -> crate::error::Result<()> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let partial = path.with_file_name(format!(".{name}.partial"));
+    std::fs::write(&partial, bytes).map_err(|e| crate::error::Error::io(&partial, "write", e))?;
+    std::fs::rename(&partial, path).map_err(|e| {
+        let _ = std::fs::remove_file(&partial);
+        crate::error::Error::io(path, "move the finished file into place at", e)
+    })
+}
+
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::fs::File;

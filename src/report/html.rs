@@ -237,6 +237,7 @@ figcaption { color: var(--muted); font-size: 13px; margin-top: 6px; }
 section.table { margin: 32px 0; break-inside: avoid; overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: 14px; }
 caption { text-align: left; font-weight: 600; font-size: 18px; padding-bottom: 10px; }
+td { white-space: nowrap; }
 th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 thead th { color: var(--muted); font-weight: 600; font-size: 12px; text-transform: uppercase; letter-spacing: .03em; }
 tbody th { font-weight: 500; }

@@ -310,3 +310,22 @@ fn the_workbook_gains_forecast_sheets_that_agree_with_the_forecast() {
     let first = &report["headcount"]["months"][0];
     assert!((number(&totals[0][7]) - dollars(&first["total_cost_minor"])).abs() < 0.005, "{:?}", totals[0]);
 }
+
+#[test]
+fn report_writes_one_self_contained_page_with_every_chart() {
+    let db = temp_file();
+    ok(&db, &["demo"]);
+    let page = db.file("report.html");
+    let out = ok(&db, &["report", "--out", page.to_str().unwrap(), "--as-of", "2026-10"]);
+    assert!(out.contains("7 charts"), "{out}");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert_eq!(html.matches("<svg ").count(), 7, "the charts are inline");
+    assert!(html.contains("As of Oct 2026"), "the page says what month it is of");
+    assert!(html.contains("Fraud detection") && html.contains("Initiatives, 2026"));
+    for outside in ["src=\"http", "href=\"http", "url(http", "@import"] {
+        assert!(!html.contains(outside), "{outside} in the report");
+    }
+    let err = fails(&db, &["report", "--out", db.file("missing-dir/report.html").to_str().unwrap()]);
+    assert!(err.contains("missing-dir"), "{err}");
+    assert!(!db.file("missing-dir").exists());
+}

@@ -532,20 +532,39 @@ pub fn allocation_matrix(conn: &Connection, scope: &Scope, month: Month) -> Resu
         cells.retain(|(p, _), _| members.contains(p));
     }
     let mut totals: HashMap<i64, u32> = HashMap::new();
-    let mut initiative_load: HashMap<i64, u32> = HashMap::new();
+    let mut spread: HashMap<i64, usize> = HashMap::new();
+    let mut all_initiatives: Vec<i64> = Vec::new();
     for (&(person, initiative), &percent) in &cells {
         *totals.entry(person).or_insert(0) += percent;
-        *initiative_load.entry(initiative).or_insert(0) += percent;
+        *spread.entry(person).or_insert(0) += 1;
+        all_initiatives.push(initiative);
     }
+    all_initiatives.sort_unstable();
+    all_initiatives.dedup();
 
     let mut people: Vec<i64> = totals.keys().copied().collect();
     let name_of = |id: &i64| person_names.get(id).map_or("", String::as_str);
     let total_people = people.len();
     if total_people > ALLOCATION_MAX_PEOPLE {
-        people.sort_by(|a, b| totals[b].cmp(&totals[a]).then_with(|| name_of(a).cmp(name_of(b))));
+        // The people worth a look: overbooked first, then those split across most initiatives.
+        people.sort_by(|a, b| {
+            (totals[b] > 100)
+                .cmp(&(totals[a] > 100))
+                .then_with(|| spread[b].cmp(&spread[a]))
+                .then_with(|| totals[b].cmp(&totals[a]))
+                .then_with(|| name_of(a).cmp(name_of(b)))
+        });
         people.truncate(ALLOCATION_MAX_PEOPLE);
     }
     people.sort_by(|a, b| name_of(a).to_lowercase().cmp(&name_of(b).to_lowercase()).then(a.cmp(b)));
+    // Columns are ranked by the time of the people shown, so they are the ones those rows use.
+    let shown: std::collections::HashSet<i64> = people.iter().copied().collect();
+    let mut initiative_load: HashMap<i64, u32> = all_initiatives.iter().map(|&i| (i, 0)).collect();
+    for (&(person, initiative), &percent) in &cells {
+        if shown.contains(&person) {
+            *initiative_load.entry(initiative).or_insert(0) += percent;
+        }
+    }
 
     let mut initiatives: Vec<i64> = initiative_load.keys().copied().collect();
     // The scope's own initiative comes first, then the most-allocated.

@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::draw::{Ctx, Drawn, LABEL, Mark, Rect, SMALL, Words, legend};
-use super::format::month_name;
+use super::format::{count, month_name};
 use crate::analytics::series::AllocationMatrix;
 
 pub(super) fn words(d: &AllocationMatrix) -> Words {
@@ -24,18 +24,11 @@ pub(super) fn words(d: &AllocationMatrix) -> Words {
         .filter(|(_, total)| **total > 100)
         .map(|(name, _)| name.as_str())
         .collect();
+    let (people, initiatives) = (count(d.total_people), count(d.total_initiatives));
     let subtitle = match overbooked.len() {
-        0 => format!(
-            "{} people across {} initiatives; nobody is booked above 100%.",
-            d.total_people, d.total_initiatives
-        ),
-        1 => format!(
-            "{} people across {} initiatives; {} is booked above 100%.",
-            d.total_people, d.total_initiatives, overbooked[0]
-        ),
-        n => {
-            format!("{} people across {} initiatives; {n} are booked above 100%.", d.total_people, d.total_initiatives)
-        }
+        0 => format!("{people} people across {initiatives} initiatives; nobody is booked above 100%."),
+        1 => format!("{people} people across {initiatives} initiatives; {} is booked above 100%.", overbooked[0]),
+        n => format!("{people} people across {initiatives} initiatives; {n} are booked above 100%."),
     };
     let mut description = format!(
         "Heatmap of the share of each person's time allocated to each initiative in {}, for {}. ",
@@ -55,17 +48,17 @@ pub(super) fn words(d: &AllocationMatrix) -> Words {
     let mut notes = Vec::new();
     if d.hidden_people() > 0 {
         notes.push(format!(
-            "Showing the {} most-allocated of {} people (overbooked first)",
+            "Showing {} of {} people: the overbooked first, then those split across most initiatives",
             d.people.len(),
-            d.total_people
+            count(d.total_people)
         ));
     }
     if d.folded_initiatives > 0 {
         notes.push(format!(
-            "{} of {} initiatives by allocated time; {} smaller ones are combined as Other",
+            "{} of {} initiatives by their time; {} others are combined as Other",
             d.initiatives.len() - 1,
-            d.total_initiatives,
-            d.folded_initiatives
+            count(d.total_initiatives),
+            count(d.folded_initiatives)
         ));
     }
     let footnote = (!notes.is_empty()).then(|| format!("{}.", notes.join("; ")));
@@ -132,7 +125,7 @@ pub(super) fn draw<DB: DrawingBackend>(ctx: &Ctx<'_, DB>, rect: Rect, d: &Alloca
                 ctx.text(&text, (x, y), &header_style, HPos::Center, VPos::Bottom)?;
             }
         } else {
-            let text = ctx.fit(name, &header_style, header_height - ctx.px(12.0))?;
+            let text = ctx.fit_middle(name, &header_style, header_height - ctx.px(12.0))?;
             ctx.text(&text, (x, grid.y0 - ctx.px(8.0)), &rotated, HPos::Left, VPos::Center)?;
         }
     }
@@ -172,7 +165,7 @@ pub(super) fn draw<DB: DrawingBackend>(ctx: &Ctx<'_, DB>, rect: Rect, d: &Alloca
         } else {
             ctx.font(row_font.min(LABEL), theme.muted)
         };
-        if over {
+        if over && cell_h >= f64::from(ctx.px(24.0)) {
             let inset = ctx.px(1.5);
             ctx.outline(
                 Rect { x0: grid.x1 + ctx.px(8.0), y0: y0 + inset, x1: rect.x1, y1: y1 - inset },

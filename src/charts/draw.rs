@@ -11,7 +11,7 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::format::{ellipsize, month_label};
+use super::format::{ellipsize, ellipsize_middle, month_label};
 use super::theme::Theme;
 use crate::domain::Month;
 
@@ -111,6 +111,17 @@ impl<DB: DrawingBackend> Ctx<'_, DB> {
             }
         }
         Ok(if low <= 1 { String::new() } else { ellipsize(text, low) })
+    }
+
+    /// `text` cut in the middle until it fits, for names that differ at the end.
+    pub fn fit_middle(&self, text: &str, style: &TextStyle<'_>, max_width: i32) -> Drawn<String, DB> {
+        let mut chars = text.chars().count();
+        let mut fitted = text.to_owned();
+        while chars > 2 && self.width(&fitted, style)? > max_width {
+            chars -= 1;
+            fitted = ellipsize_middle(text, chars);
+        }
+        Ok(fitted)
     }
 
     /// Splits `text` into lines no wider than `max_width`, at spaces.

@@ -54,6 +54,26 @@ fn symbol(currency: Currency) -> Option<&'static str> {
     })
 }
 
+/// A count with thousands separated: `4,856`.
+pub fn count(n: usize) -> String {
+    crate::domain::group_thousands(rust_decimal::Decimal::from(n))
+}
+
+/// `text` cut in the middle to at most `max_chars` characters (`Fraud det…APAC`), for names that
+/// share a prefix and differ at the end.
+pub fn ellipsize_middle(text: &str, max_chars: usize) -> String {
+    let length = text.chars().count();
+    if length <= max_chars {
+        return text.to_owned();
+    }
+    let keep = max_chars.saturating_sub(1);
+    let tail = keep / 2;
+    let head = keep - tail;
+    let start: String = text.chars().take(head).collect();
+    let end: String = text.chars().skip(length - tail).collect();
+    format!("{}…{}", start.trim_end(), end.trim_start())
+}
+
 /// `Mar`, or `Mar 2026` for a year's first label.
 pub fn month_label(month: Month, with_year: bool) -> String {
     const NAMES: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -150,6 +170,8 @@ mod tests {
         assert_eq!(ellipsize("Fraud detection", 30), "Fraud detection");
         assert_eq!(ellipsize("Customer support assistant", 10), "Customer…");
         assert_eq!(ellipsize("ÄÖÜäöüßéèê", 5), "ÄÖÜä…", "cuts characters, not bytes");
+        assert_eq!(ellipsize_middle("Fraud detection — APAC", 14), "Fraud d…— APAC");
+        assert_eq!(count(4_856), "4,856");
     }
 
     #[test]

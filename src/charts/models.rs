@@ -5,6 +5,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::draw::{Axis, Bands, Ctx, Drawn, LABEL, Mark, Rect, SMALL, Words, axis_label_width, legend, value_axis};
+use super::format::count;
 use super::theme::{Theme, ThemeName};
 use crate::analytics::series::ModelInventory;
 use crate::domain::{ModelStage, RiskTier};
@@ -33,9 +34,9 @@ pub(super) fn words(d: &ModelInventory) -> Words {
     let high_in_production: u32 = d.counts[production][2..].iter().sum();
     let subtitle = format!(
         "{} models; {} in production, {} of them high or critical risk.",
-        d.total(),
-        d.stage_total(production),
-        high_in_production
+        count(d.total() as usize),
+        count(d.stage_total(production) as usize),
+        count(high_in_production as usize)
     );
     let stages: Vec<String> =
         ModelStage::ALL.iter().enumerate().map(|(i, s)| format!("{} {}", d.stage_total(i), s.as_str())).collect();

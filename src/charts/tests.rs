@@ -352,3 +352,48 @@ fn the_chart_command_answers_svg_with_its_words() {
     let err = crate::api::commands::dispatch(store, "chart", serde_json::json!({"name": "kpi"})).unwrap_err();
     assert!(err.to_string().contains("Fraud model precision"), "lists the KPIs: {err}");
 }
+
+/// Beyond 40 people the heatmap shows the overbooked and the most split first, and says so.
+#[test]
+fn a_large_team_is_capped_with_the_people_worth_a_look_and_a_note() {
+    let db = empty_store();
+    let conn = db.store.conn();
+    conn.execute(
+        "INSERT INTO roles (name, base_salary_minor, base_salary_currency, loaded_annual_cost_minor, loaded_annual_cost_currency)
+         VALUES ('Engineer', 10000000, 'USD', 15000000, 'USD')",
+        [],
+    )
+    .expect("a role");
+    for (i, name) in ["Alpha", "Beta", "Gamma"].iter().enumerate() {
+        conn.execute(
+            "INSERT INTO initiatives (id, name, status, priority, start) VALUES (?1, ?2, 'active', 1, '2026-01')",
+            rusqlite::params![i as i64 + 1, name],
+        )
+        .expect("an initiative");
+    }
+    let person = |name: &str, allocations: &[(i64, u32)]| {
+        conn.execute("INSERT INTO people (name, role_id, start) VALUES (?1, 1, '2026-01')", [name]).expect("a person");
+        let id = conn.last_insert_rowid();
+        for (initiative, percent) in allocations {
+            conn.execute(
+                "INSERT INTO allocations (person_id, initiative_id, percent, start) VALUES (?1, ?2, ?3, '2026-01')",
+                rusqlite::params![id, initiative, percent],
+            )
+            .expect("an allocation");
+        }
+    };
+    for i in 0..50 {
+        person(&format!("Aaron {i:02}"), &[(1, 100)]);
+    }
+    person("Zed Split", &[(1, 30), (2, 30), (3, 30)]);
+    person("Zoe Overbooked", &[(1, 80), (2, 60)]);
+    let matrix = series::allocation_matrix(conn, &Scope::portfolio(), month("2026-03")).expect("the matrix");
+    assert_eq!(matrix.people.len(), series::ALLOCATION_MAX_PEOPLE);
+    assert_eq!(matrix.total_people, 52);
+    assert!(matrix.people.contains(&"Zoe Overbooked".to_owned()), "the overbooked person is shown");
+    assert!(matrix.people.contains(&"Zed Split".to_owned()), "the most split person is shown");
+    let chart = Chart::from(matrix);
+    let note = chart.words.footnote.clone().expect("a note on what is left out");
+    assert!(note.contains("Showing 40 of 52 people"), "{note}");
+    assert!(chart.words.subtitle.contains("Zoe Overbooked is booked above 100%"), "{}", chart.words.subtitle);
+}

@@ -6,6 +6,7 @@
 
 mod cli;
 mod crash;
+mod faults;
 mod io;
 mod server;
 mod store;

@@ -1,6 +1,10 @@
 // Generated from src/api/commands.rs by `cargo test`. Do not edit.
+import type { AddConnectionRequest } from "./AddConnectionRequest";
 import type { AuditEntry } from "./AuditEntry";
 import type { AuditRequest } from "./AuditRequest";
+import type { ConnectionName } from "./ConnectionName";
+import type { ConnectionSecretRequest } from "./ConnectionSecretRequest";
+import type { ConnectionTest } from "./ConnectionTest";
 import type { CreateRequest } from "./CreateRequest";
 import type { ExportReport } from "./ExportReport";
 import type { FxRate } from "./FxRate";
@@ -36,6 +40,10 @@ export type Commands = {
   export_workbook: { request: PathRequest; response: ExportReport };
   restore: { request: PathRequest; response: NoArguments };
   audit: { request: AuditRequest; response: Array<AuditEntry> };
+  add_connection: { request: AddConnectionRequest; response: RecordView };
+  set_connection_secret: { request: ConnectionSecretRequest; response: NoArguments };
+  test_connection: { request: ConnectionName; response: ConnectionTest };
+  remove_connection: { request: ConnectionName; response: RecordView };
 };
 
 export type CommandName = keyof Commands;

@@ -9,8 +9,11 @@
 
 #![allow(clippy::unwrap_used)]
 
+#[path = "support/mlflow_server.rs"]
+mod mlflow_server;
+
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
 
@@ -116,23 +119,9 @@ fn the_cli_reads_the_secret_from_stdin_and_never_stores_it_in_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("p.db");
     let run = |args: &[&str], stdin: Option<&str>| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_mlops-portfolio"))
-            .arg("--db")
-            .arg(&db)
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut input = child.stdin.take().unwrap();
-        if let Some(text) = stdin {
-            input.write_all(text.as_bytes()).unwrap();
-        }
-        drop(input);
-        let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap()
+        let (ok, printed) = cli(&db, args, stdin);
+        assert!(ok, "{args:?}: {printed}");
+        printed
     };
     run(&["init"], None);
     let printed = run(
@@ -158,8 +147,112 @@ fn the_cli_reads_the_secret_from_stdin_and_never_stores_it_in_the_file() {
     assert_eq!(secret_tool_lookup(&account), None);
 }
 
+/// Runs the CLI on `db`, feeding `stdin`; returns (success, stdout + stderr).
+fn cli(db: &Path, args: &[&str], stdin: Option<&str>) -> (bool, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mlops-portfolio"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).unwrap();
+    }
+    drop(input);
+    let out = child.wait_with_output().unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr))
+}
+
+/// The leak test: a bearer token used for a real sync appears nowhere but the keyring — not in
+/// the portfolio file or its WAL, the audit log, the CLI's output, CSV or XLSX exports.
+// The guard only serialises the tests that share the one keyring; nothing else takes it.
+#[allow(clippy::await_holding_lock)]
+#[tokio::test]
+async fn a_token_used_for_a_sync_is_nowhere_but_in_the_keyring() {
+    let _one = serial();
+    require_secret_service();
+    let token = "tok-LEAKCHECK-5e1f0a";
+    let server = mlflow_server::MlflowServer::start().await;
+    let experiment = server.create_experiment("leak").await;
+    let run = server.run_with_metrics(&experiment, &[("accuracy", Some(0.93), 1_700_000_000_000, 1)]).await;
+    server.register("fraud-gbm", "", &[]).await;
+    let version = server.add_version("fraud-gbm", &run).await;
+    server.set_alias("fraud-gbm", "champion", &version).await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let mut output = String::new();
+    let mut step = |args: &[&str], stdin: Option<&str>| {
+        let (ok, printed) = cli(&db, args, stdin);
+        assert!(ok, "{args:?}: {printed}");
+        output.push_str(&printed);
+    };
+    step(&["init"], None);
+    let url = server.base_url.clone();
+    step(
+        &["connection", "add", "registry", "--kind", "mlflow", "--url", &url, "--auth", "bearer", "--secret-stdin"],
+        Some(token),
+    );
+    step(&["connection", "test", "registry"], None);
+    step(&["connection", "list"], None);
+
+    // The sync, as the engine runs it: the secret from the keyring into the client.
+    let store = Store::open(&db).unwrap();
+    let (id, connection) = connections::find(&store, "registry").unwrap();
+    let secret = secret_for(&OsKeyring, store.path(), id, &connection).unwrap();
+    assert_eq!(secret.as_ref().map(Secret::expose), Some(token));
+    drop(store);
+    let client = mlops_portfolio::connect::Client::new(&connection, secret).unwrap();
+    let ctx = mlops_portfolio::sync::SyncContext {
+        connection_id: id,
+        connection: connection.clone(),
+        client,
+        db_path: db.clone(),
+        cancel: Default::default(),
+    };
+    let counts = mlops_portfolio::sync::mlflow::run(&ctx).await.unwrap();
+    assert!(counts.written >= 3, "the model, its version and a sample: {counts:?}");
+
+    let csv = dir.path().join("audit.csv");
+    step(&["export", "csv", "--table", "audit_log", "--out", csv.to_str().unwrap()], None);
+    step(&["export", "csv", "--table", "connection"], None);
+    step(&["audit", "--limit", "100"], None);
+    let xlsx = dir.path().join("portfolio.xlsx");
+    step(&["export", "xlsx", xlsx.to_str().unwrap()], None);
+
+    assert!(!output.contains(token), "the CLI printed the token:\n{output}");
+    assert!(output.contains("registry"), "the CLI output was captured: {output}");
+    assert_file_lacks(&db, token);
+    assert_file_lacks(&csv, token);
+    let sheets = unzip_text(&xlsx);
+    assert!(sheets.contains("fraud-gbm"), "the workbook was read: it names the synced model");
+    assert!(!sheets.contains(token), "the XLSX export holds the token");
+    let audit: String = Store::open(&db)
+        .unwrap()
+        .conn()
+        .query_row("SELECT group_concat(coalesce(before, '') || coalesce(after, '')) FROM audit_log", [], |r| r.get(0))
+        .unwrap();
+    assert!(audit.contains("registry") && !audit.contains(token), "{audit}");
+    assert_eq!(secret_tool_lookup(&SecretKey::new(&db, id, "registry").account).as_deref(), Some(token));
+    let (ok, _) = cli(&db, &["connection", "remove", "registry"], None);
+    assert!(ok);
+}
+
+/// The text of every part of an XLSX file (a zip archive), read with Python's zipfile.
+fn unzip_text(xlsx: &Path) -> String {
+    let script = "import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nprint(''.join(z.read(n).decode('utf-8', 'replace') for n in z.namelist()))";
+    let out = Command::new("python3").args(["-c", script]).arg(xlsx).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 fn assert_file_lacks(db: &Path, secret: &str) {
-    for path in [db.to_owned(), db.with_extension("db-wal")] {
+    let wal = PathBuf::from(format!("{}-wal", db.display()));
+    for path in [db.to_owned(), wal] {
         if let Ok(bytes) = std::fs::read(&path) {
             let found = bytes.windows(secret.len()).any(|w| w == secret.as_bytes());
             assert!(!found, "{} holds the secret", path.display());

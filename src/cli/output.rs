@@ -314,7 +314,8 @@ pub fn print_connection_test(report: &mlops_portfolio::connect::probe::Connectio
         "  authenticated: {}",
         match report.authenticated {
             Some(v) => yes_no(v),
-            None => "not applicable",
+            None if report.ok => "not applicable (no credentials)",
+            None => "not checked",
         }
     );
     println!("  version:       {}", report.version.as_deref().unwrap_or("unknown"));

@@ -144,10 +144,10 @@ impl Client {
     /// GETs `path` (relative to the base URL) with `query` and decodes the JSON answer.
     pub async fn get_json<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)]) -> Result<T> {
         let answer = self.get(path, query).await?;
-        if looks_like_html(&answer) {
-            return Err(self.network(format!("{} {}", answer.url, HTML_INSTEAD_OF_JSON)));
-        }
         serde_json::from_slice(&answer.body).map_err(|e| {
+            if looks_like_html(&answer) {
+                return self.network(format!("{} {}", answer.url, HTML_INSTEAD_OF_JSON));
+            }
             let what = if e.is_eof() {
                 format!(
                     "answered with JSON that stops early (at line {}, column {}, after {} bytes); the answer was cut \
@@ -170,7 +170,8 @@ impl Client {
         let answer = self.get_tracked(path, &[], &reached).await;
         let failure = |error| Failure { reached: reached.load(Ordering::Relaxed), error };
         let answer = answer.map_err(failure)?;
-        if looks_like_html(&answer) {
+        // Judged by the body alone: MLflow labels its plain-text /version as text/html.
+        if body_is_html(&answer.body) {
             return Err(failure(self.network(format!(
                 "{} answered with an HTML page (is the base URL the API, not the web UI?)",
                 answer.url
@@ -339,12 +340,14 @@ fn read_ca_file(name: &str, path: &str) -> Result<Vec<reqwest::Certificate>> {
     Ok(certs)
 }
 
+/// An HTML page by its type or its first tag (for answers that are not what was asked for).
 fn looks_like_html(answer: &Answer) -> bool {
-    if answer.content_type.starts_with("text/html") {
-        return true;
-    }
+    answer.content_type.starts_with("text/html") || body_is_html(&answer.body)
+}
+
+fn body_is_html(body: &[u8]) -> bool {
     let start: Vec<u8> =
-        answer.body.iter().skip_while(|b| b.is_ascii_whitespace()).take(15).map(u8::to_ascii_lowercase).collect();
+        body.iter().skip_while(|b| b.is_ascii_whitespace()).take(15).map(u8::to_ascii_lowercase).collect();
     start.starts_with(b"<!doctype html") || start.starts_with(b"<html")
 }
 

@@ -304,7 +304,11 @@ async fn refused_credentials_are_an_auth_error_that_never_shows_the_secret() {
     assert!(!err.to_string().contains("YWRhOnBhNTV3b3JkLVNFQ1JFVA=="), "nor its Basic encoding: {err}");
 
     let err = sync_error(&server, "forbidden", AuthKind::None, None).await;
-    assert_words(&err, ErrorCode::Auth, &["403 Forbidden", "sends no credentials", "--auth"]);
+    assert_words(
+        &err,
+        ErrorCode::Auth,
+        &["403 Forbidden", "sends no credentials", "auth=bearer", "connection secret flaky"],
+    );
 }
 
 #[tokio::test]

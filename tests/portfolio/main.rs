@@ -8,6 +8,9 @@ mod cli;
 mod crash;
 mod faults;
 mod io;
+mod mlflow;
+#[path = "../support/mlflow_server.rs"]
+mod mlflow_server;
 mod server;
 mod store;
 

@@ -43,3 +43,24 @@ require_node() {
         exit 1
     fi
 }
+
+# ensure_mlflow: installs MLflow from PyPI into a venv that later runs reuse, and exports
+# MLOPS_PORTFOLIO_MLFLOW for the connector tests. CI (root) keeps it in /var/cache/mlops-portfolio
+# beside the build cache; developers in ~/.cache/mlops-portfolio.
+ensure_mlflow() {
+    local venv
+    if [ -n "${MLOPS_PORTFOLIO_MLFLOW:-}" ] && [ -x "$MLOPS_PORTFOLIO_MLFLOW" ]; then
+        return 0
+    fi
+    if mkdir -p /var/cache/mlops-portfolio 2>/dev/null && [ -w /var/cache/mlops-portfolio ]; then
+        venv=/var/cache/mlops-portfolio/mlflow-venv
+    else
+        venv="${XDG_CACHE_HOME:-$HOME/.cache}/mlops-portfolio/mlflow-venv"
+    fi
+    if [ ! -x "$venv/bin/mlflow" ]; then
+        python3 -m venv "$venv"
+        "$venv/bin/pip" install --quiet --upgrade pip
+        "$venv/bin/pip" install --quiet 'mlflow[auth]'
+    fi
+    export MLOPS_PORTFOLIO_MLFLOW="$venv/bin/mlflow"
+}

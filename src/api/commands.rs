@@ -10,9 +10,12 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::connections::{AddConnectionRequest, ConnectionName, ConnectionSecretRequest};
 use super::{ChartRequest, ImportRequest, RecordView};
 use crate::analytics::forecast::{DEFAULT_HORIZON, ForecastOptions, ForecastReport};
 use crate::analytics::summary::Summary;
+use crate::connect::OsKeyring;
+use crate::connect::probe::ConnectionTest;
 use crate::domain::{Currency, EntityKind, FxRate, InitiativeId, Month};
 use crate::error::{Error, Result};
 use crate::io::{ImportReport, Preview};
@@ -43,6 +46,10 @@ macro_rules! for_each_command {
             audit: $crate::api::commands::AuditRequest => Vec<$crate::store::audit::AuditEntry>;
             chart: $crate::api::ChartRequest => $crate::api::commands::ChartResponse;
             export_report: $crate::api::commands::ReportRequest => $crate::report::ReportWritten;
+            add_connection: $crate::api::connections::AddConnectionRequest => $crate::api::RecordView;
+            set_connection_secret: $crate::api::connections::ConnectionSecretRequest => $crate::api::commands::NoArguments;
+            test_connection: $crate::api::connections::ConnectionName => $crate::connect::probe::ConnectionTest;
+            remove_connection: $crate::api::connections::ConnectionName => $crate::api::RecordView;
         }
     };
 }
@@ -263,6 +270,26 @@ pub fn chart(store: &mut Store, request: ChartRequest) -> Result<ChartResponse> 
     let chart = super::chart(store, &request)?;
     let svg = crate::charts::to_svg(&chart, &request.canvas())?;
     Ok(ChartResponse { svg, title: chart.words.title, description: chart.words.description })
+}
+
+/// Adds a connection; its secret goes straight to the OS keyring.
+pub fn add_connection(store: &mut Store, request: AddConnectionRequest) -> Result<RecordView> {
+    super::connections::add(store, &OsKeyring, request)
+}
+
+pub fn set_connection_secret(store: &mut Store, request: ConnectionSecretRequest) -> Result<NoArguments> {
+    super::connections::set_secret(store, &OsKeyring, request).map(|()| NoArguments {})
+}
+
+/// Reachable? Which version? Credentials accepted? Or exactly what failed.
+pub fn test_connection(store: &mut Store, request: ConnectionName) -> Result<ConnectionTest> {
+    super::connections::test(store, &OsKeyring, &request.name)
+}
+
+/// Removes a connection and its secret.
+pub fn remove_connection(store: &mut Store, request: ConnectionName) -> Result<RecordView> {
+    let (id, _) = super::connections::find(store, &request.name)?;
+    super::connections::remove(store, &OsKeyring, id.0)
 }
 
 macro_rules! json_dispatch {

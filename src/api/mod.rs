@@ -3,6 +3,7 @@
 //! behaviour is written once. Errors leave as [`crate::ApiError`] (`{code, message}`).
 
 pub mod commands;
+pub mod connections;
 pub mod fields;
 pub mod records;
 

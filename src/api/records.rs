@@ -158,7 +158,11 @@ pub fn update(store: &mut Store, kind: EntityKind, id: i64, changes: Map<String,
     })
 }
 
+/// Removes a record. A connection goes with its secret in the OS keyring (see [`super::connections`]).
 pub fn remove(store: &mut Store, kind: EntityKind, id: i64) -> Result<RecordView> {
+    if kind == EntityKind::Connection {
+        return super::connections::remove(store, &crate::connect::OsKeyring, id);
+    }
     with_entity_type!(kind, E => {
         let stored = store.in_transaction(|tx, actor| records::delete::<E>(tx, actor, <E as Entity>::Id::from(id)))?;
         view(stored)

@@ -192,6 +192,9 @@ enum Command {
         #[arg(long)]
         list: bool,
     },
+    /// Cluster connections (Prometheus, MLflow, OpenCost); secrets go to the OS keyring.
+    #[command(subcommand)]
+    Connection(ConnectionCommand),
     /// Show the newest changes from the audit log.
     Audit {
         #[arg(long, value_name = "KIND")]
@@ -216,6 +219,70 @@ enum FxCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum ConnectionCommand {
+    /// Add a connection. Its password or token is asked for without echo (or read from standard
+    /// input with --secret-stdin) and stored in the OS keyring, never in the portfolio.
+    Add {
+        name: String,
+        #[arg(long, value_enum)]
+        kind: KindArg,
+        /// The server's base URL, e.g. https://prometheus.example:9090 or https://mlflow.example.
+        #[arg(long)]
+        url: String,
+        #[arg(long, value_enum, default_value_t = AuthArg::None)]
+        auth: AuthArg,
+        /// The user name for --auth basic.
+        #[arg(long)]
+        username: Option<String>,
+        /// An extra CA certificate (PEM) for servers signed by an in-house CA.
+        #[arg(long, value_name = "FILE")]
+        ca_file: Option<PathBuf>,
+        /// Do not verify the server's TLS certificate (shown as a warning wherever the connection appears).
+        #[arg(long)]
+        insecure_skip_verify: bool,
+        /// Minutes between background syncs.
+        #[arg(long, default_value_t = 15)]
+        interval_minutes: u32,
+        /// Read the secret from standard input instead of asking.
+        #[arg(long)]
+        secret_stdin: bool,
+    },
+    /// List the connections; ⚠ marks those that skip TLS verification.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check that a connection works: reachable, version, credentials accepted.
+    Test {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Store a new secret for a connection (a rotated token, a moved portfolio file).
+    Secret {
+        name: String,
+        #[arg(long)]
+        secret_stdin: bool,
+    },
+    /// Remove a connection and its secret.
+    Remove { name: String },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum KindArg {
+    Prometheus,
+    Mlflow,
+    Opencost,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum AuthArg {
+    None,
+    Basic,
+    Bearer,
 }
 
 #[derive(Debug, Subcommand)]
@@ -507,10 +574,116 @@ pub fn run(cli: Cli) -> Result<()> {
             };
             println!("Wrote {} ({size}): {}", out.display(), chart.title());
         }
+        Command::Connection(command) => connection(&mut store, command)?,
         Command::Audit { entity, limit, json } => {
             let entries = api::audit(&store, entity.as_deref(), limit)?;
             output::print_json_or(&entries, json, || output::print_audit(&entries))?;
         }
     }
     Ok(())
+}
+
+fn connection(store: &mut Store, command: ConnectionCommand) -> Result<()> {
+    use mlops_portfolio::api::connections::{self, AddConnectionRequest, ConnectionSecretRequest};
+    use mlops_portfolio::connect::OsKeyring;
+    use mlops_portfolio::domain::{AuthKind, Connection, ConnectionKind};
+    match command {
+        ConnectionCommand::Add {
+            name,
+            kind,
+            url,
+            auth,
+            username,
+            ca_file,
+            insecure_skip_verify,
+            interval_minutes,
+            secret_stdin,
+        } => {
+            let auth = match auth {
+                AuthArg::None => AuthKind::None,
+                AuthArg::Basic => AuthKind::Basic,
+                AuthArg::Bearer => AuthKind::Bearer,
+            };
+            let ca_file = match ca_file {
+                Some(path) => Some(
+                    std::path::absolute(&path)
+                        .with_context(|| format!("cannot resolve {}", path.display()))?
+                        .display()
+                        .to_string(),
+                ),
+                None => None,
+            };
+            let connection = Connection {
+                name: name.clone(),
+                kind: match kind {
+                    KindArg::Prometheus => ConnectionKind::Prometheus,
+                    KindArg::Mlflow => ConnectionKind::Mlflow,
+                    KindArg::Opencost => ConnectionKind::OpenCost,
+                },
+                base_url: url,
+                auth,
+                username,
+                ca_file,
+                insecure_skip_verify,
+                interval_minutes,
+            };
+            let secret = match auth {
+                AuthKind::None => None,
+                _ => Some(read_secret(&name, secret_stdin)?),
+            };
+            let added = connections::add(store, &OsKeyring, AddConnectionRequest { connection, secret })?;
+            println!("Added connection `{name}` ({}).", added.id);
+            if insecure_skip_verify {
+                eprintln!("warning: {}", mlops_portfolio::connect::probe::insecure_warning(&name));
+            }
+            println!("`mlops-portfolio connection test {name}` checks that it works.");
+        }
+        ConnectionCommand::List { json } => {
+            let records = api::records::list(store, EntityKind::Connection, &Default::default())?;
+            if json {
+                output::print_json(&records)?;
+            } else {
+                output::print_connections(&records);
+            }
+        }
+        ConnectionCommand::Test { name, json } => {
+            let report = connections::test(store, &OsKeyring, &name)?;
+            output::print_json_or(&report, json, || output::print_connection_test(&report))?;
+            if !report.ok {
+                anyhow::bail!("connection `{name}` does not work yet (see above)");
+            }
+        }
+        ConnectionCommand::Secret { name, secret_stdin } => {
+            let (_, found) = connections::find(store, &name)?;
+            let secret = read_secret(&found.name, secret_stdin)?;
+            connections::set_secret(store, &OsKeyring, ConnectionSecretRequest { name: found.name.clone(), secret })?;
+            println!("Stored the secret of connection `{}` in the OS keyring.", found.name);
+        }
+        ConnectionCommand::Remove { name } => {
+            let (id, found) = connections::find(store, &name)?;
+            connections::remove(store, &OsKeyring, id.0)?;
+            println!("Removed connection `{}` and its secret.", found.name);
+        }
+    }
+    Ok(())
+}
+
+/// A secret from standard input (`--secret-stdin`, one line) or a prompt that does not echo;
+/// never from the command line, where other users and the shell history would see it.
+fn read_secret(name: &str, from_stdin: bool) -> Result<mlops_portfolio::connect::Secret> {
+    use std::io::{IsTerminal, Read};
+    let text = if from_stdin {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).context("cannot read the secret from standard input")?;
+        text.trim_end_matches(['\n', '\r']).to_owned()
+    } else if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(format!("Secret for connection `{name}` (not shown): "))
+            .context("cannot read the secret at the prompt")?
+    } else {
+        anyhow::bail!("no terminal to ask for the secret of connection `{name}`; pipe it in with --secret-stdin");
+    };
+    if text.is_empty() {
+        anyhow::bail!("the secret of connection `{name}` is empty; give the password or token");
+    }
+    Ok(mlops_portfolio::connect::Secret::new(text))
 }

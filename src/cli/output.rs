@@ -440,3 +440,61 @@ pub fn print_preview(preview: &Preview) {
         }
     }
 }
+
+/// Connections as a table; ⚠ marks those that skip TLS verification, with the warning below.
+pub fn print_connections(records: &[RecordView]) {
+    if records.is_empty() {
+        println!("No connections. `mlops-portfolio connection add NAME --kind prometheus --url URL` adds one.");
+        return;
+    }
+    let text = |record: &RecordView, field: &str| match record.fields.get(field) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    };
+    let mut out = new_table(
+        ["", "id", "name", "kind", "url", "auth", "user", "ca file", "every (min)"].map(str::to_owned).to_vec(),
+    );
+    let mut insecure = Vec::new();
+    for record in records {
+        let skips_tls = record.fields.get("insecure_skip_verify").and_then(Value::as_bool).unwrap_or(false);
+        if skips_tls {
+            insecure.push(text(record, "name"));
+        }
+        out.add_row(vec![
+            if skips_tls { "⚠".to_owned() } else { String::new() },
+            record.id.to_string(),
+            text(record, "name"),
+            text(record, "kind"),
+            text(record, "base_url"),
+            text(record, "auth"),
+            text(record, "username"),
+            text(record, "ca_file"),
+            text(record, "interval_minutes"),
+        ]);
+    }
+    println!("{out}");
+    for name in insecure {
+        println!("⚠ {}", mlops_portfolio::connect::probe::insecure_warning(&name));
+    }
+}
+
+/// The outcome of `connection test` in words.
+pub fn print_connection_test(report: &mlops_portfolio::connect::probe::ConnectionTest) {
+    let yes_no = |v: bool| if v { "yes" } else { "no" };
+    println!("Connection `{}` ({})", report.connection, report.kind);
+    println!("  reachable:     {}", yes_no(report.reachable));
+    println!(
+        "  authenticated: {}",
+        match report.authenticated {
+            Some(v) => yes_no(v),
+            None if report.ok => "not applicable (no credentials)",
+            None => "not checked",
+        }
+    );
+    println!("  version:       {}", report.version.as_deref().unwrap_or("unknown"));
+    println!("{}", report.summary);
+    for warning in &report.warnings {
+        println!("⚠ {warning}");
+    }
+}

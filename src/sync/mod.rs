@@ -5,6 +5,8 @@
 //! stored, then **execute** the plan in transactions. Planning is pure so it is tested without a
 //! server, and running a sync twice plans nothing new.
 
+pub mod mlflow;
+
 use std::path::PathBuf;
 
 use tokio_util::sync::CancellationToken;

@@ -7,7 +7,11 @@
 mod analytics;
 mod cli;
 mod crash;
+mod faults;
 mod io;
+mod mlflow;
+#[path = "../support/mlflow_server.rs"]
+mod mlflow_server;
 mod server;
 mod store;
 

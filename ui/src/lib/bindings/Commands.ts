@@ -1,8 +1,12 @@
 // Generated from src/api/commands.rs by `cargo test`. Do not edit.
+import type { AddConnectionRequest } from "./AddConnectionRequest";
 import type { AuditEntry } from "./AuditEntry";
 import type { AuditRequest } from "./AuditRequest";
 import type { ChartRequest } from "./ChartRequest";
 import type { ChartResponse } from "./ChartResponse";
+import type { ConnectionName } from "./ConnectionName";
+import type { ConnectionSecretRequest } from "./ConnectionSecretRequest";
+import type { ConnectionTest } from "./ConnectionTest";
 import type { CreateRequest } from "./CreateRequest";
 import type { ExportReport } from "./ExportReport";
 import type { ForecastReport } from "./ForecastReport";
@@ -42,6 +46,10 @@ export type Commands = {
   restore: { request: PathRequest; response: NoArguments };
   audit: { request: AuditRequest; response: Array<AuditEntry> };
   chart: { request: ChartRequest; response: ChartResponse };
+  add_connection: { request: AddConnectionRequest; response: RecordView };
+  set_connection_secret: { request: ConnectionSecretRequest; response: NoArguments };
+  test_connection: { request: ConnectionName; response: ConnectionTest };
+  remove_connection: { request: ConnectionName; response: RecordView };
 };
 
 export type CommandName = keyof Commands;

@@ -4,19 +4,26 @@
 //!   portfolio (goal: ≤ 5 s on 2 cores).
 //! - `summary/large_demo`: the summary of the large demo (200 initiatives, 2,000 models, 5,000
 //!   people, 5 years).
+//! - `forecast/1000_series_x_36_months`: spend forecasts with 95% intervals for 1,000 generated
+//!   monthly series of 36 months (trend, noise, half with a yearly season, so both AutoETS and
+//!   MSTL run; goal: ≤ 1 s). `forecast/large_demo`: the whole `forecast` report of the large demo.
 //! - `chart/svg/NAME` and `chart/gather/NAME`: drawing each chart as SVG from gathered figures, and
 //!   gathering them from the large demo; `chart/svg/spend_200_series` draws all 200 initiatives
 //!   over 24 months unfolded (goal: SVG ≤ 20 ms). `cargo bench --bench portfolio -- chart`.
+//! - `report/large_demo`: the executive report of the large demo, built and rendered to HTML.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use mlops_portfolio::analytics::forecast::{self, ForecastOptions, model};
 use mlops_portfolio::api::{self, records};
 use mlops_portfolio::demo::{self, DemoScale};
 use mlops_portfolio::domain::{Currency, EntityKind, Month};
 use mlops_portfolio::io::{FocusOptions, import_focus};
 use mlops_portfolio::store::{Store, settings};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use serde_json::json;
 
 const FOCUS_ROWS: usize = 1_000_000;
@@ -80,6 +87,48 @@ fn summary_large(c: &mut Criterion) {
     group.finish();
 }
 
+/// Monthly spend series: a level, a trend, uniform noise of 2–10%, and for every other series a
+/// yearly swing of up to 30%.
+fn spend_series(count: usize, months: usize) -> Vec<Vec<f64>> {
+    let mut rng = ChaCha8Rng::seed_from_u64(36);
+    (0..count)
+        .map(|n| {
+            let level = rng.random_range(1_000.0..1_000_000.0);
+            let slope = level * rng.random_range(-0.01..0.01);
+            let season = if n % 2 == 0 { level * rng.random_range(0.0..0.3) } else { 0.0 };
+            let noise = level * rng.random_range(0.02..0.1);
+            (0..months)
+                .map(|t| {
+                    let t = t as f64;
+                    let swing = season * (t * std::f64::consts::TAU / 12.0).sin();
+                    level + slope * t + swing + noise * rng.random_range(-1.0..1.0)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn forecasts(c: &mut Criterion) {
+    let series = spend_series(1_000, 36);
+    let mut group = c.benchmark_group("forecast");
+    group.sample_size(10);
+    group.bench_function("1000_series_x_36_months", |b| {
+        b.iter(|| {
+            let projections = model::forecast_many(&series, 12);
+            assert!(projections.iter().all(|p| matches!(p, model::Projection::Forecast(_))));
+            projections
+        })
+    });
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = Store::open_as(&dir.path().join("large.db"), "bench").expect("portfolio opens");
+    let current: Month = "2026-11".parse().expect("month");
+    demo::build(&mut store, DemoScale::Large, current).expect("large demo");
+    let options = ForecastOptions { as_of: current, horizon: 12, initiative: None };
+    group.bench_function("large_demo", |b| b.iter(|| forecast::forecast(store.conn(), &options).expect("forecast")));
+    group.finish();
+}
+
 fn charts_large(c: &mut Criterion) {
     use mlops_portfolio::analytics::series::{self, Scope, SpendGrouping};
     use mlops_portfolio::charts::{self, Canvas, Chart, ChartName, ChartSpec};
@@ -115,5 +164,22 @@ fn charts_large(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, focus_import, summary_large, charts_large);
+fn report_large(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = Store::open_as(&dir.path().join("large.db"), "bench").expect("portfolio opens");
+    let current: Month = "2026-11".parse().expect("month");
+    demo::build(&mut store, DemoScale::Large, current).expect("large demo");
+    let mut group = c.benchmark_group("report");
+    group.sample_size(10);
+    group.bench_function("large_demo", |b| {
+        b.iter(|| {
+            let page = mlops_portfolio::report::build(store.conn(), store.path(), current, "2026-11-26T00:00:00Z")
+                .expect("report");
+            mlops_portfolio::report::html::render(&page)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, focus_import, summary_large, charts_large, forecasts, report_large);
 criterion_main!(benches);

@@ -24,7 +24,7 @@
 pub mod headcount;
 pub mod model;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -205,32 +205,21 @@ pub fn forecast(conn: &Connection, options: &ForecastOptions) -> Result<Forecast
         (Some(start), Some(through)) => (0..=start.months_until(through)).map(|k| start.plus(k)).collect(),
         _ => Vec::new(),
     };
-    let series_of = |wanted: Option<InitiativeId>, sums: &MonthlySums, months: &[Month]| -> Vec<i64> {
-        let mut by_month: BTreeMap<Month, i64> = BTreeMap::new();
-        for ((initiative, month), minor) in sums {
-            if wanted.is_none_or(|id| *initiative == Some(id)) {
-                *by_month.entry(*month).or_default() += minor;
-            }
-        }
-        months.iter().map(|m| by_month.get(m).copied().unwrap_or(0)).collect()
-    };
     let budget_months: Vec<Month> =
         (0..=budget_start.months_until(december(last_computed))).map(|k| budget_start.plus(k)).collect();
 
-    // The portfolio first, then each initiative; `None` history marks an ended initiative.
-    let mut inputs = vec![SeriesInput {
-        history: series_of(None, &actuals, &history_months),
-        budget: series_of(None, &budgets, &budget_months),
-        end: None,
-        ended: false,
-    }];
+    let (portfolio_history, mut history_of) = by_series(&actuals, &history_months);
+    let (portfolio_budget, mut budget_of) = by_series(&budgets, &budget_months);
+    // The portfolio first, then each initiative.
+    let mut inputs =
+        vec![SeriesInput { history: portfolio_history, budget: portfolio_budget, end: None, ended: false }];
     for initiative in &initiatives {
         let record = &initiative.record;
         let ended = matches!(record.status, InitiativeStatus::Done | InitiativeStatus::Cancelled)
             || record.end.is_some_and(|end| end < first_month);
         inputs.push(SeriesInput {
-            history: series_of(Some(initiative.id), &actuals, &history_months),
-            budget: series_of(Some(initiative.id), &budgets, &budget_months),
+            history: history_of.remove(&initiative.id).unwrap_or_else(|| vec![0; history_months.len()]),
+            budget: budget_of.remove(&initiative.id).unwrap_or_else(|| vec![0; budget_months.len()]),
             end: record.end,
             ended,
         });
@@ -244,7 +233,12 @@ pub fn forecast(conn: &Connection, options: &ForecastOptions) -> Result<Forecast
     let mut projections =
         model::forecast_many(&to_fit, (first_month.months_until(last_computed) + 1) as usize).into_iter();
     let mut series = inputs.iter().map(|input| {
-        let projection = if input.ended { None } else { projections.next() };
+        // `None` marks an ended series; `forecast_many` answers every series it is given.
+        let projection = (!input.ended).then(|| {
+            projections
+                .next()
+                .unwrap_or_else(|| Projection::Unforecastable { reason: "no forecast was computed".to_owned() })
+        });
         assemble(input, projection, &history_months, &budget_months, &window)
     });
     let portfolio = series.next().ok_or_else(|| Error::Internal("the portfolio series is missing".into()))?;
@@ -423,6 +417,22 @@ fn year_end(
         run_out: run_out_on(|b| b.point_minor),
         run_out_earliest: run_out_on(|b| b.upper_minor),
     }
+}
+
+/// Monthly sums laid out one value per month of `months` (consecutive): the portfolio's (every
+/// row, unallocated included) and each initiative's.
+fn by_series(sums: &MonthlySums, months: &[Month]) -> (Vec<i64>, HashMap<InitiativeId, Vec<i64>>) {
+    let mut portfolio = vec![0; months.len()];
+    let mut initiatives: HashMap<InitiativeId, Vec<i64>> = HashMap::new();
+    let Some(first) = months.first() else { return (portfolio, initiatives) };
+    for ((initiative, month), minor) in sums {
+        let Some(k) = usize::try_from(first.months_until(*month)).ok().filter(|k| *k < months.len()) else { continue };
+        portfolio[k] += minor;
+        if let Some(id) = initiative {
+            initiatives.entry(*id).or_insert_with(|| vec![0; months.len()])[k] += minor;
+        }
+    }
+    (portfolio, initiatives)
 }
 
 /// A forecast amount as minor units: the nearest whole one.

@@ -27,7 +27,7 @@
 //! Everything here is `f64`; the caller rounds to money once, at the edge.
 
 use augurs::ets::AutoETS;
-use augurs::mstl::MSTLModel;
+use augurs::mstl::{MSTLModel, stlrs};
 use augurs::{Fit, Forecast, Predict};
 
 /// The level of every prediction interval: the true value should fall inside 95% of the time.
@@ -134,8 +134,9 @@ fn fit_and_predict(history: &[f64], horizon: usize) -> Result<(String, Forecast)
 /// MSTL + AutoETS with the interval widened for the estimated season; `None` when the yearly
 /// shape is weak or MSTL cannot fit, so that AutoETS alone is used.
 fn seasonal_forecast(history: &[f64], horizon: usize) -> Option<Forecast> {
-    let fitted = MSTLModel::new(vec![SEASONAL_PERIOD], AutoETS::non_seasonal().into_trend_model()).fit(history).ok()?;
-    let decomposition = fitted.fit();
+    // Decomposing is cheap next to fitting ETS: look at the season before paying for the fit.
+    let as_f32: Vec<f32> = history.iter().map(|v| *v as f32).collect();
+    let decomposition = stlrs::MstlParams::new().fit(&as_f32, &[SEASONAL_PERIOD]).ok()?;
     let remainder: Vec<f64> = decomposition.remainder().iter().map(|v| f64::from(*v)).collect();
     let season = decomposition.seasonal().first()?;
     let season_and_remainder: Vec<f64> = season.iter().zip(&remainder).map(|(s, r)| f64::from(*s) + r).collect();
@@ -144,6 +145,8 @@ fn seasonal_forecast(history: &[f64], horizon: usize) -> Option<Forecast> {
     if strength.is_nan() || strength < SEASONAL_STRENGTH {
         return None;
     }
+    // MSTLModel decomposes again with the same default parameters, so it sees the same season.
+    let fitted = MSTLModel::new(vec![SEASONAL_PERIOD], AutoETS::non_seasonal().into_trend_model()).fit(history).ok()?;
     let mut forecast = fitted.predict(horizon, LEVEL).ok()?;
     let cycles = history.len() as f64 / SEASONAL_PERIOD as f64;
     let intervals = forecast.intervals.as_mut()?;

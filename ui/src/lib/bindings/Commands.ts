@@ -22,6 +22,8 @@ import type { PortfolioInfo } from "./PortfolioInfo";
 import type { Preview } from "./Preview";
 import type { RecordRef } from "./RecordRef";
 import type { RecordView } from "./RecordView";
+import type { ReportRequest } from "./ReportRequest";
+import type { ReportWritten } from "./ReportWritten";
 import type { Summary } from "./Summary";
 import type { SummaryRequest } from "./SummaryRequest";
 import type { UpdateRequest } from "./UpdateRequest";
@@ -46,6 +48,7 @@ export type Commands = {
   restore: { request: PathRequest; response: NoArguments };
   audit: { request: AuditRequest; response: Array<AuditEntry> };
   chart: { request: ChartRequest; response: ChartResponse };
+  export_report: { request: ReportRequest; response: ReportWritten };
   add_connection: { request: AddConnectionRequest; response: RecordView };
   set_connection_secret: { request: ConnectionSecretRequest; response: NoArguments };
   test_connection: { request: ConnectionName; response: ConnectionTest };

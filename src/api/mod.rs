@@ -4,6 +4,7 @@
 
 pub mod commands;
 pub mod fields;
+pub mod metrics;
 pub mod records;
 
 use std::path::{Path, PathBuf};

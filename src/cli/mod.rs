@@ -2,6 +2,7 @@
 //! function of [`mlops_portfolio::api`], and prints the answer for a person or, with `--json`,
 //! for a script.
 
+mod metrics;
 mod output;
 
 use std::path::PathBuf;
@@ -130,6 +131,34 @@ enum Command {
         /// The built UI folder. Default: $MLOPS_PORTFOLIO_UI, else ui/dist here or beside the program.
         #[arg(long, env = "MLOPS_PORTFOLIO_UI", value_name = "DIR")]
         ui: Option<PathBuf>,
+    },
+    /// Bind model metrics to PromQL queries: `metric bind|unbind|list|templates`.
+    #[command(subcommand)]
+    Metric(metrics::MetricCommand),
+    /// A model's live metrics: latest value against its threshold, data age, recent rollups.
+    Metrics {
+        /// The model's name or id.
+        model: String,
+        #[arg(long)]
+        key: Option<String>,
+        /// The rollup window: 36h, 7d or a date such as 2026-03-01. Default 7d; hourly up to 2 days.
+        #[arg(long, value_name = "WINDOW")]
+        since: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Attribute OpenCost's cluster costs to models: `opencost map|unmap|list`.
+    #[command(subcommand)]
+    Opencost(metrics::OpencostCommand),
+    /// Sync every connection once (or only --connection): prints what each fetched and wrote.
+    Sync {
+        #[arg(long)]
+        connection: Option<String>,
+        /// How far back a first sync reaches.
+        #[arg(long, default_value_t = mlops_portfolio::sync::SyncOptions::DEFAULT_LOOKBACK_DAYS)]
+        lookback_days: u32,
+        #[arg(long)]
+        json: bool,
     },
     /// Show the newest changes from the audit log.
     Audit {
@@ -352,6 +381,13 @@ pub fn run(cli: Cli) -> Result<()> {
                 server.serve().await
             })?;
             return Ok(());
+        }
+        Command::Metric(command) => metrics::run_metric(&mut store, command)?,
+        Command::Metrics { model, key, since, json } => metrics::run_metrics(&store, model, key, since, json)?,
+        Command::Opencost(command) => metrics::run_opencost(&mut store, command)?,
+        Command::Sync { connection, lookback_days, json } => {
+            drop(store);
+            return metrics::run_sync(&path, connection, lookback_days, json);
         }
         Command::Audit { entity, limit, json } => {
             let entries = api::audit(&store, entity.as_deref(), limit)?;

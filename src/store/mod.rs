@@ -20,8 +20,11 @@ use rusqlite_migration::{M, Migrations, SchemaVersion};
 use crate::error::{Error, Result};
 
 /// The schema migrations, in order. The schema version of a file is how many of them it has had.
-const MIGRATIONS: &[&str] =
-    &[include_str!("migrations/001_portfolio.sql"), include_str!("migrations/002_lookup_indexes.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/001_portfolio.sql"),
+    include_str!("migrations/002_lookup_indexes.sql"),
+    include_str!("migrations/003_metric_bindings.sql"),
+];
 
 /// The version of this build, recorded in files it migrates so that an older build can say which
 /// version wrote a file it cannot read.

@@ -7,6 +7,8 @@
 mod cli;
 mod crash;
 mod io;
+mod prometheus;
+mod prometheus_server;
 mod server;
 mod store;
 

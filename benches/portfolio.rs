@@ -9,7 +9,8 @@
 //!   ≥ 1,000,000 points/s and ≥ 0.8× the baseline);
 //!   `sync/sqlite3_cli_import_1M_rows`, the baseline: the `sqlite3` shell's `.import --csv` of the
 //!   same rows into an identical WITHOUT ROWID table; `sync/noop_resync_1M_samples`: the same
-//!   answer again, planned against the stored points, nothing to write.
+//!   answer again, planned against the stored points, nothing to write; `sync/parse_1M_samples`,
+//!   the parsing alone.
 //!   `cargo bench --bench portfolio -- sync` runs these alone.
 
 use std::fmt::Write as _;
@@ -156,6 +157,10 @@ fn sync_throughput(c: &mut Criterion) {
         .sample_size(10)
         .measurement_time(Duration::from_secs(40))
         .throughput(Throughput::Elements(SYNC_SAMPLES as u64));
+
+    group.bench_function("parse_1M_samples", |b| {
+        b.iter(|| assert_eq!(query_range::parse(&body).expect("a valid answer").series.len(), SYNC_SERIES))
+    });
 
     let mut n = 0;
     group.bench_function("parse_store_1M_samples", |b| {

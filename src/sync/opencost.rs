@@ -5,7 +5,9 @@
 //! A cost mapping (`opencost map MODEL --namespace NS`, or `--label NAME=VALUE` for another label
 //! of OpenCost's allocation metrics, e.g. `container` or `pod`) says that allocations carrying that
 //! label value belong to the model. Allocations nobody mapped are not attributed (they are not
-//! this portfolio's). A model's actuals go to the model's initiative at the time of the sync.
+//! this portfolio's). A model's actuals go to the model's initiative at the time of the sync. Map
+//! each workload by one label: an allocation matched by two mappings (its namespace and its
+//! container) is counted once for each.
 //!
 //! # Cost
 //! From OpenCost's Prometheus metrics, evaluated every hour on the hour:

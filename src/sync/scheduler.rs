@@ -7,7 +7,10 @@
 //! one task that runs its syncs one after another, a connection never has two runs at once in
 //! this process; [`Scheduler::run_now`] only wakes the task early. [`Scheduler::stop`] cancels
 //! every task (a run in flight stops between batches and is recorded as cancelled) and waits for
-//! them. Events ([`SyncProgress`]) go to every [`Scheduler::subscribe`]r.
+//! them. Events ([`SyncProgress`]) go to every [`Scheduler::subscribe`]r. The connections are
+//! read when the scheduler starts: after adding or removing one, stop it and start a new one.
+//! Runs started elsewhere (the `sync` command in another process) are not coordinated with it;
+//! both are safe, since every write is an idempotent upsert.
 
 use std::collections::HashMap;
 use std::future::Future;

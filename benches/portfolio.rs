@@ -11,17 +11,28 @@
 //!   gathering them from the large demo; `chart/svg/spend_200_series` draws all 200 initiatives
 //!   over 24 months unfolded (goal: SVG ≤ 20 ms). `cargo bench --bench portfolio -- chart`.
 //! - `report/large_demo`: the executive report of the large demo, built and rendered to HTML.
+//! - `sync/parse_store_1M_samples`: parsing a Prometheus `query_range` answer of 1,000,000 points
+//!   (100 series × 10,000) and storing them with their rollups, one transaction per series (goal:
+//!   ≥ 1,000,000 points/s and ≥ 0.8× the baseline);
+//!   `sync/sqlite3_cli_import_1M_rows`, the baseline: the `sqlite3` shell's `.import --csv` of the
+//!   same rows into an identical WITHOUT ROWID table; `sync/noop_resync_1M_samples`: the same
+//!   answer again, planned against the stored points, nothing to write; `sync/parse_1M_samples`,
+//!   the parsing alone.
+//!   `cargo bench --bench portfolio -- sync` runs these alone.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::Duration;
 
-use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use mlops_portfolio::analytics::forecast::{self, ForecastOptions, model};
 use mlops_portfolio::api::{self, records};
 use mlops_portfolio::demo::{self, DemoScale};
 use mlops_portfolio::domain::{Currency, EntityKind, Month};
 use mlops_portfolio::io::{FocusOptions, import_focus};
 use mlops_portfolio::store::{Store, settings};
+use mlops_portfolio::sync::{query_range, samples};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::json;
@@ -181,5 +192,135 @@ fn report_large(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, focus_import, summary_large, charts_large, forecasts, report_large);
+const SYNC_SERIES: usize = 100;
+const SYNC_POINTS_PER_SERIES: usize = 10_000;
+const SYNC_SAMPLES: usize = SYNC_SERIES * SYNC_POINTS_PER_SERIES;
+
+/// A `query_range` answer as Prometheus writes it — 100 series of 10,000 one-minute points with
+/// values of a few decimals — and the same rows as CSV (`series_id,ts,value`) for the baseline.
+fn range_answer_and_csv() -> (Vec<u8>, String) {
+    let (mut body, mut csv) = (String::with_capacity(40 << 20), String::with_capacity(30 << 20));
+    body.push_str(r#"{"status":"success","data":{"resultType":"matrix","result":["#);
+    for series in 0..SYNC_SERIES {
+        if series > 0 {
+            body.push(',');
+        }
+        let _ = write!(body, r#"{{"metric":{{"__name__":"latency_ms","model":"model-{series}"}},"values":["#);
+        for i in 0..SYNC_POINTS_PER_SERIES {
+            let ts = 1_700_000_040 + 60 * i as i64;
+            let value = format!("{:.3}", 20.0 + ((i * 7919 + series * 31) % 10_000) as f64 / 37.0);
+            let _ = write!(body, "{}[{ts},\"{value}\"]", if i > 0 { "," } else { "" });
+            let _ = writeln!(csv, "{},{ts},{value}", series + 1);
+        }
+        body.push_str("]}");
+    }
+    body.push_str("]}}");
+    (body.into_bytes(), csv)
+}
+
+/// A portfolio with one metric series (ids 1..=100) per series of the answer.
+fn portfolio_with_series(path: &Path) -> Store {
+    let mut store = Store::open_as(path, "bench").expect("portfolio opens");
+    settings::init(store.conn(), "bench", Currency::USD).expect("base currency");
+    store
+        .in_transaction(|tx, _| {
+            for i in 1..=SYNC_SERIES {
+                tx.execute(
+                    "INSERT INTO models (id, name, stage, risk_tier) VALUES (?1, ?2, 'production', 'low')",
+                    rusqlite::params![i as i64, format!("model-{i}")],
+                )?;
+                tx.execute(
+                    "INSERT INTO metric_series (id, model_id, key, unit, query) VALUES (?1, ?1, 'latency_ms', 'ms', 'q')",
+                    [i as i64],
+                )?;
+            }
+            Ok(())
+        })
+        .expect("series");
+    store
+}
+
+/// Parses the answer and stores every series in its own transaction; returns the points written.
+fn parse_and_store(store: &mut Store, body: &[u8]) -> usize {
+    let answer = query_range::parse(body).expect("a valid answer");
+    let mut written = 0;
+    for (i, series) in answer.series.iter().enumerate() {
+        written +=
+            store.in_transaction(|tx, _| samples::store_points(tx, i as i64 + 1, &series.samples)).expect("stored");
+    }
+    written
+}
+
+fn sync_throughput(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (body, csv) = range_answer_and_csv();
+    let csv_path = dir.path().join("samples.csv");
+    std::fs::write(&csv_path, csv).expect("csv written");
+    let mut group = c.benchmark_group("sync");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(40))
+        .throughput(Throughput::Elements(SYNC_SAMPLES as u64));
+
+    group.bench_function("parse_1M_samples", |b| {
+        b.iter(|| assert_eq!(query_range::parse(&body).expect("a valid answer").series.len(), SYNC_SERIES))
+    });
+
+    let mut n = 0;
+    group.bench_function("parse_store_1M_samples", |b| {
+        b.iter_batched(
+            || {
+                n += 1;
+                portfolio_with_series(&dir.path().join(format!("sync-{n}.db")))
+            },
+            |mut store| {
+                assert_eq!(parse_and_store(&mut store, &body), SYNC_SAMPLES);
+                store
+            },
+            BatchSize::PerIteration,
+        )
+    });
+
+    let sqlite3 = Command::new("sqlite3").arg("-version").output();
+    if sqlite3.is_ok_and(|o| o.status.success()) {
+        group.bench_function("sqlite3_cli_import_1M_rows", |b| {
+            b.iter_batched(
+                || {
+                    n += 1;
+                    let path = dir.path().join(format!("baseline-{n}.db"));
+                    rusqlite::Connection::open(&path)
+                        .and_then(|conn| {
+                            conn.execute_batch(
+                                "CREATE TABLE metric_samples (series_id INTEGER NOT NULL, ts INTEGER NOT NULL, value REAL,
+                                     PRIMARY KEY (series_id, ts)) WITHOUT ROWID;",
+                            )
+                        })
+                        .expect("baseline table");
+                    path
+                },
+                |path| {
+                    let status = Command::new("sqlite3")
+                        .arg(&path)
+                        .arg(format!(".import --csv {} metric_samples", csv_path.display()))
+                        .status()
+                        .expect("sqlite3 runs");
+                    assert!(status.success());
+                    path
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    } else {
+        eprintln!("sqlite3 is not installed (apt-get install sqlite3): the baseline is skipped");
+    }
+
+    let mut loaded = portfolio_with_series(&dir.path().join("loaded.db"));
+    assert_eq!(parse_and_store(&mut loaded, &body), SYNC_SAMPLES);
+    group.bench_function("noop_resync_1M_samples", |b| {
+        b.iter(|| assert_eq!(parse_and_store(&mut loaded, &body), 0, "nothing to write"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, focus_import, summary_large, charts_large, forecasts, report_large, sync_throughput);
 criterion_main!(benches);

@@ -70,14 +70,15 @@ pub fn set_secret(store: &Store, secrets: &dyn SecretStore, request: ConnectionS
     }
 }
 
-/// Removes the connection, its sync history and its secret; models and metric series it brought
-/// in stay, no longer linked to it.
+/// Removes the connection, its sync history, its OpenCost cost mappings and its secret; models,
+/// metric series and actuals it brought in stay, no longer linked to it.
 pub fn remove(store: &mut Store, secrets: &dyn SecretStore, id: i64) -> Result<RecordView> {
     let portfolio = store.path().to_owned();
     let stored = store.in_transaction(|tx, actor| {
         let id = ConnectionId(id);
         tx.execute("DELETE FROM sync_runs WHERE connection_id = ?1", [id.0])?;
         tx.execute("UPDATE metric_series SET connection_id = NULL WHERE connection_id = ?1", [id.0])?;
+        tx.execute("DELETE FROM cost_mappings WHERE connection_id = ?1", [id.0])?;
         let stored = records::delete::<Connection>(tx, actor, id)?;
         if stored.record.auth != AuthKind::None {
             // Inside the transaction: if the keyring cannot be reached, nothing is removed and

@@ -5,6 +5,7 @@
 pub mod commands;
 pub mod connections;
 pub mod fields;
+pub mod metrics;
 pub mod records;
 
 use std::path::{Path, PathBuf};

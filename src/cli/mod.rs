@@ -2,6 +2,7 @@
 //! function of [`mlops_portfolio::api`], and prints the answer for a person or, with `--json`,
 //! for a script.
 
+mod metrics;
 mod output;
 
 use std::path::PathBuf;
@@ -195,6 +196,34 @@ enum Command {
     /// Cluster connections (Prometheus, MLflow, OpenCost); secrets go to the OS keyring.
     #[command(subcommand)]
     Connection(ConnectionCommand),
+    /// Bind model metrics to PromQL queries: `metric bind|unbind|list|templates`.
+    #[command(subcommand)]
+    Metric(metrics::MetricCommand),
+    /// A model's live metrics: latest value against its threshold, data age, recent rollups.
+    Metrics {
+        /// The model's name or id.
+        model: String,
+        #[arg(long)]
+        key: Option<String>,
+        /// The rollup window: 36h, 7d or a date such as 2026-03-01. Default 7d; hourly up to 2 days.
+        #[arg(long, value_name = "WINDOW")]
+        since: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Attribute OpenCost's cluster costs to models: `opencost map|unmap|list`.
+    #[command(subcommand)]
+    Opencost(metrics::OpencostCommand),
+    /// Sync every connection once (or only --connection): prints what each fetched and wrote.
+    Sync {
+        #[arg(long)]
+        connection: Option<String>,
+        /// How far back a first sync reaches.
+        #[arg(long, default_value_t = mlops_portfolio::sync::SyncOptions::DEFAULT_LOOKBACK_DAYS)]
+        lookback_days: u32,
+        #[arg(long)]
+        json: bool,
+    },
     /// Show the newest changes from the audit log.
     Audit {
         #[arg(long, value_name = "KIND")]
@@ -575,6 +604,13 @@ pub fn run(cli: Cli) -> Result<()> {
             println!("Wrote {} ({size}): {}", out.display(), chart.title());
         }
         Command::Connection(command) => connection(&mut store, command)?,
+        Command::Metric(command) => metrics::run_metric(&mut store, command)?,
+        Command::Metrics { model, key, since, json } => metrics::run_metrics(&store, model, key, since, json)?,
+        Command::Opencost(command) => metrics::run_opencost(&mut store, command)?,
+        Command::Sync { connection, lookback_days, json } => {
+            drop(store);
+            return metrics::run_sync(&path, connection, lookback_days, json);
+        }
         Command::Audit { entity, limit, json } => {
             let entries = api::audit(&store, entity.as_deref(), limit)?;
             output::print_json_or(&entries, json, || output::print_audit(&entries))?;

@@ -30,7 +30,7 @@ pub fn print_json_or(value: &impl Serialize, json: bool, human: impl FnOnce()) -
     }
 }
 
-fn new_table(headers: Vec<String>) -> TextTable {
+pub fn new_table(headers: Vec<String>) -> TextTable {
     let mut t = TextTable::new();
     t.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_header(headers);
     t

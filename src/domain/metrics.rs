@@ -34,6 +34,67 @@ impl MetricSeries {
     }
 }
 
+word_enum!(
+    /// Which side of a threshold is bad: `above` for latency and error rates, `below` for accuracy
+    /// and throughput.
+    BadWhen, "bad_when" {
+    Above => "above",
+    Below => "below",
+});
+
+/// The line a metric should stay on the good side of.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Threshold {
+    pub value: f64,
+    pub bad_when: BadWhen,
+}
+
+impl Threshold {
+    /// Whether `value` is on the bad side (equal to the threshold is still good). Infinities
+    /// compare as numbers: +Inf latency is above any threshold.
+    pub fn is_bad(&self, value: f64) -> bool {
+        match self.bad_when {
+            BadWhen::Above => value > self.value,
+            BadWhen::Below => value < self.value,
+        }
+    }
+}
+
+/// A metric series as the sync engine reads it: the series, how finely it is sampled, and the
+/// threshold it is judged against.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct MetricBinding {
+    #[serde(flatten)]
+    pub series: MetricSeries,
+    /// Seconds between two points of the series (the `step` of Prometheus' `query_range`).
+    pub step_seconds: u32,
+    #[serde(default)]
+    pub threshold: Option<Threshold>,
+}
+
+impl MetricBinding {
+    /// The longest step: one point a day.
+    pub const MAX_STEP_SECONDS: u32 = 86_400;
+
+    pub fn validate(&self) -> Result<(), DomainError> {
+        self.series.validate()?;
+        if self.series.query.trim().is_empty() {
+            return Err(DomainError::invalid("query", "must not be empty; give the PromQL that reads the metric"));
+        }
+        if !(1..=Self::MAX_STEP_SECONDS).contains(&self.step_seconds) {
+            return Err(DomainError::invalid("step", format!("{} s is not from 1 s to 1 day", self.step_seconds)));
+        }
+        if let Some(t) = self.threshold
+            && !t.value.is_finite()
+        {
+            return Err(DomainError::invalid("threshold", "must be a finite number"));
+        }
+        Ok(())
+    }
+}
+
 /// One measurement: seconds since the Unix epoch (UTC) and the value. `None` is a gap the source
 /// reported as NaN; infinities are kept as the source gave them.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ts_rs::TS)]

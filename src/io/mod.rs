@@ -268,7 +268,7 @@ impl Problems {
 }
 
 /// A value as shown in a message: long values are cut, so one bad cell cannot flood the screen.
-fn shorten(value: &str) -> String {
+pub(crate) fn shorten(value: &str) -> String {
     const MAX: usize = 80;
     match value.char_indices().nth(MAX) {
         Some((cut, _)) => format!("{}…", &value[..cut]),
@@ -528,7 +528,7 @@ impl Occurrences {
 }
 
 /// `xxh3_128(content hash ‖ occurrence)`, as the 16 bytes stored in `actuals.import_key`.
-fn import_key(content: u128, occurrence: u32) -> [u8; 16] {
+pub(crate) fn import_key(content: u128, occurrence: u32) -> [u8; 16] {
     let mut bytes = [0u8; 20];
     bytes[..16].copy_from_slice(&content.to_le_bytes());
     bytes[16..].copy_from_slice(&occurrence.to_le_bytes());
@@ -537,7 +537,7 @@ fn import_key(content: u128, occurrence: u32) -> [u8; 16] {
 
 /// Appends a field to a buffer that will be hashed, length first, so that field boundaries are
 /// part of the hash (`ab|c` and `a|bc` differ).
-fn push_field(buf: &mut Vec<u8>, field: &[u8]) {
+pub(crate) fn push_field(buf: &mut Vec<u8>, field: &[u8]) {
     buf.extend_from_slice(&u32::try_from(field.len()).unwrap_or(u32::MAX).to_le_bytes());
     buf.extend_from_slice(field);
 }

@@ -23,6 +23,7 @@ use crate::error::{Error, Result};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_portfolio.sql"),
     include_str!("migrations/002_lookup_indexes.sql"),
+    include_str!("migrations/003_metric_bindings.sql"),
     include_str!("migrations/004_upstream_models.sql"),
 ];
 

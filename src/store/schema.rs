@@ -270,6 +270,8 @@ pub static OTHER_REFERENCES: &[(&str, &str, EntityKind)] = &[
     ("metric_series", "model_id", EntityKind::Model),
     ("metric_series", "connection_id", EntityKind::Connection),
     ("sync_runs", "connection_id", EntityKind::Connection),
+    ("cost_mappings", "model_id", EntityKind::Model),
+    ("cost_mappings", "connection_id", EntityKind::Connection),
 ];
 
 pub fn table(kind: EntityKind) -> &'static Table {

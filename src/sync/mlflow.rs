@@ -38,7 +38,7 @@ use serde_json::{Value, json};
 
 use super::{SyncContext, SyncCounts};
 use crate::connect::Client;
-use crate::domain::{ConnectionId, MetricSeries, ModelId, ModelStage, RiskTier};
+use crate::domain::{ConnectionId, MetricSample, MetricSeries, ModelId, ModelStage, RiskTier};
 use crate::error::{Error, Result};
 use crate::store::{Store, audit, now_utc};
 
@@ -844,14 +844,12 @@ fn execute(tx: &Transaction<'_>, actor: &str, connection_id: ConnectionId, plan:
                 };
                 series.validate()?;
                 let series_id = ensure_series(tx, &series)?;
-                let mut upsert = tx.prepare_cached(
-                    "INSERT INTO metric_samples (series_id, ts, value) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (series_id, ts) DO UPDATE SET value = excluded.value
-                     WHERE value IS NOT excluded.value",
-                )?;
-                for (ts, value) in samples {
-                    written += i64::try_from(upsert.execute(params![series_id, ts, value])?).unwrap_or(0);
-                }
+                // The same store as Prometheus points: idempotent upserts plus hourly and daily rollups.
+                let mut points: Vec<MetricSample> =
+                    samples.iter().map(|&(ts, value)| MetricSample { ts, value }).collect();
+                points.sort_by_key(|p| p.ts);
+                points.dedup_by_key(|p| p.ts);
+                written += i64::try_from(super::samples::store_points(tx, series_id, &points)?).unwrap_or(i64::MAX);
             }
         }
     }

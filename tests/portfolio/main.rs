@@ -12,6 +12,8 @@ mod io;
 mod mlflow;
 #[path = "../support/mlflow_server.rs"]
 mod mlflow_server;
+mod prometheus;
+mod prometheus_server;
 mod server;
 mod store;
 

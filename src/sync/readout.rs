@@ -1,0 +1,235 @@
+//! What a model's live metrics say: for each binding, the latest value against its threshold, how
+//! old that value is, how its connection's last sync went, and its recent rollups. This reads only
+//! the portfolio, so it answers offline on the last synced data and says how old that is.
+//!
+//! The latest value is the newest point that is not a gap (an infinity counts: it is a value).
+//! Rollups come hourly when the window is two days or less, daily otherwise.
+
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize, Serializer};
+
+use super::bindings::{self, BindingView};
+use super::engine::{self, SyncRunReport};
+use super::samples::read_rollups;
+use crate::domain::{MetricRollup, RollupGrain, Threshold};
+use crate::error::{Error, Result};
+
+/// A metric value as the UI gets it: a number, or `"+Inf"` / `"-Inf"` (JSON has no infinities).
+#[derive(Debug, Clone, Copy, PartialEq, ts_rs::TS)]
+#[ts(export, type = "number | \"+Inf\" | \"-Inf\"")]
+pub struct SampleValue(pub f64);
+
+impl Serialize for SampleValue {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            v if v == f64::INFINITY => s.serialize_str("+Inf"),
+            v if v == f64::NEG_INFINITY => s.serialize_str("-Inf"),
+            v => s.serialize_f64(v),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SampleValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<SampleValue, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Number(f64),
+            Text(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Number(v) => Ok(SampleValue(v)),
+            Raw::Text(t) => super::query_range::parse_value(&t)
+                .flatten()
+                .map(SampleValue)
+                .ok_or_else(|| serde::de::Error::custom(format!("`{t}` is not a metric value"))),
+        }
+    }
+}
+
+impl std::fmt::Display for SampleValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            v if v == f64::INFINITY => f.write_str("+Inf"),
+            v if v == f64::NEG_INFINITY => f.write_str("-Inf"),
+            v => write!(f, "{}", (v * 1e6).round() / 1e6),
+        }
+    }
+}
+
+/// The newest point that is not a gap.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct LatestValue {
+    /// Seconds since the epoch.
+    pub ts: i64,
+    pub value: SampleValue,
+}
+
+/// Where the latest value stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum MetricState {
+    /// On the good side of the threshold (or on it).
+    Ok,
+    /// On the bad side.
+    Bad,
+    /// There is a value but no threshold to judge it by.
+    NoThreshold,
+    /// Nothing synced yet.
+    NoData,
+}
+
+/// One bound metric of a model, now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct MetricReadout {
+    pub key: String,
+    pub unit: String,
+    pub query: String,
+    #[serde(default)]
+    pub threshold: Option<Threshold>,
+    #[serde(default)]
+    pub latest: Option<LatestValue>,
+    pub state: MetricState,
+    /// Seconds from the latest value to now.
+    #[serde(default)]
+    pub age_seconds: Option<i64>,
+    /// The last sync of the metric's connection.
+    #[serde(default)]
+    pub last_sync: Option<SyncRunReport>,
+    pub rollups: Vec<MetricRollup>,
+}
+
+/// A model's metrics, now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ModelMetrics {
+    pub model: String,
+    /// The instant "now" was, seconds since the epoch.
+    pub now: i64,
+    /// The start of the rollup window, seconds since the epoch.
+    pub since: i64,
+    pub metrics: Vec<MetricReadout>,
+}
+
+/// The readout of `model`'s bindings (only `key`, if given), with rollups from `since` to `now`.
+pub fn model_metrics(conn: &Connection, model: &str, key: Option<&str>, since: i64, now: i64) -> Result<ModelMetrics> {
+    let mut bound = bindings::list(conn, Some(model))?;
+    let name = match bound.first() {
+        Some(b) => b.model.clone(),
+        None => {
+            let id = crate::store::records::resolve(conn, crate::domain::EntityKind::Model, model)?;
+            conn.query_row("SELECT name FROM models WHERE id = ?1", [id], |r| r.get(0))?
+        }
+    };
+    if let Some(key) = key {
+        bound.retain(|b| b.binding.series.key == key.trim());
+        if bound.is_empty() {
+            return Err(Error::NotFound(format!(
+                "model `{name}` has no metric `{key}`; `metric list {name}` shows its bindings"
+            )));
+        }
+    }
+    let grain = if now - since <= 2 * 86_400 { RollupGrain::Hour } else { RollupGrain::Day };
+    let metrics = bound.into_iter().map(|b| readout(conn, b, grain, since, now)).collect::<Result<Vec<_>>>()?;
+    Ok(ModelMetrics { model: name, now, since, metrics })
+}
+
+fn readout(conn: &Connection, b: BindingView, grain: RollupGrain, since: i64, now: i64) -> Result<MetricReadout> {
+    let latest: Option<LatestValue> = conn
+        .query_row(
+            "SELECT ts, value FROM metric_samples WHERE series_id = ?1 AND value IS NOT NULL ORDER BY ts DESC LIMIT 1",
+            [b.id],
+            |r| Ok(LatestValue { ts: r.get(0)?, value: SampleValue(r.get(1)?) }),
+        )
+        .optional()?;
+    let threshold = b.binding.threshold;
+    let state = match (latest, threshold) {
+        (None, _) => MetricState::NoData,
+        (Some(_), None) => MetricState::NoThreshold,
+        (Some(l), Some(t)) if t.is_bad(l.value.0) => MetricState::Bad,
+        (Some(_), Some(_)) => MetricState::Ok,
+    };
+    let last_sync = match b.binding.series.connection_id {
+        Some(id) => engine::recent_runs(conn, Some(id), 1)?.pop(),
+        None => None,
+    };
+    let first_bucket = grain.bucket_of(since);
+    Ok(MetricReadout {
+        rollups: read_rollups(conn, b.id, grain, first_bucket, now + 1)?,
+        key: b.binding.series.key,
+        unit: b.binding.series.unit,
+        query: b.binding.series.query,
+        threshold,
+        age_seconds: latest.map(|l| (now - l.ts).max(0)),
+        latest,
+        state,
+        last_sync,
+    })
+}
+
+/// Parses a window start for `--since`: `90m`, `36h`, `7d` before `now`, or a UTC date
+/// `2026-03-01`.
+pub fn parse_since(text: &str, now: i64) -> Result<i64> {
+    let t = text.trim();
+    let relative = |unit: i64, digits: &str| digits.parse::<i64>().ok().filter(|n| *n > 0).map(|n| now - n * unit);
+    let parsed = match t.char_indices().last() {
+        Some((i, 'm')) => relative(60, &t[..i]),
+        Some((i, 'h')) => relative(3_600, &t[..i]),
+        Some((i, 'd')) => relative(86_400, &t[..i]),
+        _ => chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|d| d.and_utc().timestamp()),
+    };
+    parsed.ok_or_else(|| {
+        Error::Validation(format!("since: `{t}` is not a window; write 90m, 36h, 7d or a date such as 2026-03-01"))
+    })
+}
+
+/// "4 min", "3 h", "2 days": an age as a person reads it.
+pub fn age_text(seconds: i64) -> String {
+    match seconds {
+        s if s < 90 => format!("{s} s"),
+        s if s < 90 * 60 => format!("{} min", (s + 30) / 60),
+        s if s < 36 * 3_600 => format!("{} h", (s + 1_800) / 3_600),
+        s => format!("{} days", (s + 43_200) / 86_400),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn infinities_cross_json_as_words() {
+        let json =
+            serde_json::to_string(&[SampleValue(1.5), SampleValue(f64::INFINITY), SampleValue(f64::NEG_INFINITY)])
+                .unwrap();
+        assert_eq!(json, r#"[1.5,"+Inf","-Inf"]"#);
+        let back: Vec<SampleValue> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, vec![SampleValue(1.5), SampleValue(f64::INFINITY), SampleValue(f64::NEG_INFINITY)]);
+    }
+
+    #[test]
+    fn windows_are_relative_or_dates() {
+        let now = 1_772_409_600; // 2026-03-02T00:00:00Z
+        assert_eq!(parse_since("90m", now).unwrap(), now - 5_400);
+        assert_eq!(parse_since("36h", now).unwrap(), now - 129_600);
+        assert_eq!(parse_since("7d", now).unwrap(), now - 604_800);
+        assert_eq!(parse_since("2026-03-01", now).unwrap(), now - 86_400);
+        for bad in ["", "7", "0d", "-3d", "yesterday", "2026-13-01"] {
+            assert!(parse_since(bad, now).unwrap_err().to_string().contains("7d"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn ages_read_naturally() {
+        assert_eq!(age_text(42), "42 s");
+        assert_eq!(age_text(4 * 60), "4 min");
+        assert_eq!(age_text(3 * 3_600), "3 h");
+        assert_eq!(age_text(2 * 86_400), "2 days");
+    }
+}

@@ -1,13 +1,13 @@
 //! The native menu bar and what its items do.
 //!
-//! File-level work that needs no page (Open, New, Back up, Export) happens here, with the dialog
+//! File-level work that needs no page (Open, New, Back up, Export, Executive report) happens here, with the dialog
 //! plugin and on blocking threads. Import needs the Import page's preview, so it is sent to the main
 //! window as a `menu` event whose payload is the item id (`"file.import"`). After Open or New the
 //! window gets `portfolio-opened` with the new file's `portfolio_info`, and reloads its data.
 
 use std::path::PathBuf;
 
-use mlops_portfolio::api::commands::{self, NoArguments, PathRequest};
+use mlops_portfolio::api::commands::{self, NoArguments, PathRequest, ReportRequest};
 use mlops_portfolio::store::Store;
 use tauri::menu::{Menu, MenuBuilder, MenuEvent, MenuItemBuilder, SubmenuBuilder};
 use tauri::{AppHandle, Emitter, Manager, Runtime, WebviewWindow};
@@ -21,6 +21,7 @@ pub const FILE_OPEN: &str = "file.open";
 pub const FILE_BACKUP: &str = "file.backup";
 pub const FILE_IMPORT: &str = "file.import";
 pub const FILE_EXPORT: &str = "file.export";
+pub const FILE_REPORT: &str = "file.report";
 pub const FILE_QUIT: &str = "file.quit";
 pub const VIEW_RELOAD: &str = "view.reload";
 pub const VIEW_FULLSCREEN: &str = "view.fullscreen";
@@ -40,6 +41,7 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
         .item(&MenuItemBuilder::with_id(FILE_BACKUP, "&Back up…").build(app)?)
         .item(&MenuItemBuilder::with_id(FILE_IMPORT, "&Import…").accelerator("CmdOrCtrl+I").build(app)?)
         .item(&MenuItemBuilder::with_id(FILE_EXPORT, "&Export…").accelerator("CmdOrCtrl+E").build(app)?)
+        .item(&MenuItemBuilder::with_id(FILE_REPORT, "Executive &report…").build(app)?)
         .separator()
         .item(&MenuItemBuilder::with_id(FILE_QUIT, "&Quit").accelerator("CmdOrCtrl+Q").build(app)?)
         .build()?;
@@ -57,6 +59,7 @@ pub fn on_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
         FILE_OPEN => open_portfolio(app),
         FILE_BACKUP => back_up(app),
         FILE_EXPORT => export_workbook(app),
+        FILE_REPORT => export_report(app),
         FILE_IMPORT => {
             if let Err(e) = app.emit_to(MAIN_WINDOW, MENU_EVENT, id) {
                 show_error(app, "The window did not get the menu command", &e.to_string());
@@ -165,6 +168,17 @@ fn export_workbook<R: Runtime>(app: &AppHandle<R>) {
     save_then(app, dialog, "The export failed", |store, path| {
         let report = commands::export_workbook(store, PathRequest { path: path.clone() })?;
         Ok(("Exported", format!("Saved {} sheets to {}", report.sheets.len(), path.display())))
+    });
+}
+
+/// File ▸ Executive report: the self-contained HTML report as of this month.
+fn export_report<R: Runtime>(app: &AppHandle<R>) {
+    let dialog = file_dialog(app, "Save the executive report")
+        .add_filter("Web page", &["html"])
+        .set_file_name("portfolio-report.html");
+    save_then(app, dialog, "The report failed", |store, path| {
+        let written = commands::export_report(store, ReportRequest { path, as_of: None })?;
+        Ok(("Report saved", format!("Saved the report with {} charts to {}", written.charts, written.path)))
     });
 }
 

@@ -45,6 +45,7 @@ macro_rules! for_each_command {
             restore: $crate::api::commands::PathRequest => $crate::api::commands::NoArguments;
             audit: $crate::api::commands::AuditRequest => Vec<$crate::store::audit::AuditEntry>;
             chart: $crate::api::ChartRequest => $crate::api::commands::ChartResponse;
+            export_chart: $crate::api::commands::ExportChartRequest => $crate::api::commands::ChartExported;
             export_report: $crate::api::commands::ReportRequest => $crate::report::ReportWritten;
             add_connection: $crate::api::connections::AddConnectionRequest => $crate::api::RecordView;
             set_connection_secret: $crate::api::connections::ConnectionSecretRequest => $crate::api::commands::NoArguments;
@@ -272,6 +273,54 @@ pub fn chart(store: &mut Store, request: ChartRequest) -> Result<ChartResponse> 
     Ok(ChartResponse { svg, title: chart.words.title, description: chart.words.description })
 }
 
+/// A chart to export: the chart's request, and where to write it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ExportChartRequest {
+    #[serde(flatten)]
+    pub chart: ChartRequest,
+    /// FILE.svg or FILE.png; the extension chooses the format. Without a path nothing is written
+    /// and the PNG comes back as base64, for the clipboard.
+    #[serde(default)]
+    pub path: Option<PathBuf>,
+    /// PNG pixels per point: 1 for screens, 2 for slides; 1 when absent.
+    #[serde(default)]
+    pub scale: Option<u32>,
+}
+
+/// What [`export_chart`] made: the file it wrote, or the PNG itself when no path was given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ChartExported {
+    pub path: Option<PathBuf>,
+    /// The PNG's bytes in standard base64, only when no path was given.
+    pub png_base64: Option<String>,
+    /// Pixels of the file: the canvas times the scale for PNG.
+    pub width: u32,
+    pub height: u32,
+    pub title: String,
+}
+
+/// Writes a chart as SVG or PNG (by the path's extension), or answers with the PNG's bytes.
+pub fn export_chart(store: &mut Store, request: ExportChartRequest) -> Result<ChartExported> {
+    let scale = request.scale.unwrap_or(1);
+    if let Some(path) = request.path {
+        let (chart, (width, height)) = super::write_chart(store, &request.chart, &path, scale)?;
+        return Ok(ChartExported { path: Some(path), png_base64: None, width, height, title: chart.words.title });
+    }
+    use base64::Engine as _;
+    let chart = super::chart(store, &request.chart)?;
+    let canvas = request.chart.canvas();
+    let png = crate::charts::encode(&chart, &canvas, crate::charts::ChartFormat::Png, scale)?;
+    Ok(ChartExported {
+        path: None,
+        png_base64: Some(base64::engine::general_purpose::STANDARD.encode(png)),
+        width: canvas.width * scale,
+        height: canvas.height * scale,
+        title: chart.words.title,
+    })
+}
+
 /// Adds a connection; its secret goes straight to the OS keyring.
 pub fn add_connection(store: &mut Store, request: AddConnectionRequest) -> Result<RecordView> {
     super::connections::add(store, &OsKeyring, request)
@@ -397,5 +446,47 @@ mod tests {
         let report = dispatch(&mut store, "export_workbook", json!({"path": path})).unwrap();
         assert!(report["sheets"].as_array().unwrap().iter().any(|s| s == "vendors"), "{report}");
         assert_eq!(&std::fs::read(&path).unwrap()[..2], b"PK", "an XLSX file is a zip archive");
+    }
+
+    #[test]
+    fn export_chart_writes_the_format_its_path_names_or_answers_with_png_bytes() {
+        use base64::Engine as _;
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open_as(&dir.path().join("p.db"), "tester").unwrap();
+        dispatch(&mut store, "init", json!({"currency": "USD"})).unwrap();
+
+        let svg = dir.path().join("burn.SVG");
+        let answer = dispatch(
+            &mut store,
+            "export_chart",
+            json!({"name": "budget-burn", "theme": "dark", "width": 800, "height": 450, "path": svg}),
+        )
+        .unwrap();
+        assert_eq!((answer["width"].as_u64(), answer["png_base64"].is_null()), (Some(800), true), "{answer}");
+        assert!(std::fs::read_to_string(&svg).unwrap().starts_with("<svg width=\"800\" height=\"450\""));
+
+        let png = dir.path().join("burn.png");
+        let answer = dispatch(
+            &mut store,
+            "export_chart",
+            json!({"name": "spend", "width": 400, "height": 320, "path": png, "scale": 2}),
+        )
+        .unwrap();
+        assert_eq!((answer["width"].as_u64(), answer["height"].as_u64()), (Some(800), Some(640)), "2× the canvas");
+        assert_eq!(&std::fs::read(&png).unwrap()[1..4], b"PNG");
+
+        let answer =
+            dispatch(&mut store, "export_chart", json!({"name": "models", "width": 400, "height": 320})).unwrap();
+        assert!(answer["path"].is_null(), "nothing is written without a path");
+        let bytes = base64::engine::general_purpose::STANDARD.decode(answer["png_base64"].as_str().unwrap()).unwrap();
+        assert_eq!(&bytes[1..4], b"PNG", "the clipboard gets a PNG");
+
+        let jpg = dir.path().join("burn.jpg");
+        let err = dispatch(&mut store, "export_chart", json!({"name": "spend", "path": jpg})).unwrap_err();
+        assert_eq!(err.code(), crate::ErrorCode::Validation);
+        assert!(err.to_string().contains("burn.jpg") && err.to_string().contains(".png"), "{err}");
+        assert!(!jpg.exists());
+        let err = dispatch(&mut store, "export_chart", json!({"name": "spend", "path": svg, "scale": 2})).unwrap_err();
+        assert!(err.to_string().contains("PNG files only"), "{err}");
     }
 }

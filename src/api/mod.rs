@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::analytics::forecast::{ForecastOptions, ForecastReport};
 use crate::analytics::series::{Scope, SpendGrouping};
 use crate::analytics::summary::Summary;
-use crate::charts::{Canvas, Chart, ChartName, ChartSpec, ThemeName};
+use crate::charts::{Canvas, Chart, ChartFormat, ChartName, ChartSpec, ThemeName};
 use crate::domain::{Currency, EntityKind, FxRate, InitiativeId, KpiId, Month};
 use crate::error::{Error, Result};
 use crate::io::{self, FocusOptions, ImportKind, ImportReport, Preview};
@@ -195,4 +195,18 @@ pub fn chart(store: &Store, request: &ChartRequest) -> Result<Chart> {
         as_of: request.as_of.unwrap_or_else(current_month),
     };
     crate::charts::gather(conn, &spec)
+}
+
+/// Draws a chart into the file at `path`, as SVG or PNG by its extension, whole or not at all.
+/// Returns the chart (for its title) and the size in pixels of what was written.
+pub fn write_chart(store: &Store, request: &ChartRequest, path: &Path, scale: u32) -> Result<(Chart, (u32, u32))> {
+    let format = ChartFormat::of_path(path)?;
+    let chart = chart(store, request)?;
+    let canvas = request.canvas();
+    io::write_whole(path, &crate::charts::encode(&chart, &canvas, format, scale)?)?;
+    let size = match format {
+        ChartFormat::Svg => (canvas.width, canvas.height),
+        ChartFormat::Png => (canvas.width * scale, canvas.height * scale),
+    };
+    Ok((chart, size))
 }

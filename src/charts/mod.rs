@@ -292,6 +292,41 @@ pub fn to_png(chart: &Chart, canvas: &Canvas, scale: u32) -> Result<Vec<u8>> {
     Ok(png)
 }
 
+/// The file formats a chart is written in. The file's extension chooses, so the CLI's `--out`
+/// and the app's save dialog agree on what `burn.png` means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartFormat {
+    /// For the web and the report: sharp at any size.
+    Svg,
+    /// For slides: pixels at 1× or 2×.
+    Png,
+}
+
+impl ChartFormat {
+    /// The format named by `path`'s extension (either case), or an error that says which to use.
+    pub fn of_path(path: &std::path::Path) -> Result<ChartFormat> {
+        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("svg") => Ok(ChartFormat::Svg),
+            Some("png") => Ok(ChartFormat::Png),
+            _ => Err(Error::Validation(format!(
+                "{}: a chart is written as .svg (for the web) or .png (for slides); end the file name with one of them",
+                path.display()
+            ))),
+        }
+    }
+}
+
+/// The chart as the bytes of a file in `format`; `scale` (pixels per point) applies to PNG only.
+pub fn encode(chart: &Chart, canvas: &Canvas, format: ChartFormat, scale: u32) -> Result<Vec<u8>> {
+    match format {
+        ChartFormat::Svg if scale != 1 => Err(Error::Validation(format!(
+            "scale: {scale} applies to PNG files only; an SVG draws sharp at any size, so leave the scale at 1"
+        ))),
+        ChartFormat::Svg => Ok(to_svg(chart, canvas)?.into_bytes()),
+        ChartFormat::Png => to_png(chart, canvas, scale),
+    }
+}
+
 fn draw_chart<DB: DrawingBackend>(
     chart: &Chart,
     root: &draw::Area<DB>,

@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use mlops_portfolio::analytics::forecast::ForecastOptions;
 use mlops_portfolio::analytics::series::SpendGrouping;
 use mlops_portfolio::api;
-use mlops_portfolio::charts::{self, ChartName, ThemeName};
+use mlops_portfolio::charts::{ChartName, ThemeName};
 use mlops_portfolio::demo::DemoScale;
 use mlops_portfolio::domain::{Currency, EntityKind, FxRate, InitiativeId, Month};
 use mlops_portfolio::io::{CostColumn, FocusOptions, ImportKind};
@@ -366,29 +366,6 @@ fn parse_theme(text: &str) -> Result<ThemeName, String> {
     text.parse::<ThemeName>().map_err(|e| e.message)
 }
 
-/// Writes `bytes` to `path` whole or not at all.
-fn write_whole(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
-    Ok(mlops_portfolio::io::write_whole(path, bytes)?)
-}
-
-/// What the chart file is, from its extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ChartFormat {
-    Svg,
-    Png,
-}
-
-fn chart_format(path: &std::path::Path) -> Result<ChartFormat> {
-    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-        Some("svg") => Ok(ChartFormat::Svg),
-        Some("png") => Ok(ChartFormat::Png),
-        _ => anyhow::bail!(
-            "--out {}: a chart is written as .svg (for the web) or .png (for slides); name the file so",
-            path.display()
-        ),
-    }
-}
-
 /// `ui/dist` in the current folder, else the one of the source tree the program was built in.
 fn default_ui_dir() -> PathBuf {
     let here = PathBuf::from("ui/dist");
@@ -574,10 +551,6 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Chart { name, out, initiative, kpi, by, width, height, theme, scale, as_of, list: _ } => {
             let (Some(name), Some(out)) = (name, out) else { anyhow::bail!("give a chart name and --out FILE") };
-            let format = chart_format(&out)?;
-            if format == ChartFormat::Svg && scale != 1 {
-                anyhow::bail!("--scale {scale}: an SVG draws sharp at any size; --scale is for PNG files");
-            }
             let request = api::ChartRequest {
                 name,
                 initiative,
@@ -591,16 +564,8 @@ pub fn run(cli: Cli) -> Result<()> {
                 height: Some(height),
                 as_of: as_of.map(|text| text.parse::<Month>()).transpose()?,
             };
-            let chart = api::chart(&store, &request)?;
-            let bytes = match format {
-                ChartFormat::Svg => charts::to_svg(&chart, &request.canvas())?.into_bytes(),
-                ChartFormat::Png => charts::to_png(&chart, &request.canvas(), scale)?,
-            };
-            write_whole(&out, &bytes)?;
-            let size = match format {
-                ChartFormat::Svg => format!("{width}×{height}"),
-                ChartFormat::Png => format!("{}×{}", width * scale, height * scale),
-            };
+            let (chart, (width, height)) = api::write_chart(&store, &request, &out, scale)?;
+            let size = format!("{width}×{height}");
             println!("Wrote {} ({size}): {}", out.display(), chart.title());
         }
         Command::Connection(command) => connection(&mut store, command)?,

@@ -20,6 +20,7 @@ const pages = [
   ['models', '#/models'],
   ['model-detail', '#/models/1'],
   ['vendors', '#/vendors'],
+  ['connections', '#/connections'],
   ['import', '#/import'],
   ['settings', '#/settings'],
   // [name, page, the button that opens a form]

@@ -2,12 +2,14 @@
 import type { AddConnectionRequest } from "./AddConnectionRequest";
 import type { AuditEntry } from "./AuditEntry";
 import type { AuditRequest } from "./AuditRequest";
+import type { ChartExported } from "./ChartExported";
 import type { ChartRequest } from "./ChartRequest";
 import type { ChartResponse } from "./ChartResponse";
 import type { ConnectionName } from "./ConnectionName";
 import type { ConnectionSecretRequest } from "./ConnectionSecretRequest";
 import type { ConnectionTest } from "./ConnectionTest";
 import type { CreateRequest } from "./CreateRequest";
+import type { ExportChartRequest } from "./ExportChartRequest";
 import type { ExportReport } from "./ExportReport";
 import type { ForecastReport } from "./ForecastReport";
 import type { ForecastRequest } from "./ForecastRequest";
@@ -48,6 +50,7 @@ export type Commands = {
   restore: { request: PathRequest; response: NoArguments };
   audit: { request: AuditRequest; response: Array<AuditEntry> };
   chart: { request: ChartRequest; response: ChartResponse };
+  export_chart: { request: ExportChartRequest; response: ChartExported };
   export_report: { request: ReportRequest; response: ReportWritten };
   add_connection: { request: AddConnectionRequest; response: RecordView };
   set_connection_secret: { request: ConnectionSecretRequest; response: NoArguments };

@@ -370,7 +370,7 @@ fn cli_sync_reports_each_connection_fails_when_one_fails_and_metrics_show_the_la
     assert!(stdout.contains("cluster") && stdout.contains("down") && stdout.contains("failed"), "{stdout}");
     assert!(stderr.contains("the query returned 2 series"), "{stderr}");
     assert!(stderr.contains(r#"{__name__="model_latency_ms", model="churn-xgb"}"#), "names the label sets: {stderr}");
-    assert!(stderr.contains("cannot reach"), "{stderr}");
+    assert!(stderr.contains("cannot connect to http://127.0.0.1:1"), "{stderr}");
     assert!(stderr.contains("2 of 2 connections did not sync"), "{stderr}");
 
     let metrics = cli_json(&db, &["metrics", "fraud-gbm", "--key", "latency_p95_ms", "--since", "30d", "--json"]);

@@ -51,6 +51,7 @@ macro_rules! for_each_command {
             set_connection_secret: $crate::api::connections::ConnectionSecretRequest => $crate::api::commands::NoArguments;
             test_connection: $crate::api::connections::ConnectionName => $crate::connect::probe::ConnectionTest;
             remove_connection: $crate::api::connections::ConnectionName => $crate::api::RecordView;
+            connection_status: $crate::api::commands::NoArguments => Vec<$crate::api::metrics::ConnectionStatus>;
         }
     };
 }
@@ -335,6 +336,11 @@ pub fn test_connection(store: &mut Store, request: ConnectionName) -> Result<Con
     super::connections::test(store, &OsKeyring, &request.name)
 }
 
+/// Every connection's newest sync run and how far its data reaches.
+pub fn connection_status(store: &mut Store, _: NoArguments) -> Result<Vec<super::metrics::ConnectionStatus>> {
+    super::metrics::connection_status(store)
+}
+
 /// Removes a connection and its secret.
 pub fn remove_connection(store: &mut Store, request: ConnectionName) -> Result<RecordView> {
     let (id, _) = super::connections::find(store, &request.name)?;
@@ -414,6 +420,36 @@ mod tests {
         let map = typescript_command_map();
         assert!(map.contains("summary: { request: SummaryRequest; response: Summary }"), "{map}");
         std::fs::write(dir.join("Commands.ts"), map).unwrap();
+    }
+
+    #[test]
+    fn connection_status_tells_the_newest_run_and_how_far_data_reaches() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open_as(&dir.path().join("p.db"), "tester").unwrap();
+        dispatch(&mut store, "init", json!({"currency": "USD"})).unwrap();
+        for name in ["prom", "cost"] {
+            let fields = json!({"name": name, "kind": "prometheus", "base_url": "http://127.0.0.1:9", "auth": "none",
+                                "interval_minutes": 15});
+            dispatch(&mut store, "create_record", json!({"kind": "connection", "fields": fields})).unwrap();
+        }
+        let status = dispatch(&mut store, "connection_status", json!({})).unwrap();
+        assert_eq!(status[0]["name"], "cost");
+        assert_eq!((status[0]["last_run"].clone(), status[0]["data_until"].clone()), (Value::Null, Value::Null));
+
+        let conn = store.conn();
+        let prom: i64 = conn.query_row("SELECT id FROM connections WHERE name = 'prom'", [], |r| r.get(0)).unwrap();
+        conn.execute(
+            "INSERT INTO sync_runs (connection_id, started_at, finished_at, status, fetched, written)
+             VALUES (?1, '2026-11-01T00:00:00Z', '2026-11-01T00:01:00Z', 'succeeded', 10, 10),
+                    (?1, '2026-11-02T00:00:00Z', '2026-11-02T00:00:05Z', 'failed', 0, 0)",
+            [prom],
+        )
+        .unwrap();
+        let status = dispatch(&mut store, "connection_status", json!({})).unwrap();
+        let prom_status = &status[1];
+        assert_eq!(prom_status["name"], "prom");
+        assert_eq!(prom_status["last_run"]["status"], "failed", "the newest run, not the first");
+        assert_eq!(prom_status["last_run"]["started_at"], "2026-11-02T00:00:00Z");
     }
 
     #[test]

@@ -92,3 +92,39 @@ pub fn sync_runs(store: &Store, connection: Option<&str>, limit: u32) -> Result<
     let id = connection.map(|c| records::resolve(store.conn(), EntityKind::Connection, c)).transpose()?;
     engine::recent_runs(store.conn(), id.map(ConnectionId), limit)
 }
+
+/// Where one connection's sync stands, for the Connections page: its newest run and how far its
+/// data reaches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ConnectionStatus {
+    pub connection_id: ConnectionId,
+    pub name: String,
+    /// The newest run, finished or still running; `None` before the first sync.
+    #[serde(default)]
+    pub last_run: Option<SyncRunReport>,
+    /// Seconds since the epoch of the newest data synced from it (metric points, or OpenCost's
+    /// synced days); `None` while nothing has arrived. The UI turns it into "data age".
+    #[serde(default)]
+    pub data_until: Option<i64>,
+}
+
+/// The sync status of every connection, by name.
+pub fn connection_status(store: &Store) -> Result<Vec<ConnectionStatus>> {
+    let conn = store.conn();
+    let mut stmt = conn.prepare(
+        "SELECT c.id, c.name,
+                max((SELECT max(synced_until) FROM metric_series WHERE connection_id = c.id),
+                    (SELECT max(synced_until) FROM cost_mappings WHERE connection_id = c.id))
+         FROM connections c ORDER BY c.name COLLATE NOCASE",
+    )?;
+    let rows = stmt
+        .query_map([], |r| Ok((ConnectionId(r.get(0)?), r.get::<_, String>(1)?, r.get::<_, Option<i64>>(2)?)))?
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    rows.into_iter()
+        .map(|(connection_id, name, data_until)| {
+            let last_run = engine::recent_runs(conn, Some(connection_id), 1)?.into_iter().next();
+            Ok(ConnectionStatus { connection_id, name, last_run, data_until })
+        })
+        .collect()
+}

@@ -7,6 +7,7 @@ import type { ChartRequest } from "./ChartRequest";
 import type { ChartResponse } from "./ChartResponse";
 import type { ConnectionName } from "./ConnectionName";
 import type { ConnectionSecretRequest } from "./ConnectionSecretRequest";
+import type { ConnectionStatus } from "./ConnectionStatus";
 import type { ConnectionTest } from "./ConnectionTest";
 import type { CreateRequest } from "./CreateRequest";
 import type { ExportChartRequest } from "./ExportChartRequest";
@@ -56,6 +57,7 @@ export type Commands = {
   set_connection_secret: { request: ConnectionSecretRequest; response: NoArguments };
   test_connection: { request: ConnectionName; response: ConnectionTest };
   remove_connection: { request: ConnectionName; response: RecordView };
+  connection_status: { request: NoArguments; response: Array<ConnectionStatus> };
 };
 
 export type CommandName = keyof Commands;

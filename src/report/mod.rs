@@ -68,7 +68,7 @@ pub fn build(conn: &Connection, source: &Path, as_of: Month, generated_at: &str)
         });
     }
 
-    let renewals = renewals(conn, today, currency)?;
+    let renewals = renewals(conn, as_of, today, currency)?;
     Ok(ReportPage {
         title: "ML portfolio report".to_owned(),
         source: source.display().to_string(),
@@ -271,38 +271,21 @@ struct Renewals {
     attention: Vec<String>,
 }
 
-/// Contracts whose notice deadline is within [`RENEWAL_WINDOW_DAYS`] of `today`, soonest first.
-fn renewals(conn: &Connection, today: NaiveDate, currency: Currency) -> Result<Renewals> {
-    let fx = crate::analytics::money::Converter::load(conn)?;
-    let mut stmt = conn.prepare(
-        "SELECT v.name, c.title, c.\"end\", c.notice_days, c.auto_renew, c.value_minor, c.value_currency
-         FROM contracts c JOIN vendors v ON v.id = c.vendor_id",
-    )?;
+/// Contracts whose notice deadline is within [`RENEWAL_WINDOW_DAYS`] of `today`, soonest first,
+/// read through the vendor timeline so the deadline rule and the conversion are the chart's.
+fn renewals(conn: &Connection, as_of: Month, today: NaiveDate, currency: Currency) -> Result<Renewals> {
+    let every_vendor = u32::MAX as usize;
+    let timeline = crate::analytics::series::vendor_timeline(conn, &Scope::portfolio(), as_of, every_vendor)?;
     let mut due = Vec::new();
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, i64>(3)?,
-            r.get::<_, bool>(4)?,
-            r.get::<_, i64>(5)?,
-            r.get::<_, String>(6)?,
-        ))
-    })?;
-    for row in rows {
-        let (vendor, title, end, notice_days, auto_renew, value_minor, value_currency) = row?;
-        let Ok(end) = end.parse::<NaiveDate>() else { continue };
-        let notice_by = end - Duration::days(notice_days);
-        if notice_by < today || notice_by > today + Duration::days(RENEWAL_WINDOW_DAYS) {
-            continue;
+    for vendor in timeline.vendors {
+        for contract in vendor.contracts {
+            let notice_by = contract.notice_deadline;
+            if notice_by < today || notice_by > today + Duration::days(RENEWAL_WINDOW_DAYS) {
+                continue;
+            }
+            let value = money(contract.value_minor, currency);
+            due.push((notice_by, vendor.name.clone(), contract.title, contract.end, contract.auto_renew, value));
         }
-        let value = value_currency
-            .parse::<Currency>()
-            .ok()
-            .and_then(|c| fx.to_base(value_minor, c).ok())
-            .map_or_else(|| format!("{value_minor} {value_currency} (no FX rate)"), |minor| money(minor, currency));
-        due.push((notice_by, vendor, title, end, auto_renew, value));
     }
     due.sort();
     let attention = due

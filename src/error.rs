@@ -31,6 +31,38 @@ pub enum ErrorCode {
     Internal,
 }
 
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 8] = [
+        ErrorCode::Validation,
+        ErrorCode::NotFound,
+        ErrorCode::Conflict,
+        ErrorCode::Storage,
+        ErrorCode::Io,
+        ErrorCode::Auth,
+        ErrorCode::Network,
+        ErrorCode::Internal,
+    ];
+
+    /// The code as JSON spells it (`not_found`), for storing beside a message.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Validation => "validation",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::Storage => "storage",
+            ErrorCode::Io => "io",
+            ErrorCode::Auth => "auth",
+            ErrorCode::Network => "network",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    /// The code spelled `text`, if any.
+    pub fn parse(text: &str) -> Option<ErrorCode> {
+        Self::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{0}")]
@@ -126,20 +158,20 @@ mod tests {
             serde_json::to_string(&err).unwrap(),
             r#"{"code":"validation","message":"row 7, column `amount`: `12,5O` is not a number"}"#
         );
-        let codes = [
-            ErrorCode::Validation,
-            ErrorCode::NotFound,
-            ErrorCode::Conflict,
-            ErrorCode::Storage,
-            ErrorCode::Io,
-            ErrorCode::Auth,
-            ErrorCode::Network,
-            ErrorCode::Internal,
-        ];
+        let codes = ErrorCode::ALL;
         let words: Vec<String> = codes.iter().map(|c| serde_json::to_string(c).unwrap()).collect();
         assert_eq!(
             words.join(","),
             r#""validation","not_found","conflict","storage","io","auth","network","internal""#
         );
+        for code in codes {
+            assert_eq!(
+                serde_json::to_string(&code).unwrap(),
+                format!("\"{}\"", code.as_str()),
+                "stored as JSON says it"
+            );
+            assert_eq!(ErrorCode::parse(code.as_str()), Some(code));
+        }
+        assert_eq!(ErrorCode::parse("offline"), None);
     }
 }

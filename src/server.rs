@@ -2,6 +2,9 @@
 //! list as the desktop app (`POST /api/<command>` with a JSON body), bound to 127.0.0.1 only, and
 //! refuses every request that does not carry the per-run token.
 //!
+//! Like the desktop app it syncs every connection in the background (unless told not to); the page
+//! follows the runs through `GET /api/events`, a stream of server-sent `sync-progress` events.
+//!
 //! The token reaches the browser in the URL printed at start (`/?token=...`); the first request
 //! with it gets an HttpOnly, SameSite=Strict cookie, so the page's own scripts and assets need not
 //! carry it. Scripts may send it as `Authorization: Bearer <token>` instead.
@@ -15,15 +18,19 @@ use axum::body::Body;
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
+use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use rand::TryRngCore;
 use rand::rngs::OsRng;
 use serde_json::Value;
 use tower_http::services::{ServeDir, ServeFile};
 
-use crate::api::commands;
+use tokio::sync::broadcast;
+
+use crate::api::{Session, commands};
 use crate::error::{ApiError, Error, ErrorCode};
 use crate::store::Store;
+use crate::sync::scheduler::SchedulerOptions;
 
 const COOKIE: &str = "mlops_portfolio_token";
 
@@ -34,10 +41,12 @@ pub struct ServeOptions {
     pub port: u16,
     /// The built UI (`ui/dist`).
     pub ui_dir: PathBuf,
+    /// Sync every connection in the background, as the desktop app does.
+    pub background_sync: bool,
 }
 
 struct Shared {
-    store: Mutex<Store>,
+    session: Mutex<Session>,
     token: String,
 }
 
@@ -56,13 +65,19 @@ impl std::fmt::Debug for Server {
 }
 
 impl Server {
-    /// Binds 127.0.0.1 and prepares the routes.
+    /// Binds 127.0.0.1 and prepares the routes (and starts background sync, if asked).
     pub async fn bind(store: Store, options: &ServeOptions) -> crate::Result<Server> {
         let token = new_token()?;
-        let shared = Arc::new(Shared { store: Mutex::new(store), token: token.clone() });
+        let session = if options.background_sync {
+            Session::with_background_sync(store, &tokio::runtime::Handle::current(), SchedulerOptions::default())
+        } else {
+            Session::new(store)
+        };
+        let shared = Arc::new(Shared { session: Mutex::new(session), token: token.clone() });
         let index = options.ui_dir.join("index.html");
         let ui = ServeDir::new(&options.ui_dir).fallback(ServeFile::new(index));
         let app = Router::new()
+            .route("/api/events", axum::routing::get(events))
             .route("/api/{command}", axum::routing::post(call))
             .fallback_service(ui)
             .layer(middleware::from_fn_with_state(shared.clone(), require_token))
@@ -167,8 +182,9 @@ async fn call(State(shared): State<Arc<Shared>>, Path(command): Path<String>, bo
         }
     };
     let result = tokio::task::spawn_blocking(move || {
-        let mut store = shared.store.lock().map_err(|_| Error::Internal("the portfolio lock was poisoned".into()))?;
-        commands::dispatch(&mut store, &command, request)
+        let mut session =
+            shared.session.lock().map_err(|_| Error::Internal("the portfolio lock was poisoned".into()))?;
+        commands::dispatch(&mut session, &command, request)
     })
     .await
     .unwrap_or_else(|e| Err(Error::Internal(format!("the command failed: {e}"))));
@@ -186,6 +202,29 @@ async fn call(State(shared): State<Arc<Shared>>, Path(command): Path<String>, bo
             error_response(status, err.into())
         }
     }
+}
+
+/// `GET /api/events`: background sync progress as server-sent events named `sync-progress`, each
+/// a [`SyncProgress`] as JSON. A listener too slow to keep up misses the oldest events, not the
+/// newest; the page re-reads `connection_status` when a run finishes anyway.
+async fn events(State(shared): State<Arc<Shared>>) -> Response {
+    let receiver = match shared.session.lock() {
+        Ok(session) => session.subscribe(),
+        Err(_) => {
+            let error = ApiError { code: ErrorCode::Internal, message: "the portfolio lock was poisoned".into() };
+            return error_response(StatusCode::INTERNAL_SERVER_ERROR, error);
+        }
+    };
+    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        loop {
+            match receiver.recv().await {
+                Ok(progress) => return Some((Event::default().event("sync-progress").json_data(&progress), receiver)),
+                Err(broadcast::error::RecvError::Lagged(_)) => {}
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
 }
 
 fn error_response(status: StatusCode, error: ApiError) -> Response {

@@ -2,6 +2,9 @@
 //! built UI (`ui/dist`), the UI calls the core's command list over IPC ([`commands`]), and the native
 //! menu handles the file-level jobs ([`menu`]).
 //!
+//! While the app runs, every connection syncs in the background on its interval (unless `--no-sync`);
+//! each run's progress reaches the window as `sync-progress` events.
+//!
 //! The portfolio file comes from `--db PATH`, else `$MLOPS_PORTFOLIO_DB`, else the OS data folder. If it
 //! cannot be opened the app says why in a dialog and exits with status 1; it never carries on with
 //! an empty stand-in.
@@ -17,10 +20,13 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use mlops_portfolio::api;
+use mlops_portfolio::api::{self, Session};
 use mlops_portfolio::store::Store;
-use tauri::{App, Manager, WebviewWindowBuilder};
+use mlops_portfolio::sync::SyncProgress;
+use mlops_portfolio::sync::scheduler::SchedulerOptions;
+use tauri::{App, AppHandle, Emitter, Manager, WebviewWindowBuilder};
 use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
+use tokio::sync::broadcast;
 
 use crate::commands::AppState;
 
@@ -33,7 +39,13 @@ struct Args {
     /// The portfolio file. Default: $MLOPS_PORTFOLIO_DB, else portfolio.db in the OS data folder.
     #[arg(long, env = "MLOPS_PORTFOLIO_DB", value_name = "PATH")]
     db: Option<PathBuf>,
+    /// Do not sync the connections in the background: work on the data already in the file.
+    #[arg(long)]
+    no_sync: bool,
 }
+
+/// The event that carries background sync progress to the window.
+pub const SYNC_PROGRESS_EVENT: &str = "sync-progress";
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -54,6 +66,7 @@ fn main() -> ExitCode {
     }
     .and_then(|path| Store::open(&path));
 
+    let background = (!args.no_sync).then(|| runtime.handle().clone());
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_window_state::Builder::default().build())
@@ -62,7 +75,12 @@ fn main() -> ExitCode {
         .setup(move |app| {
             match opened {
                 Ok(store) => {
-                    app.manage(AppState::new(store));
+                    let session = match &background {
+                        Some(runtime) => Session::with_background_sync(store, runtime, SchedulerOptions::default()),
+                        None => Session::new(store),
+                    };
+                    forward_sync_progress(app.handle(), session.subscribe());
+                    app.manage(AppState::new(session));
                     open_main_window(app)?;
                 }
                 Err(err) => refuse_to_start(app, &err.to_string()),
@@ -91,6 +109,22 @@ fn open_main_window(app: &mut App) -> tauri::Result<()> {
     let menu = menu::build(app.handle())?;
     WebviewWindowBuilder::from_config(app.handle(), &config)?.menu(menu).build()?;
     Ok(())
+}
+
+/// Sends every background sync event to the window as it comes.
+fn forward_sync_progress(app: &AppHandle, mut events: broadcast::Receiver<SyncProgress>) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match events.recv().await {
+                // A window that is closing cannot take it; nothing else listens.
+                Ok(progress) => drop(app.emit_to(MAIN_WINDOW, SYNC_PROGRESS_EVENT, progress)),
+                // The page re-reads the status when a run finishes; a missed batch count is harmless.
+                Err(broadcast::error::RecvError::Lagged(_)) => {}
+                Err(broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    });
 }
 
 /// Says why the portfolio cannot be opened (on stderr and in a dialog), then quits with status 1.

@@ -1,5 +1,6 @@
 //! The generated commands, called through Tauri's IPC on a mock runtime, as the UI calls them.
 
+use mlops_portfolio::api::Session;
 use mlops_portfolio::api::commands::COMMAND_NAMES;
 use mlops_portfolio::store::Store;
 use serde_json::{Value, json};
@@ -14,7 +15,7 @@ use crate::commands::{self, AppState};
 fn app_with_portfolio(path: &std::path::Path) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
     let store = Store::open(path).expect("a fresh temp file opens as a portfolio");
     let app = mock_builder()
-        .manage(AppState::new(store))
+        .manage(AppState::new(Session::new(store)))
         .invoke_handler(commands::handler())
         .build(mock_context(noop_assets()))
         .expect("the mock app builds");

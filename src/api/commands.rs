@@ -1,5 +1,7 @@
 //! The one list of commands every transport serves: the desktop shell's IPC, the HTTP twin, and
-//! tests. Each command is a function `fn(&mut Store, Request) -> Result<Response>` with serde types.
+//! tests. Each command is a function `fn(&mut Store, Request) -> Result<Response>` with serde types;
+//! the few that steer background sync take the [`Session`] instead, which every transport holds
+//! (and which dereferences to its store).
 //!
 //! [`for_each_command!`](crate::for_each_command) hands the list to a macro of the caller's, which
 //! turns it into Tauri commands or an HTTP router, so no transport writes a command by hand. To add a
@@ -11,12 +13,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::connections::{AddConnectionRequest, ConnectionName, ConnectionSecretRequest};
-use super::{ChartRequest, ImportRequest, RecordView};
+use super::{ChartRequest, ImportRequest, RecordView, Session};
 use crate::analytics::forecast::{DEFAULT_HORIZON, ForecastOptions, ForecastReport};
 use crate::analytics::summary::Summary;
 use crate::connect::OsKeyring;
 use crate::connect::probe::ConnectionTest;
-use crate::domain::{Currency, EntityKind, FxRate, InitiativeId, Month};
+use crate::domain::{ConnectionId, Currency, EntityKind, FxRate, InitiativeId, Month};
 use crate::error::{Error, Result};
 use crate::io::{ImportReport, Preview};
 use crate::store::audit::AuditEntry;
@@ -52,6 +54,8 @@ macro_rules! for_each_command {
             test_connection: $crate::api::connections::ConnectionName => $crate::connect::probe::ConnectionTest;
             remove_connection: $crate::api::connections::ConnectionName => $crate::api::RecordView;
             connection_status: $crate::api::commands::NoArguments => Vec<$crate::api::metrics::ConnectionStatus>;
+            sync_now: $crate::api::commands::SyncRequest => $crate::api::commands::SyncQueued;
+            cancel_sync: $crate::api::commands::SyncRequest => $crate::api::commands::SyncQueued;
         }
     };
 }
@@ -198,16 +202,31 @@ pub fn get_record(store: &mut Store, request: RecordRef) -> Result<RecordView> {
     super::records::get(store, request.kind, request.id)
 }
 
-pub fn create_record(store: &mut Store, request: CreateRequest) -> Result<RecordView> {
-    super::records::create(store, request.kind, request.fields)
+pub fn create_record(session: &mut Session, request: CreateRequest) -> Result<RecordView> {
+    let kind = request.kind;
+    let created = super::records::create(session, kind, request.fields)?;
+    connections_touched(session, kind);
+    Ok(created)
 }
 
-pub fn update_record(store: &mut Store, request: UpdateRequest) -> Result<RecordView> {
-    super::records::update(store, request.kind, request.id, request.changes)
+pub fn update_record(session: &mut Session, request: UpdateRequest) -> Result<RecordView> {
+    let kind = request.kind;
+    let updated = super::records::update(session, kind, request.id, request.changes)?;
+    connections_touched(session, kind);
+    Ok(updated)
 }
 
-pub fn remove_record(store: &mut Store, request: RecordRef) -> Result<RecordView> {
-    super::records::remove(store, request.kind, request.id)
+pub fn remove_record(session: &mut Session, request: RecordRef) -> Result<RecordView> {
+    let removed = super::records::remove(session, request.kind, request.id)?;
+    connections_touched(session, request.kind);
+    Ok(removed)
+}
+
+/// A connection was added, changed or removed: the background sync takes it up.
+fn connections_touched(session: &Session, kind: EntityKind) {
+    if kind == EntityKind::Connection {
+        session.connections_changed();
+    }
 }
 
 pub fn fx_list(store: &mut Store, _: NoArguments) -> Result<Vec<FxRate>> {
@@ -249,8 +268,11 @@ pub fn export_report(store: &mut Store, request: ReportRequest) -> Result<crate:
     super::export_report(store, &request.path, request.as_of.unwrap_or_else(super::current_month))
 }
 
-pub fn restore(store: &mut Store, request: PathRequest) -> Result<NoArguments> {
-    super::restore(store, &request.path).map(|()| NoArguments {})
+/// Replaces the portfolio with a backup; the background sync takes up the backup's connections.
+pub fn restore(session: &mut Session, request: PathRequest) -> Result<NoArguments> {
+    super::restore(session, &request.path)?;
+    session.connections_changed();
+    Ok(NoArguments {})
 }
 
 pub fn audit(store: &mut Store, request: AuditRequest) -> Result<Vec<AuditEntry>> {
@@ -322,9 +344,11 @@ pub fn export_chart(store: &mut Store, request: ExportChartRequest) -> Result<Ch
     })
 }
 
-/// Adds a connection; its secret goes straight to the OS keyring.
-pub fn add_connection(store: &mut Store, request: AddConnectionRequest) -> Result<RecordView> {
-    super::connections::add(store, &OsKeyring, request)
+/// Adds a connection; its secret goes straight to the OS keyring. Background sync starts on it.
+pub fn add_connection(session: &mut Session, request: AddConnectionRequest) -> Result<RecordView> {
+    let added = super::connections::add(session, &OsKeyring, request)?;
+    session.connections_changed();
+    Ok(added)
 }
 
 pub fn set_connection_secret(store: &mut Store, request: ConnectionSecretRequest) -> Result<NoArguments> {
@@ -342,9 +366,76 @@ pub fn connection_status(store: &mut Store, _: NoArguments) -> Result<Vec<super:
 }
 
 /// Removes a connection and its secret.
-pub fn remove_connection(store: &mut Store, request: ConnectionName) -> Result<RecordView> {
-    let (id, _) = super::connections::find(store, &request.name)?;
-    super::connections::remove(store, &OsKeyring, id.0)
+/// Removes a connection, stopping its background sync first.
+pub fn remove_connection(session: &mut Session, request: ConnectionName) -> Result<RecordView> {
+    let (id, _) = super::connections::find(session, &request.name)?;
+    if let Some(sync) = session.sync() {
+        sync.cancel(Some(id));
+    }
+    let removed = super::connections::remove(session, &OsKeyring, id.0)?;
+    session.connections_changed();
+    Ok(removed)
+}
+
+/// Which connections a sync command is for: the one named (by name or id), or every one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SyncRequest {
+    #[serde(default)]
+    pub connection: Option<String>,
+}
+
+/// The connections a sync command went to, by name. Their progress follows as events, and
+/// `connection_status` shows how each run ended.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SyncQueued {
+    pub connections: Vec<String>,
+}
+
+/// The connections a sync request names, as (id, name).
+fn sync_targets(store: &Store, request: &SyncRequest) -> Result<Vec<(ConnectionId, String)>> {
+    let connections = crate::sync::scheduler::load_connections(store.conn())?;
+    match request.connection.as_deref() {
+        None => Ok(connections.into_iter().map(|c| (c.id, c.name)).collect()),
+        Some(text) => {
+            let id = ConnectionId(crate::store::records::resolve(store.conn(), EntityKind::Connection, text)?);
+            Ok(connections.into_iter().filter(|c| c.id == id).map(|c| (c.id, c.name)).collect())
+        }
+    }
+}
+
+/// The background sync, or an error saying what to do without it.
+fn background_sync(session: &Session) -> Result<crate::sync::scheduler::SyncHandle> {
+    session.sync().filter(|s| s.is_running()).ok_or_else(|| {
+        Error::Conflict(
+            "background sync does not run in this program; run `mlops-portfolio sync` to sync from the command line"
+                .into(),
+        )
+    })
+}
+
+/// Syncs the connection named, or every connection, now, in the background (after a run in flight).
+pub fn sync_now(session: &mut Session, request: SyncRequest) -> Result<SyncQueued> {
+    let sync = background_sync(session)?;
+    let targets = sync_targets(session, &request)?;
+    match request.connection {
+        Some(_) => targets.iter().for_each(|(id, _)| sync.run_now(Some(*id))),
+        None => sync.run_now(None),
+    }
+    Ok(SyncQueued { connections: targets.into_iter().map(|(_, name)| name).collect() })
+}
+
+/// Stops the sync in flight of the connection named, or of every connection. It is recorded as
+/// cancelled with what it wrote so far; the connection syncs again at its interval.
+pub fn cancel_sync(session: &mut Session, request: SyncRequest) -> Result<SyncQueued> {
+    let sync = background_sync(session)?;
+    let targets = sync_targets(session, &request)?;
+    match request.connection {
+        Some(_) => targets.iter().for_each(|(id, _)| sync.cancel(Some(*id))),
+        None => sync.cancel(None),
+    }
+    Ok(SyncQueued { connections: targets.into_iter().map(|(_, name)| name).collect() })
 }
 
 macro_rules! json_dispatch {
@@ -354,13 +445,13 @@ macro_rules! json_dispatch {
 
         /// Runs the command called `name` with a JSON request and returns its JSON answer; how the
         /// HTTP twin (and any other JSON transport) calls the list.
-        pub fn dispatch(store: &mut Store, name: &str, request: Value) -> Result<Value> {
+        pub fn dispatch(session: &mut Session, name: &str, request: Value) -> Result<Value> {
             match name {
                 $(stringify!($name) => {
                     let request: $request = serde_path_to_error::deserialize(request).map_err(|e| {
                         Error::Validation(format!("{}: {} {}", stringify!($name), e.path(), e.inner()))
                     })?;
-                    let response: $response = $name(store, request)?;
+                    let response: $response = $name(session, request)?;
                     Ok(serde_json::to_value(response)?)
                 })*
                 _ => Err(Error::NotFound(format!("there is no command `{name}`"))),
@@ -425,7 +516,7 @@ mod tests {
     #[test]
     fn connection_status_tells_the_newest_run_and_how_far_data_reaches() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open_as(&dir.path().join("p.db"), "tester").unwrap();
+        let mut store = Session::from(Store::open_as(&dir.path().join("p.db"), "tester").unwrap());
         dispatch(&mut store, "init", json!({"currency": "USD"})).unwrap();
         for name in ["prom", "cost"] {
             let fields = json!({"name": name, "kind": "prometheus", "base_url": "http://127.0.0.1:9", "auth": "none",
@@ -455,7 +546,7 @@ mod tests {
     #[test]
     fn json_dispatch_runs_commands_and_names_bad_fields() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open_as(&dir.path().join("p.db"), "tester").unwrap();
+        let mut store = Session::from(Store::open_as(&dir.path().join("p.db"), "tester").unwrap());
         let info = dispatch(&mut store, "portfolio_info", json!({})).unwrap();
         assert_eq!(info["base_currency"], Value::Null);
         let info = dispatch(&mut store, "init", json!({"currency": "usd"})).unwrap();
@@ -488,7 +579,7 @@ mod tests {
     fn export_chart_writes_the_format_its_path_names_or_answers_with_png_bytes() {
         use base64::Engine as _;
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open_as(&dir.path().join("p.db"), "tester").unwrap();
+        let mut store = Session::from(Store::open_as(&dir.path().join("p.db"), "tester").unwrap());
         dispatch(&mut store, "init", json!({"currency": "USD"})).unwrap();
 
         let svg = dir.path().join("burn.SVG");

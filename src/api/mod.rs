@@ -7,6 +7,7 @@ pub mod connections;
 pub mod fields;
 pub mod metrics;
 pub mod records;
+pub mod session;
 
 use std::path::{Path, PathBuf};
 
@@ -22,6 +23,7 @@ use crate::io::{self, FocusOptions, ImportKind, ImportReport, Preview};
 use crate::store::{Store, audit, backup, settings};
 
 pub use records::RecordView;
+pub use session::Session;
 
 /// Where the portfolio lives when no `--db` or `MLOPS_PORTFOLIO_DB` says otherwise: the OS data
 /// folder (`~/.local/share/mlops-portfolio/portfolio.db` on Linux).

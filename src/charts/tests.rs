@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 
 use super::*;
 use crate::analytics::series::{BurnForecast, ForecastPoint};
+use crate::api::Session;
 use crate::demo::{self, DemoScale};
 use crate::domain::EntityKind;
 use crate::store::{Store, records, settings};
@@ -18,7 +19,8 @@ const AS_OF: &str = "2026-11";
 
 struct TempStore {
     _dir: tempfile::TempDir,
-    store: Store,
+    /// A session, so the command tests can dispatch to it; it dereferences to the store.
+    store: Session,
 }
 
 fn month(text: &str) -> Month {
@@ -29,7 +31,7 @@ fn empty_store() -> TempStore {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let store = Store::open_as(&dir.path().join("charts.db"), "chart-test").expect("a new portfolio opens");
     settings::init(store.conn(), "chart-test", crate::domain::Currency::USD).expect("the base currency is set");
-    TempStore { _dir: dir, store }
+    TempStore { _dir: dir, store: Session::new(store) }
 }
 
 /// The small demo, with a year of daily measurements for the KPI "Fraud model precision", so the

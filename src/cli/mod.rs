@@ -158,6 +158,9 @@ enum Command {
         /// The built UI folder. Default: $MLOPS_PORTFOLIO_UI, else ui/dist here or beside the program.
         #[arg(long, env = "MLOPS_PORTFOLIO_UI", value_name = "DIR")]
         ui: Option<PathBuf>,
+        /// Do not sync the connections in the background (they sync on their interval otherwise).
+        #[arg(long)]
+        no_sync: bool,
     },
     /// Draw a chart as SVG or PNG: `chart budget-burn --out burn.png`. `chart --list` names them.
     Chart {
@@ -531,7 +534,7 @@ pub fn run(cli: Cli) -> Result<()> {
             api::restore(&mut store, &file)?;
             println!("Restored {} from {}.", path.display(), file.display());
         }
-        Command::Serve { port, ui } => {
+        Command::Serve { port, ui, no_sync } => {
             let ui_dir = ui.unwrap_or_else(default_ui_dir);
             if !ui_dir.join("index.html").is_file() {
                 eprintln!(
@@ -542,7 +545,11 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
             runtime.block_on(async {
-                let server = mlops_portfolio::server::Server::bind(store, &ServeOptions { port, ui_dir }).await?;
+                let server = mlops_portfolio::server::Server::bind(
+                    store,
+                    &ServeOptions { port, ui_dir, background_sync: !no_sync },
+                )
+                .await?;
                 println!("Serving {} — open {}", path.display(), server.url());
                 println!("Press Ctrl-C to stop.");
                 server.serve().await

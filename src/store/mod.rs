@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/002_lookup_indexes.sql"),
     include_str!("migrations/003_metric_bindings.sql"),
     include_str!("migrations/004_upstream_models.sql"),
+    include_str!("migrations/005_sync_error_codes.sql"),
 ];
 
 /// The version of this build, recorded in files it migrates so that an older build can say which

@@ -4,7 +4,7 @@
 //! hand over to the connector of its kind, which fetches, plans and writes batch by batch → record
 //! how it ended (`succeeded`, `failed` with the error, or `cancelled`) with what it fetched and
 //! wrote. A connector that fails halfway has still committed its finished batches; they are
-//! counted. A row left `running` by a process that died is marked failed (interrupted) when the
+//! counted. A cancelled run stops at once, even while waiting on a slow server. A row left `running` by a process that died is marked failed (interrupted) when the
 //! connection's next run starts.
 //!
 //! Connector failures are the run's outcome, not an error of [`sync_connection`]: that returns an
@@ -20,7 +20,7 @@ use tokio_util::sync::CancellationToken;
 use super::{Progress, SyncContext, SyncCounts, SyncOptions, SyncProgress, opencost, prometheus, with_store};
 use crate::connect::{Client, Secret};
 use crate::domain::{AuthKind, Connection, ConnectionId, ConnectionKind, EntityKind, SyncStatus};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::store::{now_utc, records};
 
 /// How one run went, as `sync_runs` records it.
@@ -36,6 +36,10 @@ pub struct SyncRunReport {
     pub written: i64,
     #[serde(default)]
     pub error: Option<String>,
+    /// What kind of failure `error` is: `network` when the server could not be reached or answered
+    /// badly, `auth` when the credential was refused, ...
+    #[serde(default)]
+    pub error_code: Option<ErrorCode>,
     /// RFC 3339 UTC.
     pub started_at: String,
     #[serde(default)]
@@ -69,7 +73,7 @@ pub async fn sync_connection(
         let started_at = now_utc();
         let run_id = store.in_transaction(|tx, _| {
             tx.execute(
-                "UPDATE sync_runs SET status = 'failed', finished_at = ?2,
+                "UPDATE sync_runs SET status = 'failed', finished_at = ?2, error_code = 'internal',
                      error = 'interrupted: the program stopped during this sync'
                  WHERE connection_id = ?1 AND status = 'running'",
                 params![connection_id.0, started_at],
@@ -99,22 +103,38 @@ pub async fn sync_connection(
                 db_path: db_path.to_owned(),
                 cancel: cancel.clone(),
             };
-            dispatch(&ctx, &options, &progress).await
+            // Cancelling stops waiting at once, even on a server that answers slowly. A batch
+            // already handed to its writer still commits whole (it runs on a blocking thread).
+            tokio::select! {
+                outcome = dispatch(&ctx, &options, &progress) => outcome,
+                () = cancel.cancelled() => Ok(progress.totals()),
+            }
         }
         Err(e) => Err(e),
     };
-    let (status, counts, error) = match outcome {
+    let (status, counts, failure) = match outcome {
         _ if cancel.is_cancelled() => (SyncStatus::Cancelled, progress.totals(), None),
         Ok(counts) => (SyncStatus::Succeeded, counts, None),
-        Err(e) => (SyncStatus::Failed, progress.totals(), Some(e.to_string())),
+        Err(e) => (SyncStatus::Failed, progress.totals(), Some((e.code(), e.to_string()))),
     };
+    let (error_code, error) = failure.unzip();
     let finished_at = now_utc();
-    let record = (status, counts, error.clone(), finished_at.clone());
+    let record = (status, counts, error.clone(), error_code, finished_at.clone());
     with_store(db_path, move |store| {
-        let (status, counts, error, finished_at) = record;
+        let (status, counts, error, error_code, finished_at) = record;
         store.conn().execute(
-            "UPDATE sync_runs SET status = ?2, finished_at = ?3, fetched = ?4, written = ?5, error = ?6 WHERE id = ?1",
-            params![run_id, status.as_str(), finished_at, counts.fetched, counts.written, error],
+            "UPDATE sync_runs SET status = ?2, finished_at = ?3, fetched = ?4, written = ?5, error = ?6,
+                 error_code = ?7
+             WHERE id = ?1",
+            params![
+                run_id,
+                status.as_str(),
+                finished_at,
+                counts.fetched,
+                counts.written,
+                error,
+                error_code.map(ErrorCode::as_str)
+            ],
         )?;
         Ok(())
     })
@@ -136,6 +156,7 @@ pub async fn sync_connection(
         fetched: counts.fetched,
         written: counts.written,
         error,
+        error_code,
         started_at,
         finished_at: Some(finished_at),
     })
@@ -189,13 +210,14 @@ pub fn recent_runs(
 ) -> Result<Vec<SyncRunReport>> {
     let mut stmt = conn.prepare(
         "SELECT r.id, r.connection_id, c.name, c.kind, r.status, r.fetched, r.written, r.error, r.started_at,
-                r.finished_at
+                r.finished_at, r.error_code
          FROM sync_runs r JOIN connections c ON c.id = r.connection_id
          WHERE ?1 IS NULL OR r.connection_id = ?1 ORDER BY r.id DESC LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![connection.map(|c| c.0), limit], |r| {
         let kind: String = r.get(3)?;
         let status: String = r.get(4)?;
+        let error_code: Option<String> = r.get(10)?;
         Ok((
             SyncRunReport {
                 run_id: r.get(0)?,
@@ -206,6 +228,7 @@ pub fn recent_runs(
                 fetched: r.get(5)?,
                 written: r.get(6)?,
                 error: r.get(7)?,
+                error_code: error_code.as_deref().and_then(ErrorCode::parse),
                 started_at: r.get(8)?,
                 finished_at: r.get(9)?,
             },

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod analytics;
+mod background;
 mod cli;
 mod crash;
 mod faults;

@@ -14,7 +14,8 @@ async fn started() -> (Server, super::TempDb, PathBuf) {
     let ui = db.dir.path().join("ui");
     std::fs::create_dir_all(&ui).unwrap();
     std::fs::write(ui.join("index.html"), "<!doctype html><title>MLOps Portfolio</title>").unwrap();
-    let server = Server::bind(db.open(), &ServeOptions { port: 0, ui_dir: ui.clone() }).await.unwrap();
+    let server =
+        Server::bind(db.open(), &ServeOptions { port: 0, ui_dir: ui.clone(), background_sync: true }).await.unwrap();
     (server, db, ui)
 }
 
@@ -99,4 +100,45 @@ async fn only_the_loopback_interface_is_bound() {
         let reached = tokio::task::spawn_blocking(move || TcpStream::connect(target).is_ok()).await.unwrap();
         assert!(!reached, "the server answered on {address}");
     }
+}
+
+#[tokio::test]
+async fn background_sync_progress_streams_as_server_sent_events() {
+    let (server, _db, _ui) = started().await;
+    let base = format!("http://{}", server.addr);
+    let token = server.token.clone();
+    tokio::spawn(server.serve());
+    let client = reqwest::Client::new();
+
+    let refused = client.get(format!("{base}/api/events")).send().await.unwrap();
+    assert_eq!(refused.status(), 401, "the event stream needs the token too");
+    let mut stream = client.get(format!("{base}/api/events")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(stream.status(), 200);
+    assert_eq!(stream.headers()["content-type"], "text/event-stream");
+
+    // An MLflow connection to a port where nothing listens: added, it syncs at once and fails.
+    let connection = json!({"name": "registry", "kind": "mlflow", "base_url": "http://127.0.0.1:9", "auth": "none",
+                            "interval_minutes": 60});
+    let added =
+        client.post(format!("{base}/api/add_connection")).bearer_auth(&token).json(&json!({"connection": connection}));
+    assert_eq!(added.send().await.unwrap().status(), 200);
+
+    let mut text = String::new();
+    let read = async {
+        while !text.contains("\"event\":\"finished\"") {
+            let chunk = stream.chunk().await.unwrap().expect("the stream stays open");
+            text.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(60), read).await.expect("the run ends within a minute");
+    let events: Vec<Value> = text
+        .lines()
+        .filter_map(|line| line.strip_prefix("data: ").or_else(|| line.strip_prefix("data:")))
+        .map(|data| serde_json::from_str(data).expect("each event is JSON"))
+        .collect();
+    assert!(text.contains("event: sync-progress"), "{text}");
+    assert_eq!(events.first().map(|e| e["event"].clone()), Some(json!("started")), "{text}");
+    let finished = events.iter().find(|e| e["event"] == "finished").unwrap();
+    assert_eq!((finished["connection"].clone(), finished["status"].clone()), (json!("registry"), json!("failed")));
+    assert!(finished["error"].as_str().is_some_and(|e| e.contains("127.0.0.1:9")), "{finished}");
 }

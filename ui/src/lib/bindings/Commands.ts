@@ -29,6 +29,8 @@ import type { ReportRequest } from "./ReportRequest";
 import type { ReportWritten } from "./ReportWritten";
 import type { Summary } from "./Summary";
 import type { SummaryRequest } from "./SummaryRequest";
+import type { SyncQueued } from "./SyncQueued";
+import type { SyncRequest } from "./SyncRequest";
 import type { UpdateRequest } from "./UpdateRequest";
 
 /** Every command the backend answers, with its request and response types. */
@@ -58,6 +60,8 @@ export type Commands = {
   test_connection: { request: ConnectionName; response: ConnectionTest };
   remove_connection: { request: ConnectionName; response: RecordView };
   connection_status: { request: NoArguments; response: Array<ConnectionStatus> };
+  sync_now: { request: SyncRequest; response: SyncQueued };
+  cancel_sync: { request: SyncRequest; response: SyncQueued };
 };
 
 export type CommandName = keyof Commands;

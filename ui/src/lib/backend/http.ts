@@ -1,9 +1,17 @@
 // Browser mode: `POST /api/<command>` with a JSON body on the page's own origin. The server set an
 // HttpOnly cookie when the page was opened with `?token=`, so requests carry no token themselves.
+// Background sync progress comes as server-sent events from `GET /api/events`.
 
 import type { Backend } from './backend';
 import type { CommandName, RequestOf, ResponseOf } from './commands';
 import { BackendError, type ErrorCode, isErrorCode } from './errors';
+import type { SyncProgress } from '../bindings/SyncProgress';
+
+/** The part of `EventSource` the backend uses, so tests can hand in their own. */
+export interface EventStream {
+  addEventListener(type: string, listener: (event: MessageEvent<string>) => void): void;
+  close(): void;
+}
 
 type Fetch = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -21,10 +29,30 @@ export class HttpBackend implements Backend {
   readonly transport = 'http' as const;
   readonly #fetch: Fetch;
   readonly #base: string;
+  readonly #events: ((url: string) => EventStream) | null;
 
-  constructor(options: { fetch?: Fetch; base?: string } = {}) {
+  constructor(options: { fetch?: Fetch; base?: string; events?: (url: string) => EventStream } = {}) {
     this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.#base = options.base ?? '';
+    this.#events =
+      options.events ?? (typeof EventSource === 'undefined' ? null : (url) => new EventSource(url) as EventStream);
+  }
+
+  /**
+   * One event stream per listener. The browser reconnects a dropped stream by itself; events of
+   * the gap are missed, which is harmless: the page re-reads the status when a run finishes.
+   */
+  async onSyncProgress(listener: (progress: SyncProgress) => void): Promise<() => void> {
+    if (!this.#events) return () => {};
+    const stream = this.#events(`${this.#base}/api/events`);
+    stream.addEventListener('sync-progress', (event) => {
+      try {
+        listener(JSON.parse(event.data) as SyncProgress);
+      } catch {
+        // A malformed event is skipped; the next status read corrects the page.
+      }
+    });
+    return () => stream.close();
   }
 
   async call<N extends CommandName>(name: N, request: RequestOf<N>): Promise<ResponseOf<N>> {

@@ -1,7 +1,10 @@
 // Desktop: the same commands through Tauri IPC. Each Tauri command takes one argument, `request`,
-// and rejects with the `{code, message}` JSON of the core's ApiError.
+// and rejects with the `{code, message}` JSON of the core's ApiError. Background sync progress
+// arrives as Tauri events.
 
 import { invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
+import type { SyncProgress } from '../bindings/SyncProgress';
 import type { Backend } from './backend';
 import type { CommandName, RequestOf, ResponseOf } from './commands';
 import { toBackendError } from './errors';
@@ -15,5 +18,10 @@ export class TauriBackend implements Backend {
     } catch (error) {
       throw toBackendError(error);
     }
+  }
+
+  /** The shell forwards the background scheduler's events as `sync-progress`. */
+  onSyncProgress(listener: (progress: SyncProgress) => void): Promise<() => void> {
+    return listen<SyncProgress>('sync-progress', (event) => listener(event.payload));
   }
 }

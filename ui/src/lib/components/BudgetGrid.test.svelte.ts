@@ -18,6 +18,8 @@ const line = (id: number, month: string, category: string, minor: number): Recor
 /** A backend that answers create/update/remove like the real one and records every call. */
 class RecordingBackend implements Backend {
   readonly transport = 'http' as const;
+  // These components never follow background sync.
+  onSyncProgress = async () => () => {};
   calls: { name: string; request: unknown }[] = [];
   private nextId = 100;
   async call<N extends CommandName>(name: N, request: RequestOf<N>): Promise<ResponseOf<N>> {

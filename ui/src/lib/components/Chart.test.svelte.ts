@@ -19,6 +19,8 @@ const SVG =
 
 class FakeBackend implements Backend {
   readonly transport = 'http' as const;
+  // These components never follow background sync.
+  onSyncProgress = async () => () => {};
   asked: RequestOf<'chart'>[] = [];
   async call<N extends CommandName>(name: N, request: RequestOf<N>): Promise<ResponseOf<N>> {
     if (name === 'chart') {
@@ -86,6 +88,7 @@ describe('Chart', () => {
   it('says why when the backend cannot draw it', async () => {
     app.backend = {
       transport: 'http',
+      onSyncProgress: async () => () => {},
       call: async () => {
         throw new BackendError('validation', 'the kpi chart needs a KPI');
       },

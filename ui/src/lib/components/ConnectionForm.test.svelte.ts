@@ -11,6 +11,8 @@ import ConnectionForm from './ConnectionForm.svelte';
 
 class FakeBackend implements Backend {
   readonly transport = 'http' as const;
+  // These components never follow background sync.
+  onSyncProgress = async () => () => {};
   added: RequestOf<'add_connection'>[] = [];
   async call<N extends CommandName>(name: N, request: RequestOf<N>): Promise<ResponseOf<N>> {
     if (name === 'add_connection') {
@@ -95,6 +97,7 @@ describe('ConnectionForm', () => {
   it('shows the backend refusal at the form', async () => {
     app.backend = {
       transport: 'http',
+      onSyncProgress: async () => () => {},
       call: async () => {
         throw new BackendError('auth', 'no keyring is available; install gnome-keyring');
       },

@@ -21,6 +21,8 @@ const team: RecordView[] = [{ kind: 'person', id: 9, fields: { name: 'Grace Kim'
 /** Answers lists from fixtures, and create_record with `answer` (a record, or an error to throw). */
 class FakeBackend implements Backend {
   readonly transport = 'http' as const;
+  // These components never follow background sync.
+  onSyncProgress = async () => () => {};
   created: { kind: string; fields: RecordView['fields'] }[] = [];
   constructor(private answer: (fields: RecordView['fields']) => RecordView | BackendError) {}
   async call<N extends CommandName>(name: N, request: RequestOf<N>): Promise<ResponseOf<N>> {

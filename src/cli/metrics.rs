@@ -244,7 +244,10 @@ fn print_model_metrics(m: &ModelMetrics) {
                 MetricState::NoData => "no data",
             }
             .to_owned(),
-            r.age_seconds.map_or_else(String::new, readout::age_text),
+            r.age_seconds.map_or_else(String::new, |age| {
+                let stale = if r.stale { " (stale)" } else { "" };
+                format!("{}{stale}", readout::age_text(age))
+            }),
             last_sync,
         ]);
     }

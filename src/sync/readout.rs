@@ -4,6 +4,12 @@
 //!
 //! The latest value is the newest point that is not a gap (an infinity counts: it is a value).
 //! Rollups come hourly when the window is two days or less, daily otherwise.
+//!
+//! Data is **stale** when the latest value is older than twice what the sync schedule allows: the
+//! connection's interval plus the metric's step (a point is at most one step behind the sync that
+//! fetched it). A 1-minute metric on a 15-minute connection is stale after 32 minutes. Run metrics
+//! from MLflow are never stale by age: they are as old as the run that logged them, and the last
+//! sync says whether they are current. The UI and the CLI read `stale`, never their own rule.
 
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize, Serializer};
@@ -11,7 +17,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use super::bindings::{self, BindingView};
 use super::engine::{self, SyncRunReport};
 use super::samples::read_rollups;
-use crate::domain::{MetricRollup, RollupGrain, Threshold};
+use crate::domain::{ConnectionKind, MetricRollup, RollupGrain, Threshold};
 use crate::error::{Error, Result};
 
 /// A metric value as the UI gets it: a number, or `"+Inf"` / `"-Inf"` (JSON has no infinities).
@@ -96,6 +102,13 @@ pub struct MetricReadout {
     /// Seconds from the latest value to now.
     #[serde(default)]
     pub age_seconds: Option<i64>,
+    /// Older than this many seconds, the latest value is stale (see the module docs); `None` for
+    /// metrics with no schedule to judge by (MLflow run metrics, or no connection).
+    #[serde(default)]
+    pub stale_after_seconds: Option<i64>,
+    /// Whether the latest value is older than `stale_after_seconds`.
+    #[serde(default)]
+    pub stale: bool,
     /// The last sync of the metric's connection.
     #[serde(default)]
     pub last_sync: Option<SyncRunReport>,
@@ -156,6 +169,8 @@ fn readout(conn: &Connection, b: BindingView, grain: RollupGrain, since: i64, no
         Some(id) => engine::recent_runs(conn, Some(id), 1)?.pop(),
         None => None,
     };
+    let stale_after_seconds = stale_after(conn, &b)?;
+    let age_seconds = latest.map(|l| (now - l.ts).max(0));
     let first_bucket = grain.bucket_of(since);
     Ok(MetricReadout {
         rollups: read_rollups(conn, b.id, grain, first_bucket, now + 1)?,
@@ -163,10 +178,27 @@ fn readout(conn: &Connection, b: BindingView, grain: RollupGrain, since: i64, no
         unit: b.binding.series.unit,
         query: b.binding.series.query,
         threshold,
-        age_seconds: latest.map(|l| (now - l.ts).max(0)),
+        age_seconds,
+        stale_after_seconds,
+        stale: matches!((age_seconds, stale_after_seconds), (Some(age), Some(limit)) if age > limit),
         latest,
         state,
         last_sync,
+    })
+}
+
+/// Twice the connection's interval plus the metric's step, for series a schedule keeps current.
+fn stale_after(conn: &Connection, b: &BindingView) -> Result<Option<i64>> {
+    let Some(connection) = b.binding.series.connection_id else { return Ok(None) };
+    let schedule: Option<(String, i64)> = conn
+        .query_row("SELECT kind, interval_minutes FROM connections WHERE id = ?1", [connection.0], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    Ok(match schedule {
+        Some((kind, _)) if kind.parse::<ConnectionKind>().is_ok_and(|k| k == ConnectionKind::Mlflow) => None,
+        Some((_, interval_minutes)) => Some(2 * (interval_minutes * 60 + i64::from(b.binding.step_seconds))),
+        None => None,
     })
 }
 

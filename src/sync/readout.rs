@@ -145,9 +145,14 @@ pub fn model_metrics(conn: &Connection, model: &str, key: Option<&str>, since: i
             )));
         }
     }
-    let grain = if now - since <= 2 * 86_400 { RollupGrain::Hour } else { RollupGrain::Day };
+    let grain = grain_of_window(since, now);
     let metrics = bound.into_iter().map(|b| readout(conn, b, grain, since, now)).collect::<Result<Vec<_>>>()?;
     Ok(ModelMetrics { model: name, now, since, metrics })
+}
+
+/// The rollups a window shows: hourly up to two days, daily beyond.
+pub fn grain_of_window(since: i64, now: i64) -> RollupGrain {
+    if now - since <= 2 * 86_400 { RollupGrain::Hour } else { RollupGrain::Day }
 }
 
 fn readout(conn: &Connection, b: BindingView, grain: RollupGrain, since: i64, now: i64) -> Result<MetricReadout> {

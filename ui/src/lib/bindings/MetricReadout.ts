@@ -14,6 +14,15 @@ export type MetricReadout = { key: string, unit: string, query: string, threshol
  */
 age_seconds: number | null, 
 /**
+ * Older than this many seconds, the latest value is stale (see the module docs); `None` for
+ * metrics with no schedule to judge by (MLflow run metrics, or no connection).
+ */
+stale_after_seconds: number | null, 
+/**
+ * Whether the latest value is older than `stale_after_seconds`.
+ */
+stale: boolean, 
+/**
  * The last sync of the metric's connection.
  */
 last_sync: SyncRunReport | null, rollups: Array<MetricRollup>, };

@@ -13,9 +13,9 @@ use super::draw::{
     Axis, Ctx, Drawn, LABEL, Mark, Rect, Words, axis_label_width, halo_text, legend, month_axis_height, time_axis,
     value_axis,
 };
-use super::format::{capitalise, count, ellipsize, number_with_unit, with_unit};
+use super::format::{count, ellipsize, number_with_unit, with_unit};
 use crate::analytics::series::MetricTrend;
-use crate::domain::{BadWhen, MetricRollup, RollupGrain, SyncStatus, Threshold};
+use crate::domain::{BadWhen, MetricRollup, RollupGrain, Threshold};
 use crate::sync::readout::{MetricState, age_text};
 
 /// `threshold ≤ 200 ms`: the side that is good, as the UI writes it.
@@ -105,25 +105,26 @@ pub(super) fn words(d: &MetricTrend) -> Words {
     if let Some(words) = &infinities {
         description.push_str(&format!("{words}; they are left out of the means. "));
     }
-    let mut footnote = format!(
-        "{grain} mean and min–max of finite values, times in UTC; a break in the line is a{} {one} with no value.",
-        if d.grain == RollupGrain::Hour { "n" } else { "" }
-    );
+    // What is particular to this chart comes first: the frame keeps two lines of footnote.
+    let mut notes = Vec::new();
     if let Some(words) = infinities {
-        footnote.push_str(&format!(" {words}: marked at the plot's edge, left out of the means."));
+        notes.push(format!("{words}: marked at the plot's edge, left out of the means."));
     }
-    if let Some(run) = r.last_sync.as_ref().filter(|run| run.status == SyncStatus::Failed) {
-        let error = run.error.as_deref().and_then(|e| e.lines().next()).unwrap_or("no error recorded");
-        footnote.push_str(&format!(" The last sync of {} failed: {}", run.connection, ellipsize(error, 90)));
+    if let (Some(run), Some(error)) = (&r.last_sync, &r.sync_error) {
+        notes.push(format!("The last sync of {} failed: {}.", run.connection, ellipsize(error, 90)));
     }
+    notes.push(format!(
+        "{grain} mean and min–max of finite values (UTC); a break in the line is a{} {one} with no value.",
+        if d.grain == RollupGrain::Hour { "n" } else { "" }
+    ));
+    let footnote = notes.join(" ");
     Words { title, subtitle: headline(d), description: description.trim_end().to_owned(), footnote: Some(footnote) }
 }
 
 /// What to do when the window has nothing to draw.
 pub(super) fn empty_hint(d: &MetricTrend) -> String {
     let r = &d.readout;
-    if let Some(run) = r.last_sync.as_ref().filter(|run| run.status == SyncStatus::Failed) {
-        let error = run.error.as_deref().and_then(|e| e.lines().next()).unwrap_or("no error recorded");
+    if let (Some(run), Some(error)) = (&r.last_sync, &r.sync_error) {
         return format!(
             "the last sync of `{}` failed: {}. `connection test {}` says what is wrong.",
             run.connection,
@@ -168,9 +169,10 @@ pub(super) fn draw<DB: DrawingBackend>(ctx: &Ctx<'_, DB>, rect: Rect, d: &Metric
         (format!("{grain} mean"), Mark::Line(theme.accent.to_rgba())),
         (format!("Min–max per {one}"), Mark::Swatch(band)),
     ];
-    if let Some(t) = &r.threshold {
-        let label = format!("{} (bad side shaded)", threshold_text(t, &r.unit));
-        entries.push((capitalise(&label), Mark::Dashed(theme.warning.to_rgba())));
+    // The threshold's value is written on its line; the legend only names the marks.
+    if r.threshold.is_some() {
+        entries.push(("Threshold".to_owned(), Mark::Dashed(theme.warning.to_rgba())));
+        entries.push(("Bad side".to_owned(), Mark::Swatch(bad_shade)));
     }
     if !d.infinities.is_empty() {
         entries.push(("Infinite value (off the scale)".to_owned(), Mark::Diamond(theme.warning.to_rgba())));

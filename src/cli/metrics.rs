@@ -227,8 +227,8 @@ fn print_model_metrics(m: &ModelMetrics) {
                 "{} {}{}",
                 s.status,
                 s.finished_at.as_deref().unwrap_or(&s.started_at),
-                match &s.error {
-                    Some(e) => format!(": {}", e.lines().next().unwrap_or_default()),
+                match &r.sync_error {
+                    Some(e) => format!(": {e}"),
                     None => String::new(),
                 }
             )

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use super::bindings::{self, BindingView};
 use super::engine::{self, SyncRunReport};
 use super::samples::read_rollups;
-use crate::domain::{ConnectionKind, MetricRollup, RollupGrain, Threshold};
+use crate::domain::{ConnectionKind, MetricRollup, RollupGrain, SyncStatus, Threshold};
 use crate::error::{Error, Result};
 
 /// A metric value as the UI gets it: a number, or `"+Inf"` / `"-Inf"` (JSON has no infinities).
@@ -112,6 +112,10 @@ pub struct MetricReadout {
     /// The last sync of the metric's connection.
     #[serde(default)]
     pub last_sync: Option<SyncRunReport>,
+    /// When that sync failed, what its error says about this metric: the line naming it (a run
+    /// lists each binding that failed), else the error's first line.
+    #[serde(default)]
+    pub sync_error: Option<String>,
     pub rollups: Vec<MetricRollup>,
 }
 
@@ -174,6 +178,7 @@ fn readout(conn: &Connection, b: BindingView, grain: RollupGrain, since: i64, no
         Some(id) => engine::recent_runs(conn, Some(id), 1)?.pop(),
         None => None,
     };
+    let sync_error = last_sync.as_ref().and_then(|run| sync_error_of(run, &b.model, &b.binding.series.key));
     let stale_after_seconds = stale_after(conn, &b)?;
     let age_seconds = latest.map(|l| (now - l.ts).max(0));
     let first_bucket = grain.bucket_of(since);
@@ -189,7 +194,20 @@ fn readout(conn: &Connection, b: BindingView, grain: RollupGrain, since: i64, no
         latest,
         state,
         last_sync,
+        sync_error,
     })
+}
+
+/// The part of a failed run's error that concerns `model / key`.
+fn sync_error_of(run: &SyncRunReport, model: &str, key: &str) -> Option<String> {
+    if run.status != SyncStatus::Failed {
+        return None;
+    }
+    let error = run.error.as_deref().unwrap_or("the sync failed without saying why").trim();
+    let ours = format!("{model} / {key}: ");
+    let line =
+        error.lines().find_map(|line| line.strip_prefix(&ours)).or_else(|| error.lines().next()).unwrap_or(error);
+    Some(line.trim().trim_end_matches(':').to_owned())
 }
 
 /// Twice the connection's interval plus the metric's step, for series a schedule keeps current.
@@ -260,6 +278,30 @@ mod tests {
         for bad in ["", "7", "0d", "-3d", "yesterday", "2026-13-01"] {
             assert!(parse_since(bad, now).unwrap_err().to_string().contains("7d"), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_failed_run_says_what_went_wrong_for_each_metric() {
+        let run = |status: SyncStatus, error: Option<&str>| SyncRunReport {
+            run_id: 1,
+            connection_id: crate::domain::ConnectionId(1),
+            connection: "prom".into(),
+            kind: ConnectionKind::Prometheus,
+            status,
+            fetched: 0,
+            written: 0,
+            error: error.map(str::to_owned),
+            started_at: "2026-11-02T11:50:00Z".into(),
+            finished_at: None,
+        };
+        let several = "2 of 3 metric bindings failed to sync:\nm / a: the query returned 2 series\nm / b: HTTP 503";
+        let failed = run(SyncStatus::Failed, Some(several));
+        assert_eq!(sync_error_of(&failed, "m", "b").as_deref(), Some("HTTP 503"));
+        assert_eq!(sync_error_of(&failed, "m", "a").as_deref(), Some("the query returned 2 series"));
+        assert_eq!(sync_error_of(&failed, "m", "c").as_deref(), Some("2 of 3 metric bindings failed to sync"));
+        let whole = run(SyncStatus::Failed, Some("cannot connect to http://127.0.0.1:1"));
+        assert_eq!(sync_error_of(&whole, "m", "a").as_deref(), Some("cannot connect to http://127.0.0.1:1"));
+        assert_eq!(sync_error_of(&run(SyncStatus::Succeeded, None), "m", "a"), None);
     }
 
     #[test]

@@ -25,4 +25,9 @@ stale: boolean,
 /**
  * The last sync of the metric's connection.
  */
-last_sync: SyncRunReport | null, rollups: Array<MetricRollup>, };
+last_sync: SyncRunReport | null, 
+/**
+ * When that sync failed, what its error says about this metric: the line naming it (a run
+ * lists each binding that failed), else the error's first line.
+ */
+sync_error: string | null, rollups: Array<MetricRollup>, };

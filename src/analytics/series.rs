@@ -1,5 +1,6 @@
 //! The figures behind each chart, gathered from the store: month-by-month series, the allocation
-//! matrix, KPI measurements, the model inventory, cost per model and the vendor timeline.
+//! matrix, KPI measurements, the model inventory, cost per model, the vendor timeline and one
+//! model's live metric.
 //!
 //! One function per chart, each returning a plain struct that [`crate::charts`] draws and nothing
 //! else reads from the database, so a chart in the app, a PNG on a slide and the HTML report show
@@ -17,10 +18,12 @@ use serde::{Deserialize, Serialize};
 use super::forecast::{self, ForecastOptions, Outlook};
 use super::money::Converter;
 use crate::domain::{
-    Category, Currency, InitiativeId, Kpi, KpiDirection, KpiId, ModelStage, Month, RequisitionStatus, RiskTier,
+    Category, Currency, InitiativeId, Kpi, KpiDirection, KpiId, ModelId, ModelStage, Month, RequisitionStatus,
+    RiskTier, RollupGrain,
 };
 use crate::error::{Error, Result};
 use crate::store::records;
+use crate::sync::readout::MetricReadout;
 
 /// How many named series a stacked chart shows before folding the rest into "Other".
 pub const DEFAULT_TOP: usize = 7;
@@ -702,6 +705,77 @@ pub fn kpi_trend(conn: &Connection, id: KpiId, as_of: Month) -> Result<KpiTrend>
 
 fn epoch_seconds(day: NaiveDate) -> i64 {
     day.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp())
+}
+
+/// The infinite points of one rollup bucket, which the rollups leave out (see
+/// [`crate::sync::samples`]); the chart marks them at the edge instead of stretching its scale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct InfiniteBucket {
+    pub bucket: i64,
+    pub positive: i64,
+    pub negative: i64,
+}
+
+/// Chart 9: one bound metric of one model over a window: its rollups (mean with min and max), its
+/// threshold, its latest value and how its connection's last sync went.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetricTrend {
+    pub model: String,
+    /// What the readout says now, with the window's rollups (hourly up to two days, daily beyond).
+    pub readout: MetricReadout,
+    pub grain: RollupGrain,
+    /// The window, seconds since the epoch.
+    pub since: i64,
+    pub now: i64,
+    pub infinities: Vec<InfiniteBucket>,
+}
+
+impl MetricTrend {
+    pub fn is_empty(&self) -> bool {
+        self.readout.rollups.is_empty() && self.infinities.is_empty()
+    }
+
+    /// Finished buckets of the window with neither a rollup nor an infinity: gaps in the line.
+    /// The bucket still running at `now` is not counted; its points may not have arrived yet.
+    pub fn missing_buckets(&self) -> i64 {
+        let step = self.grain.seconds();
+        let (first, running) = (self.grain.bucket_of(self.since), self.grain.bucket_of(self.now));
+        let total = ((running - first) / step).max(0);
+        let mut held: Vec<i64> = self.readout.rollups.iter().map(|r| r.bucket).filter(|&b| b < running).collect();
+        held.extend(self.infinities.iter().map(|i| i.bucket).filter(|&b| b < running));
+        held.sort_unstable();
+        held.dedup();
+        total - held.len() as i64
+    }
+}
+
+/// The metric `key` of `model` from `since` to `now` (seconds since the epoch).
+pub fn metric_trend(conn: &Connection, model: ModelId, key: &str, since: i64, now: i64) -> Result<MetricTrend> {
+    if since >= now {
+        return Err(Error::Validation("since: the window must start before now; write e.g. 36h or 7d".into()));
+    }
+    let metrics = crate::sync::readout::model_metrics(conn, &model.0.to_string(), Some(key), since, now)?;
+    let readout = metrics.metrics.into_iter().next().ok_or_else(|| {
+        Error::NotFound(format!("model `{}` has no metric `{key}`; `metric list` shows its bindings", metrics.model))
+    })?;
+    let grain = crate::sync::readout::grain_of_window(since, now);
+    let series_id: i64 = conn.query_row(
+        "SELECT id FROM metric_series WHERE model_id = ?1 AND key = ?2",
+        rusqlite::params![model.0, readout.key],
+        |r| r.get(0),
+    )?;
+    // SQLite reads 9e999 as infinity; the bucket is the floor of the time to the grain.
+    let mut stmt = conn.prepare(
+        "SELECT ts - ((ts % ?4) + ?4) % ?4 AS bucket, sum(value > 0), sum(value < 0) FROM metric_samples
+         WHERE series_id = ?1 AND ts >= ?2 AND ts <= ?3 AND (value >= 9e999 OR value <= -9e999)
+         GROUP BY bucket ORDER BY bucket",
+    )?;
+    let infinities = stmt
+        .query_map(rusqlite::params![series_id, grain.bucket_of(since), now, grain.seconds()], |r| {
+            Ok(InfiniteBucket { bucket: r.get(0)?, positive: r.get(1)?, negative: r.get(2)? })
+        })?
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    Ok(MetricTrend { model: metrics.model, readout, grain, since, now, infinities })
 }
 
 /// Chart 6: how many models are in each stage, by risk tier.

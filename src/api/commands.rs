@@ -56,6 +56,7 @@ macro_rules! for_each_command {
             connection_status: $crate::api::commands::NoArguments => Vec<$crate::api::metrics::ConnectionStatus>;
             sync_now: $crate::api::commands::SyncRequest => $crate::api::commands::SyncQueued;
             cancel_sync: $crate::api::commands::SyncRequest => $crate::api::commands::SyncQueued;
+            model_metrics: $crate::api::metrics::ModelMetricsRequest => $crate::sync::readout::ModelMetrics;
         }
     };
 }
@@ -365,6 +366,15 @@ pub fn connection_status(store: &mut Store, _: NoArguments) -> Result<Vec<super:
     super::metrics::connection_status(store)
 }
 
+/// A model's bound metrics now: each latest value against its threshold, its data age, its
+/// connection's last sync, and the rollups of the window.
+pub fn model_metrics(
+    store: &mut Store,
+    request: super::metrics::ModelMetricsRequest,
+) -> Result<crate::sync::readout::ModelMetrics> {
+    super::metrics::model_metrics(store, &request)
+}
+
 /// Removes a connection and its secret.
 /// Removes a connection, stopping its background sync first.
 pub fn remove_connection(session: &mut Session, request: ConnectionName) -> Result<RecordView> {
@@ -541,6 +551,69 @@ mod tests {
         assert_eq!(prom_status["name"], "prom");
         assert_eq!(prom_status["last_run"]["status"], "failed", "the newest run, not the first");
         assert_eq!(prom_status["last_run"]["started_at"], "2026-11-02T00:00:00Z");
+    }
+
+    #[test]
+    fn model_metrics_judges_each_latest_value_against_its_threshold_and_its_age() {
+        use crate::domain::{BadWhen, MetricSample};
+        use crate::sync::bindings::BindRequest;
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Session::from(Store::open_as(&dir.path().join("p.db"), "tester").unwrap());
+        dispatch(&mut store, "init", json!({"currency": "USD"})).unwrap();
+        store
+            .conn()
+            .execute("INSERT INTO models (name, stage, risk_tier) VALUES ('fraud-gbm', 'production', 'high')", [])
+            .unwrap();
+        let bare = dispatch(&mut store, "model_metrics", json!({"model": "fraud-gbm"})).unwrap();
+        assert_eq!((bare["model"].clone(), bare["metrics"].clone()), (json!("fraud-gbm"), json!([])), "{bare}");
+
+        let fields = json!({"name": "prom", "kind": "prometheus", "base_url": "http://127.0.0.1:9", "auth": "none",
+                            "interval_minutes": 15});
+        dispatch(&mut store, "create_record", json!({"kind": "connection", "fields": fields})).unwrap();
+        let bind = |key: &str, unit: &str, threshold: f64, bad_when: BadWhen| BindRequest {
+            model: "fraud-gbm".into(),
+            key: Some(key.into()),
+            query: Some(format!("{key}{{model=\"{{model}}\"}}")),
+            unit: Some(unit.into()),
+            threshold: Some(threshold),
+            bad_when: Some(bad_when),
+            ..BindRequest::default()
+        };
+        let latency =
+            crate::api::metrics::bind_metric(&mut store, &bind("latency_p95_ms", "ms", 200.0, BadWhen::Above)).unwrap()
+                [0]
+            .id;
+        let accuracy = crate::api::metrics::bind_metric(&mut store, &bind("accuracy", "ratio", 0.9, BadWhen::Below))
+            .unwrap()[0]
+            .id;
+        let now = chrono::Utc::now().timestamp();
+        let point = |ago: i64, value: f64| MetricSample { ts: now - ago, value: Some(value) };
+        store
+            .in_transaction(|tx, _| {
+                crate::sync::samples::store_points(tx, latency, &[point(7_200, 150.0), point(600, 212.0)])?;
+                crate::sync::samples::store_points(tx, accuracy, &[point(3 * 3_600, 0.95)])
+            })
+            .unwrap();
+
+        let answer =
+            dispatch(&mut store, "model_metrics", json!({"model": "FRAUD-GBM", "since": now - 86_400})).unwrap();
+        let metrics = answer["metrics"].as_array().unwrap();
+        let keys: Vec<&str> = metrics.iter().filter_map(|m| m["key"].as_str()).collect();
+        assert_eq!(keys, ["accuracy", "latency_p95_ms"], "by key");
+        let (accuracy, latency) = (&metrics[0], &metrics[1]);
+        assert_eq!(latency["state"], "bad", "212 ms is above the 200 ms threshold: {latency}");
+        assert_eq!(latency["latest"]["value"], 212.0);
+        let age = latency["age_seconds"].as_i64().unwrap();
+        assert!((600..660).contains(&age), "ten minutes old, not {age} s");
+        assert_eq!(latency["stale_after_seconds"], 2 * (15 * 60 + 60), "twice the interval plus the step");
+        assert_eq!(latency["stale"], false);
+        assert_eq!(latency["rollups"][0]["grain"], "hour", "a one-day window has hourly rollups");
+        assert_eq!(accuracy["state"], "ok", "0.95 is above the 0.9 floor");
+        assert_eq!(accuracy["stale"], true, "three hours is past the 32 minutes a 1-minute metric may lag");
+
+        let err = dispatch(&mut store, "model_metrics", json!({"model": "fraud-gbm", "key": "drift"})).unwrap_err();
+        assert_eq!(err.code(), crate::ErrorCode::NotFound);
+        assert!(err.to_string().contains("metric list fraud-gbm"), "{err}");
     }
 
     #[test]

@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 use crate::analytics::forecast::{ForecastOptions, ForecastReport};
 use crate::analytics::series::{Scope, SpendGrouping};
 use crate::analytics::summary::Summary;
-use crate::charts::{Canvas, Chart, ChartFormat, ChartName, ChartSpec, ThemeName};
-use crate::domain::{Currency, EntityKind, FxRate, InitiativeId, KpiId, Month};
+use crate::charts::{Canvas, Chart, ChartFormat, ChartName, ChartSpec, MetricWindow, ThemeName};
+use crate::domain::{Currency, EntityKind, FxRate, InitiativeId, KpiId, ModelId, Month};
 use crate::error::{Error, Result};
 use crate::io::{self, FocusOptions, ImportKind, ImportReport, Preview};
 use crate::store::{Store, audit, backup, settings};
@@ -149,6 +149,16 @@ pub struct ChartRequest {
     /// The month counted as now; this month when absent.
     #[serde(default)]
     pub as_of: Option<Month>,
+    /// The model of a `model-metric` chart, by id or name.
+    #[serde(default)]
+    pub model: Option<String>,
+    /// The metric key of a `model-metric` chart (`metric list` shows the bindings).
+    #[serde(default)]
+    pub metric: Option<String>,
+    /// The window of a `model-metric` chart up to now: `36h`, `7d`, `30d` or a date such as
+    /// `2026-03-01`; 7 days when absent. Hourly up to two days, daily beyond.
+    #[serde(default)]
+    pub since: Option<String>,
 }
 
 impl ChartRequest {
@@ -189,14 +199,43 @@ pub fn chart(store: &Store, request: &ChartRequest) -> Result<Chart> {
         }
         None => None,
     };
+    let metric = match request.name {
+        ChartName::ModelMetric => Some(metric_window(conn, request)?),
+        _ => None,
+    };
     let spec = ChartSpec {
         name: request.name,
         scope,
         kpi,
         grouping: request.by,
         as_of: request.as_of.unwrap_or_else(current_month),
+        metric,
     };
     crate::charts::gather(conn, &spec)
+}
+
+/// The model, metric and window a `model-metric` chart asks for, with the bound keys named when
+/// one is missing.
+fn metric_window(conn: &rusqlite::Connection, request: &ChartRequest) -> Result<MetricWindow> {
+    let Some(model) = request.model.as_deref() else {
+        return Err(Error::Validation(
+            "model: the model-metric chart needs --model NAME and --metric KEY (`metric list` shows the bindings)"
+                .into(),
+        ));
+    };
+    let model = ModelId(crate::store::records::resolve(conn, EntityKind::Model, model)?);
+    let Some(key) = request.metric.as_deref() else {
+        let bound = crate::sync::bindings::list(conn, Some(&model.0.to_string()))?;
+        let keys: Vec<&str> = bound.iter().map(|b| b.binding.series.key.as_str()).collect();
+        let known = match keys.as_slice() {
+            [] => "this model has no metric bindings yet (`metric bind`)".to_owned(),
+            keys => format!("its metrics are: {}", keys.join(", ")),
+        };
+        return Err(Error::Validation(format!("metric: the model-metric chart needs --metric KEY; {known}")));
+    };
+    let now = chrono::Utc::now().timestamp();
+    let since = crate::sync::readout::parse_since(request.since.as_deref().unwrap_or("7d"), now)?;
+    Ok(MetricWindow { model, key: key.trim().to_owned(), since, now })
 }
 
 /// Draws a chart into the file at `path`, as SVG or PNG by its extension, whole or not at all.

@@ -5,14 +5,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::draw::{Axis, Ctx, Drawn, LABEL, Mark, Rect, Words, legend};
-use super::format::{compact_money, month_name};
+use super::format::{capitalise, compact_money, month_name};
 use crate::analytics::series::CostPerModel;
 use crate::domain::Category;
-
-fn capitalised(word: &str) -> String {
-    let mut chars = word.chars();
-    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
-}
 
 pub(super) fn words(d: &CostPerModel) -> Words {
     let title = match d.scope.initiative {
@@ -57,7 +52,7 @@ pub(super) fn draw<DB: DrawingBackend>(ctx: &Ctx<'_, DB>, rect: Rect, d: &CostPe
         (0..Category::ALL.len()).filter(|&c| d.models.iter().any(|m| m.by_category_minor[c] != 0)).collect();
     let entries: Vec<(String, Mark)> = used
         .iter()
-        .map(|&c| (capitalised(Category::ALL[c].as_str()), Mark::Swatch(theme.series(c).to_rgba())))
+        .map(|&c| (capitalise(Category::ALL[c].as_str()), Mark::Swatch(theme.series(c).to_rgba())))
         .collect();
     let rect = legend(ctx, rect, &entries)?;
 

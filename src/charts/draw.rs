@@ -1,5 +1,5 @@
 //! The drawing kit every chart shares: a frame (background, title, subtitle, footnote), legends,
-//! value axes with round ticks, month axes that never overlap, and the "No data yet" panel.
+//! value axes with round ticks, month and time axes that never overlap, and the "No data yet" panel.
 //!
 //! Charts draw on one plotters [`DrawingArea`] in pixel coordinates, generic over the backend, so
 //! the SVG for the app and the PNG for slides come from the same code. Every length goes through
@@ -431,6 +431,51 @@ pub fn date_axis<DB: DrawingBackend>(
         let label = month_label(month, first || month.month() == 1);
         first = false;
         ctx.text(&label, (x, plot.y1 + ctx.px(9.0)), &style, HPos::Center, VPos::Top)?;
+    }
+    Ok(())
+}
+
+/// Steps of a time axis, in seconds, finest first: hours of the day, then days and weeks.
+const HOUR_STEPS: [i64; 6] = [3_600, 2 * 3_600, 3 * 3_600, 6 * 3_600, 12 * 3_600, 86_400];
+const DAY_STEPS: [i64; 6] = [86_400, 2 * 86_400, 7 * 86_400, 14 * 86_400, 28 * 86_400, 91 * 86_400];
+
+/// Time labels under `plot` for the window `start..=end` (seconds since the epoch, UTC): hours of
+/// the day (`14:00`, and the date at midnight) when `hours`, dates (`3 Nov`) otherwise, at the
+/// finest round step whose labels leave a gap. Weekly steps fall on Mondays. `x_of` places a time.
+pub fn time_axis<DB: DrawingBackend>(
+    ctx: &Ctx<'_, DB>,
+    plot: Rect,
+    (start, end): (i64, i64),
+    hours: bool,
+    x_of: &dyn Fn(i64) -> i32,
+) -> Drawn<(), DB> {
+    let style = ctx.font(LABEL, ctx.theme.muted);
+    ctx.line(vec![(plot.x0, plot.y1), (plot.x1, plot.y1)], ctx.theme.axis.to_rgba(), 1.0)?;
+    let span = (end - start).max(1);
+    let widest = ctx.width("30 Sep", &style)?.max(ctx.width("00:00", &style)?) + ctx.px(18.0);
+    let steps: &[i64] = if hours { &HOUR_STEPS } else { &DAY_STEPS };
+    let fits = |step: i64| f64::from(plot.width()) * step as f64 / span as f64 >= f64::from(widest);
+    let step = steps.iter().copied().find(|&s| fits(s)).unwrap_or(steps[steps.len() - 1]);
+    // 1970-01-05 was a Monday.
+    let offset = if step % (7 * 86_400) == 0 { 4 * 86_400 } else { 0 };
+    let mut tick = (start - offset).div_euclid(step) * step + offset;
+    if tick < start {
+        tick += step;
+    }
+    while tick <= end {
+        let x = x_of(tick);
+        ctx.line(vec![(x, plot.y1), (x, plot.y1 + ctx.px(5.0))], ctx.theme.axis.to_rgba(), 1.0)?;
+        // A label may hang half its width past either end (the margins hold it), not more.
+        let inside = x >= plot.x0 && x <= plot.x1 + ctx.px(2.0);
+        if let (true, Some(time)) = (inside, chrono::DateTime::from_timestamp(tick, 0)) {
+            let label = if hours && tick.rem_euclid(86_400) != 0 {
+                time.format("%H:%M").to_string()
+            } else {
+                time.format("%-d %b").to_string()
+            };
+            ctx.text(&label, (x, plot.y1 + ctx.px(9.0)), &style, HPos::Center, VPos::Top)?;
+        }
+        tick += step;
     }
     Ok(())
 }

@@ -110,6 +110,32 @@ pub fn compact_number(value: f64) -> String {
     format!("{text}{suffix}")
 }
 
+/// A number already written as text, with its unit the way a label shows it: `93%`, `212 ms`,
+/// and no unit for plain ratios (`0.93`).
+pub fn number_with_unit(number: &str, unit: &str) -> String {
+    match unit.trim() {
+        "%" => format!("{number}%"),
+        "" | "ratio" => number.to_owned(),
+        unit => format!("{number} {unit}"),
+    }
+}
+
+/// A value with its unit: `212 ms`, `0.925`, `+Inf ms` (infinities are written as Prometheus does).
+pub fn with_unit(value: f64, unit: &str) -> String {
+    let number = match value {
+        v if v == f64::INFINITY => "+Inf".to_owned(),
+        v if v == f64::NEG_INFINITY => "-Inf".to_owned(),
+        v => compact_number(v),
+    };
+    number_with_unit(&number, unit)
+}
+
+/// `text` with its first letter in upper case.
+pub fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
 /// `text` cut to at most `max_chars` characters, ending in `…` when it was cut.
 pub fn ellipsize(text: &str, max_chars: usize) -> String {
     if text.chars().count() <= max_chars {
@@ -181,5 +207,15 @@ mod tests {
         assert_eq!(compact_number(150.0), "150");
         assert_eq!(compact_number(2.5), "2.5");
         assert_eq!(compact_number(45_000.0), "45k");
+    }
+
+    #[test]
+    fn units_follow_their_numbers_except_for_ratios() {
+        assert_eq!(with_unit(212.0, "ms"), "212 ms");
+        assert_eq!(with_unit(99.5, "%"), "99.5%");
+        assert_eq!(with_unit(0.925, "ratio"), "0.925");
+        assert_eq!(with_unit(f64::INFINITY, "ms"), "+Inf ms");
+        assert_eq!(with_unit(f64::NEG_INFINITY, ""), "-Inf");
+        assert_eq!(number_with_unit("1.50", " GPU·h "), "1.50 GPU·h");
     }
 }

@@ -8,7 +8,7 @@ use super::draw::{
     Axis, Ctx, Drawn, LABEL, Mark, Rect, Words, axis_label_width, date_axis, halo_text, legend, month_axis_height,
     value_axis,
 };
-use super::format::compact_number;
+use super::format::{capitalise, number_with_unit, with_unit};
 use crate::analytics::series::KpiTrend;
 use crate::domain::{KpiDirection, Month};
 
@@ -19,14 +19,6 @@ fn target_text(d: &KpiTrend) -> String {
         (Some(low), None) => format!("target at least {}", unit(low)),
         (None, Some(high)) => format!("target at most {}", unit(high)),
         (None, None) => "no target".to_owned(),
-    }
-}
-
-fn with_unit(value: f64, unit: &str) -> String {
-    match unit {
-        "%" => format!("{}%", compact_number(value)),
-        "" | "ratio" => compact_number(value),
-        unit => format!("{} {unit}", compact_number(value)),
     }
 }
 
@@ -67,11 +59,6 @@ pub(super) fn words(d: &KpiTrend) -> Words {
     Words { title, subtitle, description: description.trim_end().to_owned(), footnote }
 }
 
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
-}
-
 pub(super) fn draw<DB: DrawingBackend>(ctx: &Ctx<'_, DB>, rect: Rect, d: &KpiTrend) -> Drawn<(), DB> {
     let theme = ctx.theme;
     let entries = vec![
@@ -86,11 +73,7 @@ pub(super) fn draw<DB: DrawingBackend>(ctx: &Ctx<'_, DB>, rect: Rect, d: &KpiTre
     let pad = ((high - low) * 0.08).max(high.abs() * 0.01);
     let axis = Axis::covering(low - pad, high + pad, 6);
     let decimals = axis.decimals();
-    let label = |v: f64| match d.unit.as_str() {
-        "%" => format!("{v:.decimals$}%"),
-        "" | "ratio" => format!("{v:.decimals$}"),
-        unit => format!("{v:.decimals$} {unit}"),
-    };
+    let label = |v: f64| number_with_unit(&format!("{v:.decimals$}"), &d.unit);
     let plot = Rect {
         x0: rect.x0 + axis_label_width(ctx, &axis, &label)?,
         y0: rect.y0 + ctx.px(8.0),

@@ -21,6 +21,7 @@ mod draw;
 pub mod format;
 mod headcount;
 mod kpi;
+mod model_metric;
 mod models;
 mod raster;
 mod spend;
@@ -37,10 +38,10 @@ pub use draw::Words;
 pub use theme::{Theme, ThemeName};
 
 use crate::analytics::series::{
-    self, AllocationMatrix, BudgetBurn, CostPerModel, Headcount, KpiTrend, ModelInventory, MonthlySpend, Scope,
-    SpendGrouping, VendorTimeline,
+    self, AllocationMatrix, BudgetBurn, CostPerModel, Headcount, KpiTrend, MetricTrend, ModelInventory, MonthlySpend,
+    Scope, SpendGrouping, VendorTimeline,
 };
-use crate::domain::{KpiId, Month, word_enum};
+use crate::domain::{KpiId, ModelId, Month, word_enum};
 use crate::error::{Error, Result};
 use draw::{Ctx, frame, no_data};
 
@@ -55,6 +56,7 @@ word_enum!(
     Models => "models",
     CostPerModel => "cost-per-model",
     Vendors => "vendors",
+    ModelMetric => "model-metric",
 });
 
 impl ChartName {
@@ -69,6 +71,9 @@ impl ChartName {
             ChartName::Models => "the model inventory by lifecycle stage and risk tier",
             ChartName::CostPerModel => "the fully loaded cost of each model over the last 12 months",
             ChartName::Vendors => "spend per vendor and each contract's term, notice deadline and renewal",
+            ChartName::ModelMetric => {
+                "one model's bound metric over a window against its threshold (needs --model and --metric)"
+            }
         }
     }
 }
@@ -91,6 +96,18 @@ pub struct ChartSpec {
     pub grouping: Option<SpendGrouping>,
     /// The month counted as now.
     pub as_of: Month,
+    /// The model, metric and window of a `model-metric` chart.
+    pub metric: Option<MetricWindow>,
+}
+
+/// One bound metric of one model over a window, for the `model-metric` chart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetricWindow {
+    pub model: ModelId,
+    pub key: String,
+    /// The window, seconds since the epoch.
+    pub since: i64,
+    pub now: i64,
 }
 
 /// A chart's figures and words, ready to draw at any size, theme and format.
@@ -111,6 +128,7 @@ enum Body {
     Models(ModelInventory),
     CostPerModel(CostPerModel),
     Vendors(VendorTimeline),
+    ModelMetric(Box<MetricTrend>),
 }
 
 impl Chart {
@@ -133,6 +151,7 @@ impl Chart {
             Body::Models(d) => d.is_empty(),
             Body::CostPerModel(d) => d.is_empty(),
             Body::Vendors(d) => d.is_empty(),
+            Body::ModelMetric(d) => d.is_empty(),
         }
     }
 }
@@ -185,6 +204,16 @@ impl From<VendorTimeline> for Chart {
     }
 }
 
+impl From<MetricTrend> for Chart {
+    fn from(data: MetricTrend) -> Chart {
+        Chart {
+            name: ChartName::ModelMetric,
+            words: model_metric::words(&data),
+            body: Body::ModelMetric(Box::new(data)),
+        }
+    }
+}
+
 /// Gathers the figures of a chart from the store.
 pub fn gather(conn: &Connection, spec: &ChartSpec) -> Result<Chart> {
     let scope = &spec.scope;
@@ -208,6 +237,16 @@ pub fn gather(conn: &Connection, spec: &ChartSpec) -> Result<Chart> {
         ChartName::Models => series::model_inventory(conn, scope)?.into(),
         ChartName::CostPerModel => series::cost_per_model(conn, scope, spec.as_of, series::COST_PER_MODEL_TOP)?.into(),
         ChartName::Vendors => series::vendor_timeline(conn, scope, spec.as_of, series::VENDOR_TOP)?.into(),
+        ChartName::ModelMetric => {
+            let window = spec.metric.as_ref().ok_or_else(|| {
+                Error::Validation(
+                    "the model-metric chart needs a model and a metric: give --model NAME --metric KEY \
+                     (`metric list` shows the bindings)"
+                        .into(),
+                )
+            })?;
+            series::metric_trend(conn, window.model, &window.key, window.since, window.now)?.into()
+        }
     })
 }
 
@@ -336,7 +375,7 @@ fn draw_chart<DB: DrawingBackend>(
     let ctx = Ctx { area: root, theme, scale };
     let rect = frame(&ctx, &chart.words)?;
     if chart.is_empty() {
-        return no_data(&ctx, rect, empty_hint(&chart.body));
+        return no_data(&ctx, rect, &empty_hint(&chart.body));
     }
     match &chart.body {
         Body::BudgetBurn(d) => budget_burn::draw(&ctx, rect, d),
@@ -347,11 +386,12 @@ fn draw_chart<DB: DrawingBackend>(
         Body::Models(d) => models::draw(&ctx, rect, d),
         Body::CostPerModel(d) => cost_per_model::draw(&ctx, rect, d),
         Body::Vendors(d) => vendors::draw(&ctx, rect, d),
+        Body::ModelMetric(d) => model_metric::draw(&ctx, rect, d),
     }
 }
 
 /// What to add so an empty chart has something to show.
-fn empty_hint(body: &Body) -> &'static str {
+fn empty_hint(body: &Body) -> String {
     match body {
         Body::BudgetBurn(_) => "add budget lines for this year or import actuals (`import budgets`, `import actuals`).",
         Body::Spend(_) => "import actuals or a FOCUS billing export (`import actuals FILE`, `import focus FILE`).",
@@ -361,7 +401,9 @@ fn empty_hint(body: &Body) -> &'static str {
         Body::Models(_) => "add models to the inventory (`add model ...`).",
         Body::CostPerModel(_) => "import actuals for initiatives that have live models.",
         Body::Vendors(_) => "add vendors with contracts, or actuals that name a vendor.",
+        Body::ModelMetric(d) => return model_metric::empty_hint(d),
     }
+    .to_owned()
 }
 
 fn drawing_failed(err: impl std::fmt::Display) -> Error {

@@ -5,7 +5,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::draw::{Axis, Bands, Ctx, Drawn, LABEL, Mark, Rect, SMALL, Words, axis_label_width, legend, value_axis};
-use super::format::count;
+use super::format::{capitalise, count};
 use super::theme::{Theme, ThemeName};
 use crate::analytics::series::ModelInventory;
 use crate::domain::{ModelStage, RiskTier};
@@ -18,11 +18,6 @@ fn tier_colour(theme: &Theme, tier: usize) -> RGBColor {
         _ if theme.name == ThemeName::Dark => RGBColor(0xe0, 0x7b, 0xb0),
         _ => RGBColor(0x88, 0x22, 0x55),
     }
-}
-
-fn capitalised(word: &str) -> String {
-    let mut chars = word.chars();
-    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 pub(super) fn words(d: &ModelInventory) -> Words {
@@ -58,9 +53,7 @@ pub(super) fn draw<DB: DrawingBackend>(ctx: &Ctx<'_, DB>, rect: Rect, d: &ModelI
     let entries: Vec<(String, Mark)> = RiskTier::ALL
         .iter()
         .enumerate()
-        .map(|(t, tier)| {
-            (format!("{} risk", capitalised(tier.as_str())), Mark::Swatch(tier_colour(theme, t).to_rgba()))
-        })
+        .map(|(t, tier)| (format!("{} risk", capitalise(tier.as_str())), Mark::Swatch(tier_colour(theme, t).to_rgba())))
         .collect();
     let rect = legend(ctx, rect, &entries)?;
     let highest = (0..ModelStage::ALL.len()).map(|s| d.stage_total(s)).max().unwrap_or(0);
@@ -104,7 +97,7 @@ pub(super) fn draw<DB: DrawingBackend>(ctx: &Ctx<'_, DB>, rect: Rect, d: &ModelI
             VPos::Bottom,
         )?;
         ctx.text(
-            &capitalised(stage.as_str()),
+            &capitalise(stage.as_str()),
             (bands.centre(s), plot.y1 + ctx.px(10.0)),
             &ctx.bold(LABEL, theme.text),
             HPos::Center,

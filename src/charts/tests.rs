@@ -40,7 +40,71 @@ fn demo_store() -> TempStore {
     let mut db = empty_store();
     demo::build(&mut db.store, DemoScale::Small, month(AS_OF)).expect("the small demo builds");
     add_precision_measurements(&db.store);
+    add_latency_series(&mut db.store, "fraud-txn-scorer");
     db
+}
+
+/// The instant the live metric charts are drawn at: noon UTC on 2 November 2026.
+const METRIC_NOW: i64 = 1_793_620_800;
+const HOUR: i64 = 3_600;
+
+/// Binds `latency_p95_ms` (ms, bad above 200) of `model` to a Prometheus connection and stores 30
+/// days of 5-minute points through the sync's own writer (so the rollups are the real ones): a
+/// daily wave around 150 ms, a breach 10 to 7 hours before now, no points 20 to 17 hours before
+/// now, one +Inf point 26 hours before now, and a last point of 212 ms four minutes before now.
+fn add_latency_series(store: &mut Store, model: &str) {
+    use crate::domain::{BadWhen, MetricSample};
+    use crate::sync::bindings::BindRequest;
+    store
+        .conn()
+        .execute(
+            "INSERT INTO connections (name, kind, base_url, auth, interval_minutes)
+             VALUES ('prom', 'prometheus', 'http://127.0.0.1:9', 'none', 15)",
+            [],
+        )
+        .expect("a connection");
+    let request = BindRequest {
+        model: model.to_owned(),
+        key: Some("latency_p95_ms".into()),
+        query: Some(r#"histogram_quantile(0.95, rate(latency_bucket{model="{model}"}[5m]))"#.into()),
+        unit: Some("ms".into()),
+        threshold: Some(200.0),
+        bad_when: Some(BadWhen::Above),
+        step_seconds: Some(300),
+        connection: Some("prom".into()),
+        ..BindRequest::default()
+    };
+    let series = crate::api::metrics::bind_metric(store, &request).expect("the binding")[0].id;
+    let first = METRIC_NOW - 30 * 86_400;
+    let points: Vec<MetricSample> = (0..30 * 288)
+        .map(|i| first + i * 300)
+        .filter(|ts| !(METRIC_NOW - 20 * HOUR..METRIC_NOW - 17 * HOUR).contains(ts))
+        .map(|ts| {
+            let hour_of_day = (ts.rem_euclid(86_400)) as f64 / 3_600.0;
+            let wave = 150.0 + 25.0 * (hour_of_day / 24.0 * std::f64::consts::TAU).sin();
+            let jitter = ((ts / 300) * 7_919 % 13) as f64 - 6.0;
+            let breach = if (METRIC_NOW - 10 * HOUR..METRIC_NOW - 7 * HOUR).contains(&ts) { 75.0 } else { 0.0 };
+            let value = if ts == METRIC_NOW - 26 * HOUR { f64::INFINITY } else { wave + jitter + breach };
+            MetricSample { ts, value: Some(value) }
+        })
+        .chain([MetricSample { ts: METRIC_NOW - 240, value: Some(212.0) }])
+        .collect();
+    store.in_transaction(|tx, _| crate::sync::samples::store_points(tx, series, &points)).expect("points stored");
+    store
+        .conn()
+        .execute(
+            "INSERT INTO sync_runs (connection_id, started_at, finished_at, status, fetched, written)
+             SELECT id, '2026-11-02T11:58:00Z', '2026-11-02T11:58:02Z', 'succeeded', 288, 288 FROM connections
+             WHERE name = 'prom'",
+            [],
+        )
+        .expect("a sync run");
+}
+
+/// The latency chart of `model` over the `hours` before [`METRIC_NOW`].
+fn latency_window(store: &Store, model: &str, hours: i64) -> MetricWindow {
+    let model = crate::domain::ModelId(records::resolve(store.conn(), EntityKind::Model, model).expect("the model"));
+    MetricWindow { model, key: "latency_p95_ms".into(), since: METRIC_NOW - hours * HOUR, now: METRIC_NOW }
 }
 
 fn add_precision_measurements(store: &Store) {
@@ -71,7 +135,8 @@ fn spec(store: &Store, name: ChartName) -> ChartSpec {
     let kpi = (name == ChartName::Kpi).then(|| {
         KpiId(records::resolve(store.conn(), EntityKind::Kpi, "Fraud model precision").expect("the demo KPI"))
     });
-    ChartSpec { name, scope: Scope::portfolio(), kpi, grouping: None, as_of: month(AS_OF) }
+    let metric = (name == ChartName::ModelMetric).then(|| latency_window(store, "fraud-txn-scorer", 36));
+    ChartSpec { name, scope: Scope::portfolio(), kpi, grouping: None, as_of: month(AS_OF), metric }
 }
 
 fn demo_chart(store: &Store, name: ChartName) -> Chart {
@@ -146,6 +211,14 @@ fn review() {
             let svg = to_svg(&chart, &canvas).expect("an SVG");
             std::fs::write(format!("{dir}/{name}-{theme}.svg"), svg).expect("written");
         }
+    }
+    let window = latency_window(&db.store, "fraud-txn-scorer", 30 * 24);
+    let month_of_latency = Chart::from(
+        series::metric_trend(db.store.conn(), window.model, &window.key, window.since, window.now).expect("the trend"),
+    );
+    for &theme in ThemeName::ALL {
+        let png = to_png(&month_of_latency, &Canvas { theme, ..Canvas::default() }, 1).expect("a PNG");
+        std::fs::write(format!("{dir}/model-metric-30d-{theme}.png"), png).expect("written");
     }
 }
 
@@ -229,9 +302,13 @@ fn an_empty_portfolio_says_no_data_yet_in_every_chart() {
     )
     .expect("a KPI");
     for &name in ChartName::ALL {
+        if name == ChartName::ModelMetric {
+            continue; // It needs a bound model, which the models chart would count: see the next test.
+        }
         let kpi = (name == ChartName::Kpi)
             .then(|| KpiId(records::resolve(conn, EntityKind::Kpi, "Uptime").expect("the KPI")));
-        let spec = ChartSpec { name, scope: Scope::portfolio(), kpi, grouping: None, as_of: month(AS_OF) };
+        let spec =
+            ChartSpec { name, scope: Scope::portfolio(), kpi, grouping: None, as_of: month(AS_OF), metric: None };
         let chart = gather(conn, &spec).expect("an empty chart, not an error");
         assert!(chart.is_empty(), "{name} should have nothing to show");
         let svg = to_svg(&chart, &Canvas::default()).expect("an SVG");
@@ -240,6 +317,85 @@ fn an_empty_portfolio_says_no_data_yet_in_every_chart() {
         let (drawn, _) = plotted_pixels(&bitmap, &Theme::of(ThemeName::Light));
         assert!(drawn > 100_000, "{name}: the empty panel is drawn, not a blank image ({drawn} pixels)");
     }
+}
+
+/// The text drawn in a plotters SVG, which writes each `<text>`'s content on a line of its own.
+fn svg_texts(svg: &str) -> Vec<&str> {
+    svg.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('<')).collect()
+}
+
+#[test]
+fn a_metric_never_synced_says_no_data_yet_and_how_to_sync() {
+    let db = empty_store();
+    let conn = db.store.conn();
+    conn.execute("INSERT INTO models (name, stage, risk_tier) VALUES ('ranker', 'production', 'low')", [])
+        .expect("a model");
+    conn.execute("INSERT INTO metric_series (model_id, key, unit, query) VALUES (1, 'latency_p95_ms', 'ms', 'up')", [])
+        .expect("a binding");
+    let spec = ChartSpec {
+        name: ChartName::ModelMetric,
+        scope: Scope::portfolio(),
+        kpi: None,
+        grouping: None,
+        as_of: month(AS_OF),
+        metric: Some(latency_window(&db.store, "ranker", 36)),
+    };
+    let chart = gather(conn, &spec).expect("an empty chart, not an error");
+    assert!(chart.is_empty());
+    assert_eq!(chart.words.subtitle, "Nothing synced yet.");
+    let svg = to_svg(&chart, &Canvas::default()).expect("an SVG");
+    assert!(svg.contains("No data yet") && svg.contains("mlops-portfolio sync"), "{svg}");
+    let (drawn, _) =
+        plotted_pixels(&to_bitmap(&chart, &Canvas::default(), 1).expect("pixels"), &Theme::of(ThemeName::Light));
+    assert!(drawn > 100_000, "the empty panel is drawn ({drawn} pixels)");
+}
+
+/// The demo's latency over 36 hours: hourly rollups, a 3-hour gap that stays a gap, one +Inf
+/// point marked at the edge and kept out of the scale, and the headline judged by the readout.
+#[test]
+fn the_metric_chart_leaves_gaps_open_and_infinities_off_the_scale() {
+    let db = demo().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let chart = demo_chart(&db.store, ChartName::ModelMetric);
+    let Body::ModelMetric(trend) = &chart.body else { unreachable!() };
+    assert_eq!(trend.grain, crate::domain::RollupGrain::Hour, "36 hours are drawn by the hour");
+    assert_eq!(trend.missing_buckets(), 3, "20 to 17 hours before now have no points");
+    assert_eq!(trend.infinities.iter().map(|i| i.positive).sum::<i64>(), 1);
+    assert_eq!(chart.words.title, "fraud-txn-scorer: latency_p95_ms");
+    assert_eq!(chart.words.subtitle, "Now 212 ms, breaching its threshold ≤ 200 ms · data 4 min old");
+    assert!(chart.words.description.contains("3 hours of the window have no data"), "{}", chart.words.description);
+    let footnote = chart.words.footnote.as_deref().unwrap_or_default();
+    assert!(footnote.contains("1 point was +Inf"), "{footnote}");
+
+    let svg = to_svg(&chart, &Canvas::default()).expect("an SVG");
+    let accent = format!(
+        "#{:02X}{:02X}{:02X}",
+        Theme::of(ThemeName::Light).accent.0,
+        Theme::of(ThemeName::Light).accent.1,
+        Theme::of(ThemeName::Light).accent.2
+    );
+    let mean_lines =
+        svg.lines().filter(|l| l.starts_with("<polyline") && l.contains(&format!("stroke=\"{accent}\""))).count();
+    assert_eq!(mean_lines, 3, "the legend's line and one line on each side of the gap, none across it");
+    let texts = svg_texts(&svg);
+    assert!(!texts.iter().any(|t| t.contains("inf") || t.contains("NaN")), "no label is infinite: {texts:?}");
+    assert!(texts.contains(&"300 ms") && !texts.contains(&"350 ms"), "the scale stops above the finite values");
+}
+
+#[test]
+fn a_month_of_metric_is_drawn_by_the_day() {
+    let db = demo().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let window = latency_window(&db.store, "fraud-txn-scorer", 30 * 24);
+    let trend =
+        series::metric_trend(db.store.conn(), window.model, &window.key, window.since, window.now).expect("the trend");
+    assert_eq!(trend.grain, crate::domain::RollupGrain::Day);
+    assert_eq!(trend.readout.rollups.len(), 31, "30 days reach into a 31st calendar day");
+    assert_eq!(trend.missing_buckets(), 0);
+    let chart = Chart::from(trend);
+    assert!(chart.words.description.starts_with("Daily mean of latency_p95_ms (ms)"), "{}", chart.words.description);
+    let svg = to_svg(&chart, &Canvas::default()).expect("an SVG");
+    let texts = svg_texts(&svg);
+    assert!(texts.contains(&"1 Nov") && !texts.contains(&"12:00"), "labelled in days, not hours: {texts:?}");
+    insta::assert_snapshot!("model-metric-30d", svg);
 }
 
 /// Names that try to close the SVG or run a script: plotters escapes drawn text and the title and
@@ -277,6 +433,7 @@ fn names_with_markup_stay_text_in_the_svg() {
             kpi: None,
             grouping: Some(SpendGrouping::Initiative),
             as_of: month("2026-04"),
+            metric: None,
         };
         let chart = gather(db.store.conn(), &spec).expect("the chart");
         let svg = to_svg(&chart, &Canvas::default()).expect("an SVG");
@@ -286,6 +443,48 @@ fn names_with_markup_stay_text_in_the_svg() {
         let desc = &svg[svg.find("<desc").expect("a desc")..];
         assert!(!desc[..desc.find("</desc>").expect("closed")].contains('<') || desc.starts_with("<desc"), "{name}");
     }
+}
+
+/// A model and a unit that try to break out of the SVG, through the `chart` command the app calls.
+#[test]
+fn model_metric_names_stay_text_and_missing_arguments_are_named() {
+    let mut db = empty_store();
+    let hostile = "</svg><script>alert('m')</script>";
+    db.store
+        .conn()
+        .execute("INSERT INTO models (name, stage, risk_tier) VALUES (?1, 'production', 'low')", [hostile])
+        .expect("a model");
+    add_latency_series(&mut db.store, hostile);
+    db.store.conn().execute("UPDATE metric_series SET unit = '<b>ms&'", []).expect("a hostile unit");
+    let store = &mut db.store;
+    let ask = |extra: serde_json::Value| {
+        let mut request = serde_json::json!({"name": "model-metric", "width": 800, "height": 450});
+        request.as_object_mut().expect("an object").extend(extra.as_object().expect("an object").clone());
+        request
+    };
+    let answer = crate::api::commands::dispatch(
+        store,
+        "chart",
+        ask(serde_json::json!({"model": "1", "metric": "latency_p95_ms", "since": "2026-10-01"})),
+    )
+    .expect("the chart command");
+    let svg = answer["svg"].as_str().expect("an SVG");
+    assert!(!svg.contains("<script"), "a name opened a script element:\n{svg}");
+    assert_eq!(svg.matches("</svg>").count(), 1, "only the document's own </svg>");
+    assert!(svg.contains("&lt;/svg&gt;&lt;script&gt;"), "the model's name is shown as text");
+    assert!(!svg.contains("<b>"), "the unit is shown as text");
+    assert_eq!(answer["title"], format!("{hostile}: latency_p95_ms"));
+
+    let err = crate::api::commands::dispatch(store, "chart", ask(serde_json::json!({}))).unwrap_err();
+    assert!(err.to_string().contains("--model NAME and --metric KEY"), "{err}");
+    let err = crate::api::commands::dispatch(store, "chart", ask(serde_json::json!({"model": "1"}))).unwrap_err();
+    assert!(err.to_string().contains("its metrics are: latency_p95_ms"), "{err}");
+    let err = crate::api::commands::dispatch(store, "chart", ask(serde_json::json!({"model": "1", "metric": "drift"})))
+        .unwrap_err();
+    assert_eq!(err.code(), crate::ErrorCode::NotFound, "{err}");
+    let bad_window = serde_json::json!({"model": "1", "metric": "latency_p95_ms", "since": "last week"});
+    let err = crate::api::commands::dispatch(store, "chart", ask(bad_window)).unwrap_err();
+    assert!(err.to_string().contains("write 90m, 36h, 7d"), "{err}");
 }
 
 #[test]

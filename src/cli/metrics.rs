@@ -227,8 +227,8 @@ fn print_model_metrics(m: &ModelMetrics) {
                 "{} {}{}",
                 s.status,
                 s.finished_at.as_deref().unwrap_or(&s.started_at),
-                match &s.error {
-                    Some(e) => format!(": {}", e.lines().next().unwrap_or_default()),
+                match &r.sync_error {
+                    Some(e) => format!(": {e}"),
                     None => String::new(),
                 }
             )
@@ -244,7 +244,10 @@ fn print_model_metrics(m: &ModelMetrics) {
                 MetricState::NoData => "no data",
             }
             .to_owned(),
-            r.age_seconds.map_or_else(String::new, readout::age_text),
+            r.age_seconds.map_or_else(String::new, |age| {
+                let stale = if r.stale { " (stale)" } else { "" };
+                format!("{}{stale}", readout::age_text(age))
+            }),
             last_sync,
         ]);
     }

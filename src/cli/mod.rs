@@ -176,6 +176,16 @@ enum Command {
         /// The KPI of the `kpi` chart (id or name).
         #[arg(long)]
         kpi: Option<String>,
+        /// The model of the `model-metric` chart (id or name).
+        #[arg(long)]
+        model: Option<String>,
+        /// The metric key of the `model-metric` chart (`metric list MODEL` shows them).
+        #[arg(long, value_name = "KEY")]
+        metric: Option<String>,
+        /// The window of the `model-metric` chart: 36h, 7d, 30d or a date such as 2026-03-01. Default 7d;
+        /// hourly up to 2 days, daily beyond.
+        #[arg(long, value_name = "WINDOW")]
+        since: Option<String>,
         /// How `spend` is split; default: by initiative, or by category with --initiative.
         #[arg(long, value_enum)]
         by: Option<SpendBy>,
@@ -556,7 +566,22 @@ pub fn run(cli: Cli) -> Result<()> {
             })?;
             return Ok(());
         }
-        Command::Chart { name, out, initiative, kpi, by, width, height, theme, scale, as_of, list: _ } => {
+        Command::Chart {
+            name,
+            out,
+            initiative,
+            kpi,
+            model,
+            metric,
+            since,
+            by,
+            width,
+            height,
+            theme,
+            scale,
+            as_of,
+            list: _,
+        } => {
             let (Some(name), Some(out)) = (name, out) else { anyhow::bail!("give a chart name and --out FILE") };
             let request = api::ChartRequest {
                 name,
@@ -570,6 +595,9 @@ pub fn run(cli: Cli) -> Result<()> {
                 width: Some(width),
                 height: Some(height),
                 as_of: as_of.map(|text| text.parse::<Month>()).transpose()?,
+                model,
+                metric,
+                since,
             };
             let (chart, (width, height)) = api::write_chart(&store, &request, &out, scale)?;
             let size = format!("{width}×{height}");

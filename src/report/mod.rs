@@ -58,7 +58,7 @@ pub fn build(conn: &Connection, source: &Path, as_of: Month, generated_at: &str)
     let mut charts_out = Vec::with_capacity(CHARTS.len());
     let canvas = Canvas { theme: ThemeName::Light, ..Canvas::default() };
     for name in CHARTS {
-        let spec = ChartSpec { name, scope: Scope::portfolio(), kpi: None, grouping: None, as_of };
+        let spec = ChartSpec { name, scope: Scope::portfolio(), kpi: None, grouping: None, as_of, metric: None };
         let chart = charts::gather(conn, &spec)?;
         let svg = charts::to_svg(&chart, &canvas)?;
         charts_out.push(ReportChart {

@@ -4,6 +4,12 @@
 //!
 //! The latest value is the newest point that is not a gap (an infinity counts: it is a value).
 //! Rollups come hourly when the window is two days or less, daily otherwise.
+//!
+//! Data is **stale** when the latest value is older than twice what the sync schedule allows: the
+//! connection's interval plus the metric's step (a point is at most one step behind the sync that
+//! fetched it). A 1-minute metric on a 15-minute connection is stale after 32 minutes. Run metrics
+//! from MLflow are never stale by age: they are as old as the run that logged them, and the last
+//! sync says whether they are current. The UI and the CLI read `stale`, never their own rule.
 
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize, Serializer};
@@ -11,7 +17,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use super::bindings::{self, BindingView};
 use super::engine::{self, SyncRunReport};
 use super::samples::read_rollups;
-use crate::domain::{MetricRollup, RollupGrain, Threshold};
+use crate::domain::{ConnectionKind, MetricRollup, RollupGrain, SyncStatus, Threshold};
 use crate::error::{Error, Result};
 
 /// A metric value as the UI gets it: a number, or `"+Inf"` / `"-Inf"` (JSON has no infinities).
@@ -96,9 +102,20 @@ pub struct MetricReadout {
     /// Seconds from the latest value to now.
     #[serde(default)]
     pub age_seconds: Option<i64>,
+    /// Older than this many seconds, the latest value is stale (see the module docs); `None` for
+    /// metrics with no schedule to judge by (MLflow run metrics, or no connection).
+    #[serde(default)]
+    pub stale_after_seconds: Option<i64>,
+    /// Whether the latest value is older than `stale_after_seconds`.
+    #[serde(default)]
+    pub stale: bool,
     /// The last sync of the metric's connection.
     #[serde(default)]
     pub last_sync: Option<SyncRunReport>,
+    /// When that sync failed, what its error says about this metric: the line naming it (a run
+    /// lists each binding that failed), else the error's first line.
+    #[serde(default)]
+    pub sync_error: Option<String>,
     pub rollups: Vec<MetricRollup>,
 }
 
@@ -132,9 +149,14 @@ pub fn model_metrics(conn: &Connection, model: &str, key: Option<&str>, since: i
             )));
         }
     }
-    let grain = if now - since <= 2 * 86_400 { RollupGrain::Hour } else { RollupGrain::Day };
+    let grain = grain_of_window(since, now);
     let metrics = bound.into_iter().map(|b| readout(conn, b, grain, since, now)).collect::<Result<Vec<_>>>()?;
     Ok(ModelMetrics { model: name, now, since, metrics })
+}
+
+/// The rollups a window shows: hourly up to two days, daily beyond.
+pub fn grain_of_window(since: i64, now: i64) -> RollupGrain {
+    if now - since <= 2 * 86_400 { RollupGrain::Hour } else { RollupGrain::Day }
 }
 
 fn readout(conn: &Connection, b: BindingView, grain: RollupGrain, since: i64, now: i64) -> Result<MetricReadout> {
@@ -156,6 +178,9 @@ fn readout(conn: &Connection, b: BindingView, grain: RollupGrain, since: i64, no
         Some(id) => engine::recent_runs(conn, Some(id), 1)?.pop(),
         None => None,
     };
+    let sync_error = last_sync.as_ref().and_then(|run| sync_error_of(run, &b.model, &b.binding.series.key));
+    let stale_after_seconds = stale_after(conn, &b)?;
+    let age_seconds = latest.map(|l| (now - l.ts).max(0));
     let first_bucket = grain.bucket_of(since);
     Ok(MetricReadout {
         rollups: read_rollups(conn, b.id, grain, first_bucket, now + 1)?,
@@ -163,10 +188,40 @@ fn readout(conn: &Connection, b: BindingView, grain: RollupGrain, since: i64, no
         unit: b.binding.series.unit,
         query: b.binding.series.query,
         threshold,
-        age_seconds: latest.map(|l| (now - l.ts).max(0)),
+        age_seconds,
+        stale_after_seconds,
+        stale: matches!((age_seconds, stale_after_seconds), (Some(age), Some(limit)) if age > limit),
         latest,
         state,
         last_sync,
+        sync_error,
+    })
+}
+
+/// The part of a failed run's error that concerns `model / key`.
+fn sync_error_of(run: &SyncRunReport, model: &str, key: &str) -> Option<String> {
+    if run.status != SyncStatus::Failed {
+        return None;
+    }
+    let error = run.error.as_deref().unwrap_or("the sync failed without saying why").trim();
+    let ours = format!("{model} / {key}: ");
+    let line =
+        error.lines().find_map(|line| line.strip_prefix(&ours)).or_else(|| error.lines().next()).unwrap_or(error);
+    Some(line.trim().trim_end_matches(':').to_owned())
+}
+
+/// Twice the connection's interval plus the metric's step, for series a schedule keeps current.
+fn stale_after(conn: &Connection, b: &BindingView) -> Result<Option<i64>> {
+    let Some(connection) = b.binding.series.connection_id else { return Ok(None) };
+    let schedule: Option<(String, i64)> = conn
+        .query_row("SELECT kind, interval_minutes FROM connections WHERE id = ?1", [connection.0], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    Ok(match schedule {
+        Some((kind, _)) if kind.parse::<ConnectionKind>().is_ok_and(|k| k == ConnectionKind::Mlflow) => None,
+        Some((_, interval_minutes)) => Some(2 * (interval_minutes * 60 + i64::from(b.binding.step_seconds))),
+        None => None,
     })
 }
 
@@ -223,6 +278,31 @@ mod tests {
         for bad in ["", "7", "0d", "-3d", "yesterday", "2026-13-01"] {
             assert!(parse_since(bad, now).unwrap_err().to_string().contains("7d"), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_failed_run_says_what_went_wrong_for_each_metric() {
+        let run = |status: SyncStatus, error: Option<&str>| SyncRunReport {
+            run_id: 1,
+            connection_id: crate::domain::ConnectionId(1),
+            connection: "prom".into(),
+            kind: ConnectionKind::Prometheus,
+            status,
+            fetched: 0,
+            written: 0,
+            error: error.map(str::to_owned),
+            error_code: error.map(|_| crate::error::ErrorCode::Network),
+            started_at: "2026-11-02T11:50:00Z".into(),
+            finished_at: None,
+        };
+        let several = "2 of 3 metric bindings failed to sync:\nm / a: the query returned 2 series\nm / b: HTTP 503";
+        let failed = run(SyncStatus::Failed, Some(several));
+        assert_eq!(sync_error_of(&failed, "m", "b").as_deref(), Some("HTTP 503"));
+        assert_eq!(sync_error_of(&failed, "m", "a").as_deref(), Some("the query returned 2 series"));
+        assert_eq!(sync_error_of(&failed, "m", "c").as_deref(), Some("2 of 3 metric bindings failed to sync"));
+        let whole = run(SyncStatus::Failed, Some("cannot connect to http://127.0.0.1:1"));
+        assert_eq!(sync_error_of(&whole, "m", "a").as_deref(), Some("cannot connect to http://127.0.0.1:1"));
+        assert_eq!(sync_error_of(&run(SyncStatus::Succeeded, None), "m", "a"), None);
     }
 
     #[test]

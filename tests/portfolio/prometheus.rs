@@ -395,6 +395,16 @@ fn cli_sync_reports_each_connection_fails_when_one_fails_and_metrics_show_the_la
     let human = ok(&db, &["metrics", "fraud-gbm", "--since", "48h"]);
     assert!(human.contains("BAD") && human.contains("hour rollups"), "{human}");
 
+    let svg = db.file("latency.svg");
+    let chart_args =
+        ["chart", "model-metric", "--model", "fraud-gbm", "--metric", "latency_p95_ms", "--since", "30d", "--out"];
+    let drawn = ok(&db, &[&chart_args[..], &[svg.to_str().unwrap()]].concat());
+    assert!(drawn.contains("fraud-gbm: latency_p95_ms"), "{drawn}");
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.contains("Daily mean of latency_p95_ms (ms) for the model fraud-gbm"), "30 days are drawn by day");
+    assert!(text.contains("1 point was +Inf"), "the synced +Inf point is noted, not put on the scale");
+    assert!(text.contains("The last sync of cluster failed"), "the chart says its data may be behind");
+
     ok(&db, &["metric", "unbind", "churn-xgb", "latency_p95_ms"]);
     let listed = cli_json(&db, &["metric", "list", "--json"]);
     assert_eq!(listed.as_array().unwrap().len(), 4);

@@ -5,7 +5,22 @@ import type { ChartRequest } from '../lib/bindings/ChartRequest';
 import type { ThemeName } from '../lib/bindings/ThemeName';
 
 /** What a page asks for: the chart and its subject; size and theme are the component's business. */
-export type ChartAsk = Pick<ChartRequest, 'name'> & Partial<Pick<ChartRequest, 'initiative' | 'kpi' | 'by' | 'as_of'>>;
+export type ChartAsk = Pick<ChartRequest, 'name'> &
+  Partial<Pick<ChartRequest, 'initiative' | 'kpi' | 'by' | 'as_of' | 'model' | 'metric' | 'since'>>;
+
+/** The subject of a chart as the `chart` and `export_chart` commands take it, absent fields as null. */
+export function chartSubject(chart: ChartAsk) {
+  return {
+    name: chart.name,
+    initiative: chart.initiative ?? null,
+    kpi: chart.kpi ?? null,
+    by: chart.by ?? null,
+    as_of: chart.as_of ?? null,
+    model: chart.model ?? null,
+    metric: chart.metric ?? null,
+    since: chart.since ?? null,
+  };
+}
 
 /** The backend draws charts 320 to 4000 pixels on a side. */
 const MIN_SIDE = 320;
@@ -15,9 +30,13 @@ const MIN_DRAW_WIDTH = 960;
 /** Exports are slide-sized: 1600 × 900 at 1×, twice that at 2×. */
 export const EXPORT_SIZE = { width: 1600, height: 900 } as const;
 
-/** The size to draw at for a box `boxWidth` CSS pixels wide, keeping `aspect` (width / height). */
-export function drawSize(boxWidth: number, aspect = 16 / 9): { width: number; height: number } {
-  const width = Math.min(MAX_SIDE, Math.max(MIN_DRAW_WIDTH, Math.round(boxWidth)));
+/**
+ * The size to draw at for a box `boxWidth` CSS pixels wide, keeping `aspect` (width / height), and no
+ * narrower than `minWidth` (a narrow side panel asks for less, so its labels are scaled down less).
+ */
+export function drawSize(boxWidth: number, aspect = 16 / 9, minWidth = MIN_DRAW_WIDTH): { width: number; height: number } {
+  const floor = Math.min(MAX_SIDE, Math.max(MIN_SIDE, minWidth));
+  const width = Math.min(MAX_SIDE, Math.max(floor, Math.round(boxWidth)));
   const height = Math.min(MAX_SIDE, Math.max(MIN_SIDE, Math.round(width / aspect)));
   return { width, height };
 }

@@ -52,6 +52,15 @@ export function todayIso(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);
 }
 
+/** "42 s", "4 min", "3 h", "2 days": an age as a person reads it (as the CLI writes it). */
+export function ageText(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 90) return `${s} s`;
+  if (s < 90 * 60) return `${Math.round(s / 60)} min`;
+  if (s < 36 * 3600) return `${Math.round(s / 3600)} h`;
+  return `${Math.round(s / 86_400)} days`;
+}
+
 export function formatCount(n: number, locale?: string): string {
   return new Intl.NumberFormat(locale).format(n);
 }

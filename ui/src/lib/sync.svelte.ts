@@ -1,6 +1,7 @@
 // The background sync as every page sees it: each connection's status, the runs in flight (from
 // the backend's progress events), pending retries, whether the computer is online, and a clock
-// for data ages. Pages that show synced data reload when `revision` moves: a run wrote something.
+// for data ages. Pages that show synced data reload when `revision` moves: a run wrote something
+// (metric points, OpenCost actuals, MLflow models).
 
 import type { Backend } from './backend';
 import type { ConnectionStatus } from './bindings/ConnectionStatus';
@@ -16,8 +17,10 @@ class SyncState {
   retries = $state<Record<number, PendingRetry>>({});
   online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
   now = $state(Date.now());
-  /** Bumped after a run that wrote data. */
+  /** Bumped after a run that wrote data: charts and lists of synced data reload. */
   revision = $state(0);
+  /** Bumped after every run, whatever it wrote: what shows a connection's last sync reloads. */
+  runsEnded = $state(0);
   /** The last status read failed: the line says so rather than showing stale state as current. */
   problem = $state<string | null>(null);
   readonly indicator = $derived(indicator(this.statuses, this.live, this.online, this.now));
@@ -59,7 +62,10 @@ class SyncState {
   #heard(progress: SyncProgress): void {
     applyProgress(this.live, this.retries, progress, Date.now());
     if (progress.event === 'started' || progress.event === 'finished') void this.refresh();
-    if (progress.event === 'finished' && progress.written > 0) this.revision += 1;
+    if (progress.event === 'finished') {
+      this.runsEnded += 1;
+      if (progress.written > 0) this.revision += 1;
+    }
   }
 
   status(connectionId: number): ConnectionStatus | undefined {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionStatus } from './bindings/ConnectionStatus';
 import type { SyncRunReport } from './bindings/SyncRunReport';
-import { type LiveRun, type PendingRetry, ageText, applyProgress, indicator, unreachable } from './syncStatus';
+import { ageText } from './format';
+import { type LiveRun, type PendingRetry, applyProgress, indicator, unreachable } from './syncStatus';
 
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
 const HOUR = 3600;

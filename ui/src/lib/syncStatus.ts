@@ -4,6 +4,7 @@
 
 import type { ConnectionStatus } from './bindings/ConnectionStatus';
 import type { SyncProgress } from './bindings/SyncProgress';
+import { ageText } from './format';
 
 /** A run in flight, from its events. */
 export interface LiveRun {
@@ -20,15 +21,6 @@ export interface PendingRetry {
   failures: number;
   /** Milliseconds since the epoch. */
   at: number;
-}
-
-/** "42 s", "4 min", "3 h", "2 days": an age as a person reads it (as the CLI writes it). */
-export function ageText(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 90) return `${s} s`;
-  if (s < 90 * 60) return `${Math.round(s / 60)} min`;
-  if (s < 36 * 3600) return `${Math.round(s / 3600)} h`;
-  return `${Math.round(s / 86_400)} days`;
 }
 
 /** How old the newest synced data is, from `data_until` (seconds since the epoch). */

@@ -19,6 +19,8 @@ import type { ImportReport } from "./ImportReport";
 import type { ImportRequest } from "./ImportRequest";
 import type { InitRequest } from "./InitRequest";
 import type { ListRequest } from "./ListRequest";
+import type { ModelMetrics } from "./ModelMetrics";
+import type { ModelMetricsRequest } from "./ModelMetricsRequest";
 import type { NoArguments } from "./NoArguments";
 import type { PathRequest } from "./PathRequest";
 import type { PortfolioInfo } from "./PortfolioInfo";
@@ -62,6 +64,7 @@ export type Commands = {
   connection_status: { request: NoArguments; response: Array<ConnectionStatus> };
   sync_now: { request: SyncRequest; response: SyncQueued };
   cancel_sync: { request: SyncRequest; response: SyncQueued };
+  model_metrics: { request: ModelMetricsRequest; response: ModelMetrics };
 };
 
 export type CommandName = keyof Commands;

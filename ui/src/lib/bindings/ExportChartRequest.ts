@@ -40,4 +40,17 @@ width: number | null, height: number | null,
 /**
  * The month counted as now; this month when absent.
  */
-as_of: Month | null, };
+as_of: Month | null, 
+/**
+ * The model of a `model-metric` chart, by id or name.
+ */
+model: string | null, 
+/**
+ * The metric key of a `model-metric` chart (`metric list` shows the bindings).
+ */
+metric: string | null, 
+/**
+ * The window of a `model-metric` chart up to now: `36h`, `7d`, `30d` or a date such as
+ * `2026-03-01`; 7 days when absent. Hourly up to two days, daily beyond.
+ */
+since: string | null, };

@@ -14,6 +14,20 @@ export type MetricReadout = { key: string, unit: string, query: string, threshol
  */
 age_seconds: number | null, 
 /**
+ * Older than this many seconds, the latest value is stale (see the module docs); `None` for
+ * metrics with no schedule to judge by (MLflow run metrics, or no connection).
+ */
+stale_after_seconds: number | null, 
+/**
+ * Whether the latest value is older than `stale_after_seconds`.
+ */
+stale: boolean, 
+/**
  * The last sync of the metric's connection.
  */
-last_sync: SyncRunReport | null, rollups: Array<MetricRollup>, };
+last_sync: SyncRunReport | null, 
+/**
+ * When that sync failed, what its error says about this metric: the line naming it (a run
+ * lists each binding that failed), else the error's first line.
+ */
+sync_error: string | null, rollups: Array<MetricRollup>, };

@@ -55,6 +55,15 @@ async function settle() {
 }
 
 describe('Chart', () => {
+  it('asks for a model-metric chart with its model, metric and window', async () => {
+    const target = document.createElement('div');
+    document.body.append(target);
+    const chart = { name: 'model-metric' as const, model: '7', metric: 'latency_p95_ms', since: '36h' };
+    mounted = mount(Chart, { target, props: { chart, aspect: 4 / 3 } });
+    await settle();
+    expect(backend.asked.at(-1)).toMatchObject({ ...chart, initiative: null, kpi: null, width: 960, height: 720 });
+  });
+
   it('shows the backend SVG as a named image, without anything that could run', async () => {
     const target = document.createElement('div');
     document.body.append(target);
@@ -108,6 +117,8 @@ describe('chart helpers', () => {
     expect(drawSize(1280)).toEqual({ width: 1280, height: 720 });
     expect(drawSize(9000, 4)).toEqual({ width: 4000, height: 1000 });
     expect(drawSize(1000, 10)).toEqual({ width: 1000, height: 320 });
+    expect(drawSize(350, 4 / 3, 560), 'a side panel asks for less').toEqual({ width: 560, height: 420 });
+    expect(drawSize(350, 4 / 3, 100), 'never under the backend minimum').toEqual({ width: 350, height: 320 });
   });
 
   it('refuses what is not an SVG document', () => {

@@ -23,6 +23,7 @@ use crate::error::{Error, Result};
 use crate::io::{ImportReport, Preview};
 use crate::store::audit::AuditEntry;
 use crate::store::{APP_VERSION, Store, schema_version, settings};
+use crate::sync::scheduler::SyncHandle;
 
 /// Calls `$callback!` with every command as `name: Request => Response;`.
 #[macro_export]
@@ -416,7 +417,7 @@ fn sync_targets(store: &Store, request: &SyncRequest) -> Result<Vec<(ConnectionI
 }
 
 /// The background sync, or an error saying what to do without it.
-fn background_sync(session: &Session) -> Result<crate::sync::scheduler::SyncHandle> {
+fn background_sync(session: &Session) -> Result<SyncHandle> {
     session.sync().filter(|s| s.is_running()).ok_or_else(|| {
         Error::Conflict(
             "background sync does not run in this program; run `mlops-portfolio sync` to sync from the command line"
@@ -427,23 +428,26 @@ fn background_sync(session: &Session) -> Result<crate::sync::scheduler::SyncHand
 
 /// Syncs the connection named, or every connection, now, in the background (after a run in flight).
 pub fn sync_now(session: &mut Session, request: SyncRequest) -> Result<SyncQueued> {
-    let sync = background_sync(session)?;
-    let targets = sync_targets(session, &request)?;
-    match request.connection {
-        Some(_) => targets.iter().for_each(|(id, _)| sync.run_now(Some(*id))),
-        None => sync.run_now(None),
-    }
-    Ok(SyncQueued { connections: targets.into_iter().map(|(_, name)| name).collect() })
+    steer_sync(session, request, SyncHandle::run_now)
 }
 
 /// Stops the sync in flight of the connection named, or of every connection. It is recorded as
 /// cancelled with what it wrote so far; the connection syncs again at its interval.
 pub fn cancel_sync(session: &mut Session, request: SyncRequest) -> Result<SyncQueued> {
+    steer_sync(session, request, SyncHandle::cancel)
+}
+
+/// Tells the background sync to `act` on the connection the request names, or on all.
+fn steer_sync(
+    session: &Session,
+    request: SyncRequest,
+    act: fn(&SyncHandle, Option<ConnectionId>),
+) -> Result<SyncQueued> {
     let sync = background_sync(session)?;
     let targets = sync_targets(session, &request)?;
     match request.connection {
-        Some(_) => targets.iter().for_each(|(id, _)| sync.cancel(Some(*id))),
-        None => sync.cancel(None),
+        Some(_) => targets.iter().for_each(|(id, _)| act(&sync, Some(*id))),
+        None => act(&sync, None),
     }
     Ok(SyncQueued { connections: targets.into_iter().map(|(_, name)| name).collect() })
 }

@@ -103,6 +103,20 @@ impl Error {
         }
     }
 
+    /// An error of the given kind (a `Sqlite` error has none of its own: `Storage`).
+    pub fn with_code(code: ErrorCode, message: String) -> Error {
+        match code {
+            ErrorCode::Validation => Error::Validation(message),
+            ErrorCode::NotFound => Error::NotFound(message),
+            ErrorCode::Conflict => Error::Conflict(message),
+            ErrorCode::Storage => Error::Storage(message),
+            ErrorCode::Io => Error::Io(message),
+            ErrorCode::Auth => Error::Auth(message),
+            ErrorCode::Network => Error::Network(message),
+            ErrorCode::Internal => Error::Internal(message),
+        }
+    }
+
     pub fn not_found(kind: EntityKind, id: i64) -> Error {
         Error::NotFound(format!("there is no {kind} with id {id}; `list {kind}` shows the ids"))
     }

@@ -83,18 +83,28 @@ pub async fn run(ctx: &SyncContext, options: &SyncOptions, progress: &Progress) 
                 counts.fetched += done.fetched;
                 counts.written += done.written;
             }
-            Err(e) => failures.push(format!("{} / {}: {e}", binding.model, binding.binding.series.key)),
+            Err(e) => failures.push((format!("{} / {}", binding.model, binding.binding.series.key), e)),
         }
     }
-    if failures.is_empty() {
-        return Ok(counts);
+    match failures_in_one(failures, bindings.len()) {
+        None => Ok(counts),
+        Some(error) => Err(error),
     }
-    Err(Error::Network(format!(
-        "{} of {} metric bindings failed to sync:\n{}",
-        failures.len(),
-        bindings.len(),
-        failures.join("\n")
-    )))
+}
+
+/// One error for the bindings that failed: the error itself when every binding failed the same
+/// way (the server is down, the token refused: saying it once per metric would bury it), else one
+/// line per failed binding. The error keeps its kind (network, auth, ...) when all share it.
+fn failures_in_one(failures: Vec<(String, Error)>, bindings: usize) -> Option<Error> {
+    let (_, first) = failures.first()?;
+    let code = first.code();
+    let same_code = failures.iter().all(|(_, e)| e.code() == code);
+    if failures.len() == bindings && same_code && failures.iter().all(|(_, e)| e.to_string() == first.to_string()) {
+        return failures.into_iter().next().map(|(_, e)| e);
+    }
+    let lines: Vec<String> = failures.iter().map(|(binding, e)| format!("{binding}: {e}")).collect();
+    let message = format!("{} of {bindings} metric bindings failed to sync:\n{}", failures.len(), lines.join("\n"));
+    Some(if same_code { Error::with_code(code, message) } else { Error::Network(message) })
 }
 
 async fn sync_binding(
@@ -188,8 +198,28 @@ async fn write_batch(ctx: &SyncContext, binding: &BindingView, points: Vec<Metri
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
 
     const DAY: i64 = 86_400;
+
+    #[test]
+    fn one_failure_shared_by_every_binding_is_said_once_with_its_kind() {
+        let down = || Error::Network("cannot connect to http://10.0.0.1:9090/api/v1/query_range".into());
+        let refused = || Error::Auth("the server refused the credentials (HTTP 401)".into());
+        assert!(failures_in_one(vec![], 2).is_none());
+
+        let all_down = failures_in_one(vec![("m / a".into(), down()), ("m / b".into(), down())], 2).unwrap();
+        assert_eq!(all_down.to_string(), down().to_string(), "said once, as it came");
+        let all_refused = failures_in_one(vec![("m / a".into(), refused()), ("m / b".into(), refused())], 2).unwrap();
+        assert_eq!(all_refused.code(), ErrorCode::Auth, "a refused token is no network failure");
+
+        let some = failures_in_one(vec![("m / a".into(), down())], 2).unwrap();
+        assert_eq!(some.to_string(), format!("1 of 2 metric bindings failed to sync:\nm / a: {}", down()));
+        let mixed = failures_in_one(vec![("m / a".into(), down()), ("m / b".into(), refused())], 2).unwrap();
+        assert_eq!(mixed.code(), ErrorCode::Network);
+        assert!(mixed.to_string().starts_with("2 of 2 metric bindings failed to sync:\nm / a: cannot connect"));
+        assert!(mixed.to_string().ends_with("m / b: the server refused the credentials (HTTP 401)"));
+    }
 
     #[test]
     fn requests_cover_the_range_on_the_step_grid_in_chunks_under_the_limit() {

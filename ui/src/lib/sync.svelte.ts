@@ -30,7 +30,10 @@ class SyncState {
   /** Starts following the backend's sync; returns a function that stops. */
   async start(backend: Backend): Promise<() => void> {
     this.#backend = backend;
-    const unlisten = await backend.onSyncProgress((p) => this.#heard(p));
+    const unlisten = await backend.onSyncProgress(
+      (p) => this.#heard(p),
+      () => void this.refresh(),
+    );
     const setOnline = () => (this.online = navigator.onLine);
     window.addEventListener('online', setOnline);
     window.addEventListener('offline', setOnline);

@@ -79,5 +79,7 @@ describe('indicator', () => {
   it('is quiet when everything synced, with the newest data age', () => {
     const statuses = [status(1, 'prod', run('succeeded'), 2), status(2, 'registry', null, null)];
     expect(indicator(statuses, {}, true, NOW)).toMatchObject({ tone: 'quiet', text: 'Synced · data 2 h old' });
+    expect(indicator([status(1, 'prod', run('succeeded'), null)], {}, true, NOW)?.text).toBe('Synced · no data yet');
+    expect(indicator([status(1, 'prod', null, null)], {}, true, NOW)?.text).toBe('Not synced yet');
   });
 });

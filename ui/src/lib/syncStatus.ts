@@ -105,5 +105,7 @@ export function indicator(
       detail: `The last sync of ${names} failed; the Connections page says why. Other data: ${age}.`,
     };
   }
-  return { tone: 'quiet', text: newest == null ? 'Not synced yet' : `Synced · data ${ageText(nowMs / 1000 - newest)} old`, detail: `Every connection synced; ${age}.` };
+  if (ran.length === 0) return { tone: 'quiet', text: 'Not synced yet', detail: 'No connection has synced yet.' };
+  const text = newest == null ? 'Synced · no data yet' : `Synced · data ${ageText(nowMs / 1000 - newest)} old`;
+  return { tone: 'quiet', text, detail: `The last syncs succeeded; ${age}.` };
 }

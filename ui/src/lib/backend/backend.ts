@@ -8,8 +8,9 @@ export interface Backend {
   /** Where the commands go, for the status line ("desktop" or the server's origin). */
   readonly transport: 'tauri' | 'http';
   /**
-   * Calls `listener` with every background sync event from now on; resolves to a function that
-   * stops listening.
+   * Calls `listener` with every background sync event from now on, and `connected` each time the
+   * events start to flow (again): events sent before that were missed, so re-read the status.
+   * Resolves to a function that stops listening.
    */
-  onSyncProgress(listener: (progress: SyncProgress) => void): Promise<() => void>;
+  onSyncProgress(listener: (progress: SyncProgress) => void, connected?: () => void): Promise<() => void>;
 }

@@ -66,6 +66,37 @@ describe('HttpBackend', () => {
   });
 });
 
+describe('HttpBackend.onSyncProgress', () => {
+  it('reads server-sent sync events, says when the stream (re)connects, and closes it when told', async () => {
+    const listeners = new Map<string, ((event: MessageEvent<string>) => void)[]>();
+    let opened = '';
+    let closed = false;
+    const backend = new HttpBackend({
+      base: 'http://127.0.0.1:1',
+      events: (url) => {
+        opened = url;
+        return {
+          addEventListener: (type, listener) => listeners.set(type, [...(listeners.get(type) ?? []), listener]),
+          close: () => (closed = true),
+        };
+      },
+    });
+    const heard: unknown[] = [];
+    let connections = 0;
+    const stop = await backend.onSyncProgress((p) => heard.push(p), () => (connections += 1));
+    expect(opened).toBe('http://127.0.0.1:1/api/events');
+    const send = (type: string, data = '') => listeners.get(type)?.forEach((l) => l(new MessageEvent(type, { data })));
+    send('open');
+    send('sync-progress', '{"event":"started","connection_id":4,"connection":"prod"}');
+    send('sync-progress', '{"event":'); // cut off: skipped
+    send('open'); // the browser reconnected after a drop
+    expect(heard).toEqual([{ event: 'started', connection_id: 4, connection: 'prod' }]);
+    expect(connections).toBe(2);
+    stop();
+    expect(closed).toBe(true);
+  });
+});
+
 describe('toBackendError (the Tauri rejection payload)', () => {
   it('reads an object, JSON text, or plain text', () => {
     expect(toBackendError({ code: 'not_found', message: 'no model 7' })).toMatchObject({ code: 'not_found', message: 'no model 7' });

@@ -42,9 +42,11 @@ export class HttpBackend implements Backend {
    * One event stream per listener. The browser reconnects a dropped stream by itself; events of
    * the gap are missed, which is harmless: the page re-reads the status when a run finishes.
    */
-  async onSyncProgress(listener: (progress: SyncProgress) => void): Promise<() => void> {
+  async onSyncProgress(listener: (progress: SyncProgress) => void, connected?: () => void): Promise<() => void> {
     if (!this.#events) return () => {};
     const stream = this.#events(`${this.#base}/api/events`);
+    // `open` comes on the first connection and on every reconnection.
+    stream.addEventListener('open', () => connected?.());
     stream.addEventListener('sync-progress', (event) => {
       try {
         listener(JSON.parse(event.data) as SyncProgress);

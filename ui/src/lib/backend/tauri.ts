@@ -21,7 +21,9 @@ export class TauriBackend implements Backend {
   }
 
   /** The shell forwards the background scheduler's events as `sync-progress`. */
-  onSyncProgress(listener: (progress: SyncProgress) => void): Promise<() => void> {
-    return listen<SyncProgress>('sync-progress', (event) => listener(event.payload));
+  async onSyncProgress(listener: (progress: SyncProgress) => void, connected?: () => void): Promise<() => void> {
+    const unlisten = await listen<SyncProgress>('sync-progress', (event) => listener(event.payload));
+    connected?.();
+    return unlisten;
   }
 }

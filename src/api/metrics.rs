@@ -113,9 +113,12 @@ pub struct ConnectionStatus {
 pub fn connection_status(store: &Store) -> Result<Vec<ConnectionStatus>> {
     let conn = store.conn();
     let mut stmt = conn.prepare(
+        // The aggregate max skips NULLs; the scalar max(a, b) would be NULL as soon as one kind
+        // of data is missing.
         "SELECT c.id, c.name,
-                max((SELECT max(synced_until) FROM metric_series WHERE connection_id = c.id),
-                    (SELECT max(synced_until) FROM cost_mappings WHERE connection_id = c.id))
+                (SELECT max(t) FROM (SELECT synced_until AS t FROM metric_series WHERE connection_id = c.id
+                                     UNION ALL
+                                     SELECT synced_until FROM cost_mappings WHERE connection_id = c.id))
          FROM connections c ORDER BY c.name COLLATE NOCASE",
     )?;
     let rows = stmt

@@ -169,7 +169,10 @@ async fn added_connections_sync_at_once_sync_now_writes_nothing_new_and_unreacha
     assert!((15..=30).contains(&retry.1), "the first retry comes after half to all of 30 s: {retry:?}");
     let unplugged = status_of(&mut session, "unplugged");
     assert_eq!(unplugged["last_run"]["error_code"], "network", "{unplugged}");
-    assert_eq!(status_of(&mut session, "cluster")["last_run"]["error_code"], Value::Null);
+    let cluster = status_of(&mut session, "cluster");
+    assert_eq!(cluster["last_run"]["error_code"], Value::Null);
+    let newest: i64 = session.conn().query_row("SELECT max(ts) FROM metric_samples", [], |r| r.get(0)).unwrap();
+    assert_eq!(cluster["data_until"], json!(newest), "the data age counts from the newest point synced");
 
     let removed = dispatch(&mut session, "remove_connection", json!({"name": "unplugged"})).unwrap();
     assert_eq!(removed["fields"]["name"], "unplugged");

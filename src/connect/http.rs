@@ -268,7 +268,7 @@ impl Client {
             ));
         }
         if err.is_connect() {
-            return self.network(format!("cannot connect to {url} ({detail}); check the URL and that the server runs"));
+            return self.network(format!("cannot connect to {url}: {}", connect_failure(err, &detail)));
         }
         self.network(format!("cannot reach {url} ({detail})"))
     }
@@ -401,6 +401,32 @@ fn megabytes(bytes: u64) -> String {
 }
 
 /// An error and its causes, innermost last, without repeating the URL reqwest puts in front.
+/// Why a connection could not be opened, in words a person acts on (the chain of library errors
+/// says the same in terms of sockets).
+fn connect_failure(err: &(dyn std::error::Error + 'static), detail: &str) -> String {
+    use std::io::ErrorKind;
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(cause) = current {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            let words = match io.kind() {
+                ErrorKind::ConnectionRefused => "nothing answers at that address (connection refused)",
+                ErrorKind::HostUnreachable | ErrorKind::NetworkUnreachable | ErrorKind::NetworkDown => {
+                    "the network cannot reach the server (is this computer offline, or off the VPN?)"
+                }
+                ErrorKind::TimedOut => "the server did not answer the connection in time",
+                ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted => "the server closed the connection",
+                _ => break,
+            };
+            return format!("{words}; check the URL and that the server runs");
+        }
+        current = cause.source();
+    }
+    if detail.contains("dns error") {
+        return "the host name cannot be looked up (offline, or a typo in the URL?)".into();
+    }
+    format!("{detail}; check the URL and that the server runs")
+}
+
 fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
     let mut parts = Vec::new();
     let mut current = err.source();

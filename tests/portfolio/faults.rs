@@ -357,7 +357,12 @@ async fn an_unreachable_server_is_named() {
     drop(listener);
     let db = temp_db();
     let err = sync(&db, &connection(&format!("http://{addr}"), AuthKind::None), None).await.unwrap_err();
-    assert_words(&err, ErrorCode::Network, &["cannot connect to", &addr.to_string()]);
+    assert_words(&err, ErrorCode::Network, &["cannot connect to", &addr.to_string(), "connection refused"]);
+    assert!(!err.to_string().contains("os error"), "in words, not socket codes: {err}");
+
+    let named = connection("http://no-such-host.invalid", AuthKind::None);
+    let err = sync(&temp_db(), &named, None).await.unwrap_err();
+    assert_words(&err, ErrorCode::Network, &["cannot connect to http://no-such-host.invalid", "host name"]);
 }
 
 fn tls_connection(server: &FaultServer) -> Connection {

@@ -77,7 +77,8 @@ export function syncText(
 ): { text: string; failed: boolean } {
   if (!run) return { text: 'not synced yet', failed: false };
   const at = Date.parse(run.finished_at ?? run.started_at);
-  const ago = Number.isNaN(at) ? '' : ` ${ageText(nowSeconds - at / 1000)} ago`;
+  const seconds = nowSeconds - at / 1000;
+  const ago = Number.isNaN(at) ? '' : seconds < 10 ? ' just now' : ` ${ageText(seconds)} ago`;
   switch (run.status) {
     case 'succeeded':
       return { text: `${run.connection} synced${ago}`, failed: false };

@@ -5,95 +5,24 @@
 //
 //   node --test tests/e2e/desktop/        (see README.md)
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ELEMENT, Session, sleep, waitForDriver, xpathLiteral } from './lib/webdriver.mjs';
-import { repoBinary, runCli, startTauriDriver, isolatedDisplayEnv, stopProcess, stopProcessNow } from './lib/processes.mjs';
-
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ARTIFACTS = path.join(HERE, 'artifacts');
-const log = (message) => process.stderr.write(`# ${message}\n`);
+import { ELEMENT, sleep, xpathLiteral } from './lib/webdriver.mjs';
+import { useDesktopApp } from './lib/app.mjs';
 
 describe('desktop app', { timeout: 300_000 }, () => {
-  const cli = repoBinary('MLOPS_PORTFOLIO_BIN', 'target/debug/mlops-portfolio');
-  const desktop = repoBinary('MLOPS_PORTFOLIO_DESKTOP_BIN', 'target/debug/mlops-portfolio-desktop');
-  let tmp;
-  let db;
   let summary;
-  let xvfb;
-  let driver;
-  let session;
-
-  /** Saves a screenshot to artifacts/NAME.png; never fails the test by itself. */
-  async function screenshot(name) {
-    try {
-      mkdirSync(ARTIFACTS, { recursive: true });
-      const file = path.join(ARTIFACTS, `${name}.png`);
-      writeFileSync(file, await session.screenshot());
-      log(`screenshot ${path.relative(process.cwd(), file)}`);
-    } catch (e) {
-      log(`screenshot ${name} failed: ${e.message}`);
-    }
-  }
-
-  /** Runs `body`; on failure saves `failure-NAME.png` and the page's text before rethrowing. */
-  async function step(name, body) {
-    try {
-      await body();
-    } catch (e) {
-      if (session) {
-        await screenshot(`failure-${name}`);
-        const text = await session.execute('return document.body.innerText').catch(() => '(no page text)');
-        log(`page text at failure:\n${String(text).slice(0, 2000)}`);
-      }
-      throw e;
-    }
-  }
-
-  // If the runner is interrupted, `after` may not run: stop what we started on the way out.
-  const onSignal = (signal) => {
-    for (const child of [driver?.child, xvfb?.child]) stopProcessNow(child);
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  process.once('exit', () => [driver?.child, xvfb?.child].forEach(stopProcessNow));
-
-  before(async () => {
-    tmp = mkdtempSync(path.join(tmpdir(), 'mlops-desktop-e2e-'));
-    db = path.join(tmp, 'portfolio.db');
-    runCli(cli, ['--db', db, 'demo']);
-    summary = JSON.parse(runCli(cli, ['--db', db, 'summary', '--json']));
-    assert.ok(summary.overbooked.length > 0, 'the demo has an overbooked person');
-
-    const isolated = await isolatedDisplayEnv(tmp, log);
-    const env = isolated.env;
-    xvfb = isolated.xvfb;
-    driver = await startTauriDriver({ env, log });
-    try {
-      await waitForDriver(driver.base);
-      session = await Session.open(driver.base, desktop, ['--db', db]);
-    } catch (e) {
-      log(`tauri-driver output:\n${driver.output.join('')}`);
-      throw e;
-    }
-    log(`session ${session.id} on ${desktop} --db ${db}`);
+  const app = useDesktopApp({
+    prepare: ({ cli }) => {
+      cli('demo');
+      summary = JSON.parse(cli('summary', '--json'));
+      assert.ok(summary.overbooked.length > 0, 'the demo has an overbooked person');
+    },
   });
-
-  after(async () => {
-    // Each step on its own: a failure in one must not leave the others running.
-    if (session) await session.close().catch((e) => log(`closing the session: ${e.message}`));
-    if (driver) await stopProcess(driver.child); // tauri-driver, WebKitWebDriver, the app, WebKit helpers
-    if (xvfb) await stopProcess(xvfb.child);
-    if (tmp && !process.env.E2E_KEEP_TMP) rmSync(tmp, { recursive: true, force: true });
-    else if (tmp) log(`kept ${tmp}`);
-  });
+  const { step, screenshot } = app;
 
   test('the Overview shows the demo portfolio', async () => {
+    const { session } = app;
     await step('overview', async () => {
       const attention = await session.waitFor(
         "//section[@aria-labelledby='attention-title']//h2[normalize-space()='Needs attention']",
@@ -112,6 +41,7 @@ describe('desktop app', { timeout: 300_000 }, () => {
   });
 
   test('a new initiative made in the UI is in the file the CLI reads', async () => {
+    const { session } = app;
     const name = `E2E initiative ${process.pid}-${Date.now()}`;
     const owner = 'Desktop Robot';
     const start = '2027-02';
@@ -151,7 +81,7 @@ describe('desktop app', { timeout: 300_000 }, () => {
       await sleep(300); // let the detail page finish its first render for the screenshot
       await screenshot('03-initiative-created');
 
-      const listed = JSON.parse(runCli(cli, ['--db', db, 'list', 'initiative', '--json']));
+      const listed = JSON.parse(app.cli('list', 'initiative', '--json'));
       const created = listed.find((r) => r.fields.name === name);
       assert.ok(created, `the CLI lists ${name}; it lists ${listed.map((r) => r.fields.name).join(', ')}`);
       assert.equal(url.split('/').pop(), String(created.id), 'the UI opened the record the CLI sees');
@@ -164,6 +94,7 @@ describe('desktop app', { timeout: 300_000 }, () => {
   });
 
   test('file paths offer the system file dialog in the desktop app', async () => {
+    const { session } = app;
     await step('browse-buttons', async () => {
       await session.click(await session.waitFor("//nav[@aria-label='Pages']//a[@href='#/settings']"));
       await session.waitFor("//h1[normalize-space()='Settings']");

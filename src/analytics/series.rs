@@ -18,8 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::forecast::{self, ForecastOptions, Outlook};
 use super::money::Converter;
 use crate::domain::{
-    Category, Currency, InitiativeId, Kpi, KpiDirection, KpiId, ModelId, ModelStage, Month, RequisitionStatus,
-    RiskTier, RollupGrain,
+    Category, Currency, InitiativeId, Kpi, KpiDirection, KpiId, ModelId, ModelStage, Month, RiskTier, RollupGrain,
 };
 use crate::error::{Error, Result};
 use crate::store::records;
@@ -374,112 +373,42 @@ impl Headcount {
     }
 }
 
+/// The chart's figures are the team projection's ([`crate::analytics::forecast::headcount`]), so
+/// the chart and the forecast never disagree about what the team costs.
 pub fn headcount(conn: &Connection, scope: &Scope, as_of: Month) -> Result<Headcount> {
     let fx = Converter::load(conn)?;
     let first = as_of.plus(-HEADCOUNT_MONTHS_BACK);
-    let months: Vec<Month> = (0..=HEADCOUNT_MONTHS_BACK + HEADCOUNT_MONTHS_AHEAD).map(|k| first.plus(k)).collect();
-    let n = months.len();
-    let (mut filled, mut open) = (vec![0u32; n], vec![0u32; n]);
-    let (mut filled_cost, mut planned_cost) = (vec![0i64; n], vec![0i64; n]);
-
-    // Who is in seat, at what share: each person whole for the portfolio, their allocations to
-    // the initiative otherwise.
-    let people_sql = "SELECT p.id, p.start, p.\"end\", r.loaded_annual_cost_minor, r.loaded_annual_cost_currency
-                      FROM people p JOIN roles r ON r.id = p.role_id";
-    let mut people: HashMap<i64, Span> = HashMap::new();
-    for row in conn.prepare(people_sql)?.query_map([], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get(3)?, r.get(4)?))
-    })? {
-        let (id, start, end, minor, code): (i64, String, Option<String>, i64, String) = row?;
-        let span = Span::parse(&start, end.as_deref(), fx.code_to_base(minor, &code)?)?;
-        people.insert(id, span);
-    }
-    let mut seats: Vec<(Span, u32)> = Vec::new();
-    match scope.id() {
-        None => seats.extend(people.values().map(|span| (span.clone(), 100))),
-        Some(initiative) => {
-            let sql = "SELECT person_id, percent, start, \"end\" FROM allocations WHERE initiative_id = ?1";
-            for row in conn.prepare(sql)?.query_map([initiative], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, u32>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?))
-            })? {
-                let (person, percent, start, end) = row?;
-                let Some(person) = people.get(&person) else { continue };
-                let allocated = Span::parse(&start, end.as_deref(), person.annual_cost_minor)?;
-                seats.push((person.intersect(&allocated), percent));
-            }
-        }
-    }
-    for (span, percent) in &seats {
-        for (i, &month) in months.iter().enumerate() {
-            if span.covers(month) {
-                filled[i] += percent;
-                let cost = monthly_share(span.annual_cost_minor, *percent);
-                filled_cost[i] += cost;
-                planned_cost[i] += cost;
-            }
-        }
-    }
-
-    let sql = "SELECT q.start, q.status, r.loaded_annual_cost_minor, r.loaded_annual_cost_currency
-               FROM requisitions q JOIN roles r ON r.id = q.role_id WHERE ?1 IS NULL OR q.initiative_id = ?1";
-    for row in conn.prepare(sql)?.query_map([scope.id()], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?))
-    })? {
-        let (start, status, minor, code) = row?;
-        if !status.parse::<RequisitionStatus>()?.is_open() {
-            continue;
-        }
-        let start: Month = start.parse()?;
-        let cost = monthly_share(fx.code_to_base(minor, &code)?, 100);
-        for (i, &month) in months.iter().enumerate() {
-            if month >= start {
-                open[i] += 100;
-                planned_cost[i] += cost;
-            }
-        }
-    }
-    Ok(Headcount {
+    let last = as_of.plus(HEADCOUNT_MONTHS_AHEAD);
+    let projection =
+        crate::analytics::forecast::headcount::project(conn, &fx, first, last, scope.id().map(InitiativeId))?;
+    let n = projection.months.len();
+    let mut chart = Headcount {
         scope: scope.clone(),
         currency: fx.base,
         as_of,
-        months,
-        filled_centi_fte: filled,
-        open_requisitions_centi_fte: open,
-        filled_cost_minor: filled_cost,
-        planned_cost_minor: planned_cost,
-    })
-}
-
-/// A range of months with a loaded annual cost.
-#[derive(Debug, Clone)]
-struct Span {
-    start: Month,
-    end: Option<Month>,
-    annual_cost_minor: i64,
-}
-
-impl Span {
-    fn parse(start: &str, end: Option<&str>, annual_cost_minor: i64) -> Result<Span> {
-        Ok(Span { start: start.parse()?, end: end.map(str::parse).transpose()?, annual_cost_minor })
-    }
-
-    fn covers(&self, month: Month) -> bool {
-        self.start <= month && self.end.is_none_or(|end| month <= end)
-    }
-
-    fn intersect(&self, other: &Span) -> Span {
-        let end = match (self.end, other.end) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
+        months: Vec::with_capacity(n),
+        filled_centi_fte: Vec::with_capacity(n),
+        open_requisitions_centi_fte: Vec::with_capacity(n),
+        filled_cost_minor: Vec::with_capacity(n),
+        planned_cost_minor: Vec::with_capacity(n),
+    };
+    for month in &projection.months {
+        // The portfolio counts each person once; an initiative, its allocated share.
+        let (filled, open, filled_cost, planned_cost) = match scope.id() {
+            None => {
+                (month.people * 100, month.open_requisitions * 100, month.people_cost_minor, month.total_cost_minor)
+            }
+            Some(_) => month.by_initiative.first().map_or((0, 0, 0, 0), |i| {
+                (i.allocated_percent, i.open_requisitions * 100, i.people_cost_minor, i.total_cost_minor)
+            }),
         };
-        Span { start: self.start.max(other.start), end, annual_cost_minor: self.annual_cost_minor }
+        chart.months.push(month.month);
+        chart.filled_centi_fte.push(filled);
+        chart.open_requisitions_centi_fte.push(open);
+        chart.filled_cost_minor.push(filled_cost);
+        chart.planned_cost_minor.push(planned_cost);
     }
-}
-
-/// `percent` of one month of an annual cost, rounded half up to a minor unit.
-fn monthly_share(annual_minor: i64, percent: u32) -> i64 {
-    let scaled = i128::from(annual_minor) * i128::from(percent);
-    ((scaled + 600) / 1_200) as i64
+    Ok(chart)
 }
 
 /// Chart 4: who is allocated to what, in percent of their time, in one month.

@@ -388,7 +388,7 @@ pub fn month_axis<DB: DrawingBackend>(ctx: &Ctx<'_, DB>, plot: Rect, bands: Band
     let Some(step) = month_step(ctx, &style, bands, months)? else { return Ok(()) };
     let mut first = true;
     for (i, &month) in months.iter().enumerate() {
-        if (month.month() as usize - 1) % step != 0 {
+        if !(month.month() as usize - 1).is_multiple_of(step) {
             continue;
         }
         let label = month_label(month, first || month.month() == 1);
@@ -416,7 +416,7 @@ pub fn date_axis<DB: DrawingBackend>(
     let mut first = true;
     let half_label = ctx.width("May 2026", &style)? / 2;
     for &month in months {
-        if (month.month() as usize - 1) % step != 0 {
+        if !(month.month() as usize - 1).is_multiple_of(step) {
             continue;
         }
         let x = x_of_day(month.first_day());

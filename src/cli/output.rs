@@ -73,10 +73,10 @@ pub fn print_records(conn: &Connection, kind: EntityKind, records: &[RecordView]
         out.add_row(row);
     }
     for (i, column) in t.columns.iter().enumerate() {
-        if matches!(column.kind, ColumnKind::Money | ColumnKind::Integer | ColumnKind::Real) {
-            if let Some(c) = out.column_mut(i + 1) {
-                c.set_cell_alignment(CellAlignment::Right);
-            }
+        if matches!(column.kind, ColumnKind::Money | ColumnKind::Integer | ColumnKind::Real)
+            && let Some(c) = out.column_mut(i + 1)
+        {
+            c.set_cell_alignment(CellAlignment::Right);
         }
     }
     println!("{out}");

@@ -62,6 +62,8 @@ describe('live metric words', () => {
     expect(failed).toEqual({ text: 'prom: last sync failed 10 min ago — HTTP 503', failed: true });
     expect(syncText(run({ status: 'running', finished_at: null }), null, NOON).text).toBe('prom is syncing…');
     expect(syncText(null, null, NOON)).toEqual({ text: 'not synced yet', failed: false });
+    const named = syncText(run({ status: 'failed' }), 'connection `prom`: cannot connect to http://p:9090', NOON);
+    expect(named.text).toBe('prom: last sync failed 10 min ago — cannot connect to http://p:9090');
     const justNow = run({ finished_at: new Date((NOON - 3) * 1000).toISOString() });
     expect(syncText(justNow, null, NOON).text).toBe('prom synced just now');
   });

@@ -86,8 +86,11 @@ export function syncText(
       return { text: `${run.connection} is syncing…`, failed: false };
     case 'cancelled':
       return { text: `${run.connection}: last sync cancelled${ago}`, failed: false };
-    case 'failed':
-      return { text: `${run.connection}: last sync failed${ago} — ${error ?? 'no error recorded'}`, failed: true };
+    case 'failed': {
+      // The core names the connection at the start of its errors; the line names it already.
+      const said = error?.replace(`connection \`${run.connection}\`: `, '') ?? 'no error recorded';
+      return { text: `${run.connection}: last sync failed${ago} — ${said}`, failed: true };
+    }
   }
 }
 

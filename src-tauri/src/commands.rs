@@ -42,7 +42,7 @@ impl AppState {
     }
 
     /// Like [`AppState::run`], for callers already on a blocking thread.
-    pub fn run_blocking<T>(&self, work: impl FnOnce(&mut Store) -> T) -> T {
+    pub fn run_blocking<T>(&self, work: impl FnOnce(&mut Session) -> T) -> T {
         work(&mut lock(&self.session))
     }
 

@@ -1,13 +1,14 @@
 //! The native menu bar and what its items do.
 //!
-//! File-level work that needs no page (Open, New, Back up, Export, Executive report) happens here, with the dialog
-//! plugin and on blocking threads. Import needs the Import page's preview, so it is sent to the main
-//! window as a `menu` event whose payload is the item id (`"file.import"`). After Open or New the
+//! File-level work that needs no page (Open, New, Back up, Export, Executive report, Sync all now)
+//! happens here, with the dialog plugin and on blocking threads. Import needs the Import page's
+//! preview, so it is sent to the main window as a `menu` event whose payload is the item id
+//! (`"file.import"`); so is Sync ▸ Connections (`"sync.connections"`), which opens that page. After Open or New the
 //! window gets `portfolio-opened` with the new file's `portfolio_info`, and reloads its data.
 
 use std::path::PathBuf;
 
-use mlops_portfolio::api::commands::{self, NoArguments, PathRequest, ReportRequest};
+use mlops_portfolio::api::commands::{self, NoArguments, PathRequest, ReportRequest, SyncRequest};
 use mlops_portfolio::store::Store;
 use tauri::menu::{Menu, MenuBuilder, MenuEvent, MenuItemBuilder, SubmenuBuilder};
 use tauri::{AppHandle, Emitter, Manager, Runtime, WebviewWindow};
@@ -23,6 +24,8 @@ pub const FILE_IMPORT: &str = "file.import";
 pub const FILE_EXPORT: &str = "file.export";
 pub const FILE_REPORT: &str = "file.report";
 pub const FILE_QUIT: &str = "file.quit";
+pub const SYNC_NOW: &str = "sync.now";
+pub const SYNC_CONNECTIONS: &str = "sync.connections";
 pub const VIEW_RELOAD: &str = "view.reload";
 pub const VIEW_FULLSCREEN: &str = "view.fullscreen";
 
@@ -49,7 +52,11 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
         .item(&MenuItemBuilder::with_id(VIEW_RELOAD, "&Reload").accelerator("CmdOrCtrl+R").build(app)?)
         .item(&MenuItemBuilder::with_id(VIEW_FULLSCREEN, "Toggle &Full Screen").accelerator("F11").build(app)?)
         .build()?;
-    MenuBuilder::new(app).item(&file).item(&edit::submenu(app)?).item(&view).build()
+    let sync = SubmenuBuilder::new(app, "&Sync")
+        .item(&MenuItemBuilder::with_id(SYNC_NOW, "Sync &all now").accelerator("CmdOrCtrl+Shift+S").build(app)?)
+        .item(&MenuItemBuilder::with_id(SYNC_CONNECTIONS, "&Connections").build(app)?)
+        .build()?;
+    MenuBuilder::new(app).item(&file).item(&edit::submenu(app)?).item(&view).item(&sync).build()
 }
 
 pub fn on_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
@@ -60,7 +67,8 @@ pub fn on_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
         FILE_BACKUP => back_up(app),
         FILE_EXPORT => export_workbook(app),
         FILE_REPORT => export_report(app),
-        FILE_IMPORT => {
+        SYNC_NOW => sync_all_now(app),
+        FILE_IMPORT | SYNC_CONNECTIONS => {
             if let Err(e) = app.emit_to(MAIN_WINDOW, MENU_EVENT, id) {
                 show_error(app, "The window did not get the menu command", &e.to_string());
             }
@@ -83,6 +91,18 @@ pub fn on_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
         }
         other => edit::on_event(app, other),
     }
+}
+
+/// Asks the background sync to run every connection now; the Connections page and the top bar
+/// follow the runs. Only a refusal (background sync is off) needs a dialog.
+fn sync_all_now<R: Runtime>(app: &AppHandle<R>) {
+    let app = app.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let Some(state) = app.try_state::<AppState>() else { return };
+        if let Err(err) = state.run_blocking(|session| commands::sync_now(session, SyncRequest::default())) {
+            show_error(&app, "Cannot sync now", &err.to_string());
+        }
+    });
 }
 
 fn main_window<R: Runtime>(app: &AppHandle<R>) -> Option<WebviewWindow<R>> {

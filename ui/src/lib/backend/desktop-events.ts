@@ -1,5 +1,5 @@
 // The desktop shell's native menu talks to the page through two events: `menu` (File ▸ Import…
-// opens the Import page) and `portfolio-opened` (File ▸ Open or New switched the file: start over
+// opens the Import page, Sync ▸ Connections the Connections page) and `portfolio-opened` (File ▸ Open or New switched the file: start over
 // on the new one). Browser mode has no native menu, so nothing listens there.
 
 import { listen } from '@tauri-apps/api/event';
@@ -12,7 +12,7 @@ export interface DesktopEventHandlers {
 }
 
 /** Menu item ids the shell sends, and the page each opens. */
-export const MENU_PAGES: Record<string, string> = { 'file.import': 'import' };
+export const MENU_PAGES: Record<string, string> = { 'file.import': 'import', 'sync.connections': 'connections' };
 
 export async function listenToDesktopShell(handlers: DesktopEventHandlers): Promise<void> {
   await listen<string>('menu', (event) => {

@@ -188,6 +188,7 @@ impl Scheduler {
             events,
             tasks: HashMap::new(),
             retired: Vec::new(),
+            reload_retry: None,
             runtime: runtime.clone(),
         };
         let supervisor = runtime.spawn(supervisor.run(inbox));
@@ -241,6 +242,8 @@ struct Supervisor {
     tasks: HashMap<ConnectionId, Task>,
     /// Tasks of removed connections, awaited when the scheduler stops.
     retired: Vec<JoinHandle<()>>,
+    /// When to read the connections again after reading them failed.
+    reload_retry: Option<tokio::time::Instant>,
     runtime: tokio::runtime::Handle,
 }
 
@@ -248,9 +251,13 @@ impl Supervisor {
     async fn run(mut self, mut inbox: mpsc::UnboundedReceiver<Control>) {
         self.reload().await;
         loop {
+            let retry = self.reload_retry;
             let control = tokio::select! {
                 () = self.cancel.cancelled() => break,
                 control = inbox.recv() => control,
+                () = async { tokio::time::sleep_until(retry.unwrap_or_else(far_future)).await }, if retry.is_some() => {
+                    Some(Control::Reload)
+                }
             };
             match control {
                 None => break,
@@ -290,10 +297,15 @@ impl Supervisor {
         self.tasks.iter().filter(move |(id, _)| wanted.is_none_or(|w| w == **id))
     }
 
-    /// Brings the tasks in line with the stored connections. When they cannot be read, the tasks
-    /// carry on as they are; each run reports its own failure.
+    /// Brings the tasks in line with the stored connections. When they cannot be read (the file is
+    /// busy, say), the tasks carry on as they are and the reading is tried again after
+    /// [`SchedulerOptions::first_retry`].
     async fn reload(&mut self) {
-        let Ok(connections) = (self.loader)().await else { return };
+        let Ok(connections) = (self.loader)().await else {
+            self.reload_retry = Some(tokio::time::Instant::now() + self.options.first_retry);
+            return;
+        };
+        self.reload_retry = None;
         let current: HashMap<ConnectionId, Scheduled> = connections.into_iter().map(|c| (c.id, c)).collect();
         let removed: Vec<ConnectionId> = self.tasks.keys().filter(|id| !current.contains_key(id)).copied().collect();
         for id in removed {
@@ -336,6 +348,11 @@ impl Supervisor {
         let join = self.runtime.spawn(task.run());
         Task { settings, wake, cancel, current_run, join }
     }
+}
+
+/// An instant no timer reaches (for a `select!` branch that is disabled anyway).
+fn far_future() -> tokio::time::Instant {
+    tokio::time::Instant::now() + Duration::from_secs(86_400 * 365)
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -551,6 +568,37 @@ mod tests {
         .await
         .expect("run now starts the next run");
         assert_eq!(runs.lock().unwrap()[2], 1);
+        scheduler.stop().await;
+    }
+
+    #[tokio::test]
+    async fn connections_that_cannot_be_read_at_start_are_read_again_later() {
+        let attempts = Arc::new(AtomicUsize::new(0));
+        let loader: Loader = {
+            let attempts = attempts.clone();
+            Arc::new(move || {
+                let first = attempts.fetch_add(1, Ordering::SeqCst) == 0;
+                Box::pin(async move {
+                    if first {
+                        Err(crate::error::Error::Storage("database is locked".into()))
+                    } else {
+                        Ok(vec![scheduled(1, 60_000)])
+                    }
+                })
+            })
+        };
+        let runs: Arc<Mutex<Vec<i64>>> = Arc::default();
+        let (events, _) = broadcast::channel(64);
+        let runtime = tokio::runtime::Handle::current();
+        let scheduler = Scheduler::start_with(&runtime, loader, endless_runner(&runs), options(20), events);
+        tokio::time::timeout(Duration::from_secs(10), async {
+            while runs.lock().unwrap().is_empty() {
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+        })
+        .await
+        .expect("the connection runs once its list could be read, with nobody asking");
+        assert_eq!(attempts.load(Ordering::SeqCst), 2, "read again once, after the first retry's wait");
         scheduler.stop().await;
     }
 

@@ -3,11 +3,11 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sleep } from './webdriver.mjs';
+import { freePort } from '../../shared/ports.mjs';
 
 /** The repository root (tests/e2e/desktop/lib → four levels up). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -29,18 +29,7 @@ export function tauriDriverBinary() {
   throw new Error('tauri-driver not found: `cargo install tauri-driver --locked --version 2.1.0`, or set TAURI_DRIVER');
 }
 
-/** A TCP port that was free a moment ago. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /**
  * Starts `Xvfb :N -screen 0 1440x900x24` on a free display N and returns `{ display, child }`.

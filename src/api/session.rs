@@ -78,10 +78,6 @@ impl Session {
             sync.reload();
         }
     }
-
-    pub fn into_store(self) -> Store {
-        self.store
-    }
 }
 
 impl From<Store> for Session {

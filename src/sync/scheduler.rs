@@ -255,9 +255,12 @@ impl Supervisor {
             let control = tokio::select! {
                 () = self.cancel.cancelled() => break,
                 control = inbox.recv() => control,
-                () = async { tokio::time::sleep_until(retry.unwrap_or_else(far_future)).await }, if retry.is_some() => {
-                    Some(Control::Reload)
-                }
+                () = async {
+                    match retry {
+                        Some(at) => tokio::time::sleep_until(at).await,
+                        None => std::future::pending().await,
+                    }
+                } => Some(Control::Reload),
             };
             match control {
                 None => break,
@@ -348,11 +351,6 @@ impl Supervisor {
         let join = self.runtime.spawn(task.run());
         Task { settings, wake, cancel, current_run, join }
     }
-}
-
-/// An instant no timer reaches (for a `select!` branch that is disabled anyway).
-fn far_future() -> tokio::time::Instant {
-    tokio::time::Instant::now() + Duration::from_secs(86_400 * 365)
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

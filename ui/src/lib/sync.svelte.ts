@@ -64,8 +64,9 @@ class SyncState {
 
   #heard(progress: SyncProgress): void {
     applyProgress(this.live, this.retries, progress, Date.now());
-    if (progress.event === 'started' || progress.event === 'finished') void this.refresh();
+    // A run in flight shows from the events alone; its end changes the stored status.
     if (progress.event === 'finished') {
+      void this.refresh();
       this.runsEnded += 1;
       if (progress.written > 0) this.revision += 1;
     }

@@ -1,4 +1,4 @@
-//! The importers against real files: the FOCUS examples in ../shared/fixtures/focus, and CSV files
+//! The importers against real files: the FOCUS examples in tests/fixtures/focus, and CSV files
 //! written by the tests. Every refused file must leave the portfolio exactly as it was.
 
 use std::path::{Path, PathBuf};

@@ -63,5 +63,5 @@ pub fn temp_file() -> TempDb {
 }
 
 pub fn fixtures() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures"))
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"))
 }

@@ -87,14 +87,27 @@ fn focus_import(c: &mut Criterion) {
     group.finish();
 }
 
-fn summary_large(c: &mut Criterion) {
+/// The planning core on the large demo: reading its inputs (`PlanInputs::load`) and the pure
+/// compute half (every figure, every series' forecast, the attention list) measured apart, then
+/// the `summary` command whole.
+fn plan_large(c: &mut Criterion) {
+    use mlops_portfolio::plan::{self, PlanInputs, PlanOptions};
     let dir = tempfile::tempdir().expect("temp dir");
     let mut store = Store::open_as(&dir.path().join("large.db"), "bench").expect("portfolio opens");
     let current: Month = "2026-11".parse().expect("month");
     demo::build(&mut store, DemoScale::Large, current).expect("large demo");
-    let mut group = c.benchmark_group("summary");
+    let today = "2026-12-03".parse().expect("a date");
+    let mut group = c.benchmark_group("plan");
     group.sample_size(20);
-    group.bench_function("large_demo", |b| b.iter(|| api::summary(&store, current).expect("summary")));
+    group.bench_function("load/large_demo", |b| {
+        b.iter(|| PlanInputs::load(store.conn(), current, today).expect("inputs"))
+    });
+    let inputs = PlanInputs::load(store.conn(), current, today).expect("inputs");
+    let options = PlanOptions::default();
+    group.bench_function("compute/large_demo", |b| b.iter(|| plan::compute(&inputs, &options).expect("plan")));
+    group.bench_function("summary/large_demo", |b| {
+        b.iter(|| api::summary(&store, current, plan::PeriodChoice::default()).expect("summary"))
+    });
     group.finish();
 }
 
@@ -135,7 +148,8 @@ fn forecasts(c: &mut Criterion) {
     let mut store = Store::open_as(&dir.path().join("large.db"), "bench").expect("portfolio opens");
     let current: Month = "2026-11".parse().expect("month");
     demo::build(&mut store, DemoScale::Large, current).expect("large demo");
-    let options = ForecastOptions { as_of: current, horizon: 12, initiative: None };
+    let today = "2026-12-03".parse().expect("a date");
+    let options = ForecastOptions { as_of: current, today, horizon: 12, initiative: None };
     group.bench_function("large_demo", |b| b.iter(|| forecast::forecast(store.conn(), &options).expect("forecast")));
     group.finish();
 }
@@ -186,8 +200,10 @@ fn report_large(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("large_demo", |b| {
         b.iter(|| {
-            let page = mlops_portfolio::report::build(store.conn(), store.path(), current, "2026-11-26T00:00:00Z")
-                .expect("report");
+            let today = "2026-12-03".parse().expect("a date");
+            let page =
+                mlops_portfolio::report::build(store.conn(), store.path(), current, today, "2026-12-03T08:00:00Z")
+                    .expect("report");
             mlops_portfolio::report::html::render(&page)
         })
     });
@@ -324,5 +340,5 @@ fn sync_throughput(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, focus_import, summary_large, charts_large, forecasts, report_large, sync_throughput);
+criterion_group!(benches, focus_import, plan_large, charts_large, forecasts, report_large, sync_throughput);
 criterion_main!(benches);

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod io;
+pub mod plan;
 pub mod report;
 pub mod server;
 pub mod store;

@@ -1,10 +1,10 @@
 //! Converting sums in many currencies into the base currency.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use rusqlite::Connection;
 
-use crate::domain::{Currency, FxRate, InitiativeId, Money, Month};
+use crate::domain::{Currency, FxRate, Money};
 use crate::error::{Error, Result};
 use crate::store::settings;
 
@@ -44,47 +44,5 @@ impl Converter {
             .parse()
             .map_err(|_| Error::Storage(format!("a stored amount has the currency `{code}`, which is not ISO 4217")))?;
         self.to_base(minor, currency)
-    }
-}
-
-/// The two tables of money by initiative, month and category.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MoneyTable {
-    Budgets,
-    Actuals,
-}
-
-impl MoneyTable {
-    fn sql_name(self) -> &'static str {
-        match self {
-            MoneyTable::Budgets => "budget_lines",
-            MoneyTable::Actuals => "actuals",
-        }
-    }
-}
-
-/// Sums of a money table per initiative (`None`: unallocated) and month, in base-currency minor
-/// units, for the months from `first` through `last`. Each currency's sum is converted once.
-pub type MonthlySums = BTreeMap<(Option<InitiativeId>, Month), i64>;
-
-impl Converter {
-    pub fn monthly_sums(&self, conn: &Connection, table: MoneyTable, first: Month, last: Month) -> Result<MonthlySums> {
-        let sql = format!(
-            "SELECT initiative_id, month, amount_currency, sum(amount_minor) FROM {} WHERE month BETWEEN ?1 AND ?2
-             GROUP BY initiative_id, month, amount_currency",
-            table.sql_name()
-        );
-        let mut stmt = conn.prepare(&sql)?;
-        let mut rows = stmt.query([first.to_string(), last.to_string()])?;
-        let mut sums = MonthlySums::new();
-        while let Some(row) = rows.next()? {
-            let initiative: Option<i64> = row.get(0)?;
-            let month: String = row.get(1)?;
-            let month: Month = month.parse()?;
-            let code: String = row.get(2)?;
-            let base = self.code_to_base(row.get(3)?, &code)?;
-            *sums.entry((initiative.map(InitiativeId), month)).or_default() += base;
-        }
-        Ok(sums)
     }
 }

@@ -15,7 +15,6 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use super::forecast::{self, ForecastOptions, Outlook};
 use super::money::Converter;
 use crate::domain::{
     Category, Currency, InitiativeId, Kpi, KpiDirection, KpiId, ModelId, ModelStage, Month, RiskTier, RollupGrain,
@@ -132,78 +131,61 @@ impl BudgetBurn {
 }
 
 pub fn budget_burn(conn: &Connection, scope: &Scope, as_of: Month) -> Result<BudgetBurn> {
-    let fx = Converter::load(conn)?;
-    let first = as_of.plus(1 - as_of.month() as i32);
-    let months: Vec<Month> = (0..12).map(|k| first.plus(k)).collect();
-    let last = first.plus(11);
-    let budget = monthly_sums(conn, &fx, "budget_lines", first, last, scope)?;
-    let actual = monthly_sums(conn, &fx, "actuals", first, as_of.min(last), scope)?;
-
-    let budget_cumulative_minor = running_total(months.iter().map(|m| budget.get(m).copied().unwrap_or(0)));
-    let through = actual.keys().next_back().copied();
-    let actual_months = through.map_or(0, |t| first.months_until(t) + 1) as usize;
-    let actual_cumulative_minor =
-        running_total(months[..actual_months].iter().map(|m| actual.get(m).copied().unwrap_or(0)));
-    let year_budget = budget_cumulative_minor.last().copied().unwrap_or(0);
-    let run_out = (year_budget > 0)
-        .then(|| actual_cumulative_minor.iter().position(|&spent| spent > year_budget).map(|i| months[i]))
-        .flatten();
-    let burn = BudgetBurn {
-        scope: scope.clone(),
-        currency: fx.base,
-        as_of,
-        months,
-        budget_cumulative_minor,
-        actual_cumulative_minor,
-        forecast: None,
-        run_out,
-    };
-    burn_forecast(conn, burn)
+    let plan = crate::plan::plan(conn, as_of, crate::plan::period::today(), &crate::plan::PlanOptions::default())?;
+    Ok(budget_burn_of(&plan, scope))
 }
 
-/// Draws the rest of the year from the spend forecast: cumulative spend from the last month of
-/// actuals on, with the interval summed the same way the year-end landing sums it. A series with
-/// too little history gets no forecast, so the chart shows actuals only.
-fn burn_forecast(conn: &Connection, burn: BudgetBurn) -> Result<BudgetBurn> {
-    let december = burn.months[burn.months.len() - 1];
-    let first_forecast = burn.actuals_through().map_or(burn.months[0], |m| m.plus(1));
-    if first_forecast > december {
-        return Ok(burn);
+/// The budget-burn chart of a plan: the period's budget and spend, cumulative, and the plan's
+/// forecast of the rest of it (the running month's month-to-date, then what is still expected).
+pub fn budget_burn_of(plan: &crate::plan::Plan, scope: &Scope) -> BudgetBurn {
+    use crate::plan::Method;
+    let (months, figures) = match scope.initiative.and_then(|id| plan.initiative(id)) {
+        Some(initiative) => (&initiative.months, &initiative.figures),
+        None => (&plan.months, &plan.portfolio),
+    };
+    let budget_cumulative_minor = running_total(months.iter().map(|m| m.budget_minor));
+    let recorded = |m: &crate::plan::PlanMonth| if m.month <= plan.as_of { m.actual_minor } else { 0 };
+    let last_recorded = months.iter().rposition(|m| m.month <= plan.as_of && m.actual_minor != 0);
+    let actual_cumulative_minor = running_total(months[..last_recorded.map_or(0, |i| i + 1)].iter().map(recorded));
+    let forecast_in_scope = plan.forecasts.series.iter().any(|s| {
+        (scope.initiative.is_none() || s.initiative == scope.initiative)
+            && matches!(s.method, Method::Model { .. } | Method::RunRate { .. } | Method::TeamPlan)
+    });
+    let mut forecast = None;
+    if forecast_in_scope {
+        let (mut point, mut lower, mut upper) = (0i64, 0i64, 0i64);
+        let mut points = Vec::new();
+        for m in months {
+            let spent = recorded(m);
+            let band = m.forecast.unwrap_or_default();
+            point += spent + band.point_minor;
+            lower += spent + band.lower_minor;
+            upper += spent + band.upper_minor;
+            if m.forecast.is_some() {
+                points.push(ForecastPoint {
+                    month: m.month,
+                    cumulative_minor: point,
+                    lower_minor: lower,
+                    upper_minor: upper,
+                });
+            } else {
+                (lower, upper) = (point, point);
+            }
+        }
+        if !points.is_empty() {
+            forecast = Some(BurnForecast { points, level: crate::plan::LEVEL });
+        }
     }
-    // The forecast ignores actuals from its `as_of` on; the chart counts `as_of`'s own month.
-    let options = ForecastOptions {
-        as_of: burn.as_of.plus(1),
-        horizon: first_forecast.months_until(december) as u32 + 1,
-        initiative: burn.scope.initiative,
-    };
-    let report = forecast::forecast(conn, &options)?;
-    let series = match burn.scope.initiative {
-        None => &report.portfolio,
-        Some(id) => match report.initiatives.iter().find(|i| i.id == id) {
-            Some(initiative) => &initiative.forecast,
-            None => return Ok(burn),
-        },
-    };
-    let Outlook::Forecast { months, .. } = &series.outlook else {
-        return Ok(burn);
-    };
-    let start = burn.actual_to_date_minor();
-    let (mut point, mut lower, mut upper) = (start, start, start);
-    let points = months
-        .iter()
-        .filter(|m| m.month >= first_forecast && m.month <= december)
-        .map(|m| {
-            point += m.point_minor;
-            lower += m.lower_minor;
-            upper += m.upper_minor;
-            ForecastPoint { month: m.month, cumulative_minor: point, lower_minor: lower, upper_minor: upper }
-        })
-        .collect::<Vec<_>>();
-    if points.is_empty() {
-        return Ok(burn);
+    BudgetBurn {
+        scope: scope.clone(),
+        currency: plan.base_currency,
+        as_of: plan.as_of,
+        months: months.iter().map(|m| m.month).collect(),
+        budget_cumulative_minor,
+        actual_cumulative_minor,
+        forecast,
+        run_out: figures.run_out,
     }
-    let run_out = series.year_end.run_out.filter(|m| m.year() == december.year());
-    Ok(burn.with_forecast(BurnForecast { points, level: report.level }, run_out))
 }
 
 /// How monthly spend is split into stacked series.
@@ -373,18 +355,18 @@ impl Headcount {
     }
 }
 
-/// The chart's figures are the team projection's ([`crate::analytics::forecast::headcount`]), so
-/// the chart and the forecast never disagree about what the team costs.
+/// The chart's figures are the planning core's team projection ([`crate::plan::team`]), so the
+/// chart and the forecast never disagree about what the team costs; people and allocations that
+/// start after `as_of` are not on it.
 pub fn headcount(conn: &Connection, scope: &Scope, as_of: Month) -> Result<Headcount> {
-    let fx = Converter::load(conn)?;
+    let inputs = crate::plan::PlanInputs::load(conn, as_of, crate::plan::period::today())?;
     let first = as_of.plus(-HEADCOUNT_MONTHS_BACK);
     let last = as_of.plus(HEADCOUNT_MONTHS_AHEAD);
-    let projection =
-        crate::analytics::forecast::headcount::project(conn, &fx, first, last, scope.id().map(InitiativeId))?;
+    let projection = crate::plan::team::project(&inputs, first, last, scope.id().map(InitiativeId));
     let n = projection.months.len();
     let mut chart = Headcount {
         scope: scope.clone(),
-        currency: fx.base,
+        currency: inputs.base_currency,
         as_of,
         months: Vec::with_capacity(n),
         filled_centi_fte: Vec::with_capacity(n),
@@ -994,31 +976,6 @@ fn last_actual_month(conn: &Connection, scope: &Scope, as_of: Month) -> Result<O
         |r| r.get(0),
     )?;
     Ok(last.map(|m| m.parse()).transpose()?)
-}
-
-/// Sums of a money table per month from `first` to `last`, in the base currency.
-fn monthly_sums(
-    conn: &Connection,
-    fx: &Converter,
-    table: &str,
-    first: Month,
-    last: Month,
-    scope: &Scope,
-) -> Result<BTreeMap<Month, i64>> {
-    let sql = format!(
-        "SELECT month, amount_currency, sum(amount_minor) FROM {table}
-         WHERE month BETWEEN ?1 AND ?2 AND (?3 IS NULL OR initiative_id = ?3) GROUP BY 1, 2"
-    );
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(rusqlite::params![first.to_string(), last.to_string(), scope.id()], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
-    })?;
-    let mut out = BTreeMap::new();
-    for row in rows {
-        let (month, code, minor) = row?;
-        *out.entry(month.parse::<Month>()?).or_insert(0) += fx.code_to_base(minor, &code)?;
-    }
-    Ok(out)
 }
 
 fn running_total(values: impl Iterator<Item = i64>) -> Vec<i64> {

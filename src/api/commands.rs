@@ -15,12 +15,12 @@ use serde_json::{Map, Value};
 use super::connections::{AddConnectionRequest, ConnectionName, ConnectionSecretRequest};
 use super::{ChartRequest, ImportRequest, RecordView, Session};
 use crate::analytics::forecast::{DEFAULT_HORIZON, ForecastOptions, ForecastReport};
-use crate::analytics::summary::Summary;
 use crate::connect::OsKeyring;
 use crate::connect::probe::ConnectionTest;
 use crate::domain::{ConnectionId, Currency, EntityKind, FxRate, InitiativeId, Month};
 use crate::error::{Error, Result};
 use crate::io::{ImportReport, Preview};
+use crate::plan::Summary;
 use crate::store::audit::AuditEntry;
 use crate::store::{APP_VERSION, Store, schema_version, settings};
 use crate::sync::scheduler::SyncHandle;
@@ -32,8 +32,10 @@ macro_rules! for_each_command {
         $callback! {
             portfolio_info: $crate::api::commands::NoArguments => $crate::api::commands::PortfolioInfo;
             init: $crate::api::commands::InitRequest => $crate::api::commands::PortfolioInfo;
-            summary: $crate::api::commands::SummaryRequest => $crate::analytics::summary::Summary;
+            summary: $crate::api::commands::SummaryRequest => $crate::plan::Summary;
             forecast: $crate::api::commands::ForecastRequest => $crate::analytics::forecast::ForecastReport;
+            planning_settings: $crate::api::commands::NoArguments => $crate::api::commands::PlanningSettings;
+            set_planning_settings: $crate::api::commands::PlanningSettingsUpdate => $crate::api::commands::PlanningSettings;
             list_records: $crate::api::commands::ListRequest => Vec<$crate::api::RecordView>;
             get_record: $crate::api::commands::RecordRef => $crate::api::RecordView;
             create_record: $crate::api::commands::CreateRequest => $crate::api::RecordView;
@@ -87,9 +89,12 @@ pub struct InitRequest {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct SummaryRequest {
-    /// The month counted as now; this month when absent.
+    /// Figures use facts through the end of this month; this month when absent.
     #[serde(default)]
     pub as_of: Option<Month>,
+    /// `2026`, `2026-Q3` or `all`; the fiscal year of the as-of month when absent.
+    #[serde(default)]
+    pub period: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -183,17 +188,82 @@ pub fn init(store: &mut Store, request: InitRequest) -> Result<PortfolioInfo> {
 }
 
 pub fn summary(store: &mut Store, request: SummaryRequest) -> Result<Summary> {
-    super::summary(store, request.as_of.unwrap_or_else(super::current_month))
+    let period = request.period.as_deref().unwrap_or("").parse()?;
+    super::summary(store, request.as_of.unwrap_or_else(super::current_month), period)
 }
 
 /// Spend forecasts with 95% intervals, year-end landings against budget, and the team's cost.
 pub fn forecast(store: &mut Store, request: ForecastRequest) -> Result<ForecastReport> {
     let options = ForecastOptions {
         as_of: request.as_of.unwrap_or_else(super::current_month),
+        today: crate::plan::period::today(),
         horizon: request.horizon.unwrap_or(DEFAULT_HORIZON),
         initiative: request.initiative,
     };
     super::forecast(store, &options)
+}
+
+/// How the planning core cuts periods and what it flags.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct PlanningSettings {
+    /// The first month of the fiscal year: 1 (January) to 12.
+    pub fiscal_year_start: u32,
+    /// Overspend below this (minor units of the base currency) is not flagged for attention.
+    pub attention_floor_minor: i64,
+    /// Whether the floor is the default (1,000 units of the base currency).
+    pub attention_floor_is_default: bool,
+    pub base_currency: Currency,
+}
+
+/// Changes to the planning settings; absent fields stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct PlanningSettingsUpdate {
+    #[serde(default)]
+    pub fiscal_year_start: Option<u32>,
+    /// An amount in the base currency (`2,500.00`), or `default`.
+    #[serde(default)]
+    pub attention_floor: Option<String>,
+}
+
+pub fn planning_settings(store: &mut Store, _: NoArguments) -> Result<PlanningSettings> {
+    let base_currency = settings::base_currency(store.conn())?;
+    let (fiscal_year_start, floor) = settings::planning(store.conn())?;
+    Ok(PlanningSettings {
+        fiscal_year_start,
+        attention_floor_minor: floor
+            .unwrap_or_else(|| crate::plan::inputs::default_attention_floor_minor(base_currency)),
+        attention_floor_is_default: floor.is_none(),
+        base_currency,
+    })
+}
+
+/// Sets the first month of the fiscal year and the attention floor, in one audited change.
+pub fn set_planning_settings(store: &mut Store, request: PlanningSettingsUpdate) -> Result<PlanningSettings> {
+    store.in_transaction(|tx, actor| {
+        if let Some(month) = request.fiscal_year_start {
+            settings::set_fiscal_year_start(tx, actor, month)?;
+        }
+        if let Some(text) = &request.attention_floor {
+            let floor = match text.trim() {
+                "default" | "" => None,
+                amount => {
+                    let currency = settings::base_currency(tx)?;
+                    let money = crate::domain::Money::parse(amount, currency).map_err(|e| {
+                        Error::Validation(format!("attention_floor: {e}; write an amount in {currency}, e.g. 2,500.00"))
+                    })?;
+                    if money.minor < 0 {
+                        return Err(Error::Validation("attention_floor: must not be negative".into()));
+                    }
+                    Some(money.minor)
+                }
+            };
+            settings::set_attention_floor(tx, actor, floor)?;
+        }
+        Ok(())
+    })?;
+    planning_settings(store, NoArguments {})
 }
 
 pub fn list_records(store: &mut Store, request: ListRequest) -> Result<Vec<RecordView>> {

@@ -15,11 +15,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::analytics::forecast::{ForecastOptions, ForecastReport};
 use crate::analytics::series::{Scope, SpendGrouping};
-use crate::analytics::summary::Summary;
 use crate::charts::{Canvas, Chart, ChartFormat, ChartName, ChartSpec, MetricWindow, ThemeName};
 use crate::domain::{Currency, EntityKind, FxRate, InitiativeId, KpiId, ModelId, Month};
 use crate::error::{Error, Result};
 use crate::io::{self, FocusOptions, ImportKind, ImportReport, Preview};
+use crate::plan::{PeriodChoice, PlanOptions, Summary};
 use crate::store::{Store, audit, backup, settings};
 
 pub use records::RecordView;
@@ -51,8 +51,11 @@ pub fn init(store: &mut Store, currency: Currency) -> Result<InitResponse> {
     Ok(InitResponse { path: store.path().display().to_string(), base_currency: currency })
 }
 
-pub fn summary(store: &Store, as_of: Month) -> Result<Summary> {
-    crate::analytics::summary::summary(store.conn(), as_of)
+/// The headline figures of `period` as of `as_of`, from the planning core.
+pub fn summary(store: &Store, as_of: Month, period: PeriodChoice) -> Result<Summary> {
+    let options = PlanOptions { period, ..PlanOptions::default() };
+    let plan = crate::plan::plan(store.conn(), as_of, crate::plan::period::today(), &options)?;
+    Ok(Summary::from(&plan))
 }
 
 pub fn forecast(store: &Store, options: &ForecastOptions) -> Result<ForecastReport> {
@@ -62,7 +65,12 @@ pub fn forecast(store: &Store, options: &ForecastOptions) -> Result<ForecastRepo
 /// Every table as a sheet of one XLSX workbook, then the forecast sheets as of `as_of`.
 pub fn export_workbook(store: &Store, path: &Path, as_of: Month) -> Result<Vec<String>> {
     let mut sheets = io::export::all_sheets(store.conn())?;
-    let options = ForecastOptions { as_of, horizon: crate::analytics::forecast::DEFAULT_HORIZON, initiative: None };
+    let options = ForecastOptions {
+        as_of,
+        today: crate::plan::period::today(),
+        horizon: crate::analytics::forecast::DEFAULT_HORIZON,
+        initiative: None,
+    };
     sheets.extend(io::export::forecast_sheets(&forecast(store, &options)?));
     io::export::write_xlsx(&sheets, path)?;
     Ok(sheets.into_iter().map(|s| s.name).collect())

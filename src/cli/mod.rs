@@ -94,6 +94,9 @@ enum Command {
     /// Exchange rates into the base currency.
     #[command(subcommand)]
     Fx(FxCommand),
+    /// Planning settings: the fiscal year's first month and the attention floor.
+    #[command(subcommand)]
+    Settings(SettingsCommand),
     /// Import budgets, actuals or a FOCUS billing export. All or nothing.
     Import {
         #[arg(value_enum)]
@@ -123,11 +126,15 @@ enum Command {
         #[arg(long, value_name = "YYYY-MM")]
         as_of: Option<String>,
     },
-    /// Budget, actual and the rest of the portfolio at a glance.
+    /// Budget, actual, landing and what needs attention, for a period as of a month.
     Summary {
-        /// The month counted as now (people, allocations); default: this month.
+        /// Use facts through the end of this month; default: this month.
         #[arg(long, value_name = "YYYY-MM")]
         as_of: Option<String>,
+        /// A fiscal year (2026), a fiscal quarter (2026-Q3) or `all`; default: the fiscal year of
+        /// the as-of month.
+        #[arg(long, value_name = "PERIOD")]
+        period: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -140,7 +147,7 @@ enum Command {
         /// Months to forecast, 1 to 60.
         #[arg(long, default_value_t = mlops_portfolio::analytics::forecast::DEFAULT_HORIZON)]
         horizon: u32,
-        /// The month counted as now: actuals from it on are ignored; default: this month.
+        /// Use facts through the end of this month; default: this month.
         #[arg(long, value_name = "YYYY-MM")]
         as_of: Option<String>,
         #[arg(long)]
@@ -261,6 +268,24 @@ enum FxCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum SettingsCommand {
+    /// Show the planning settings.
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set one: `settings set fiscal-year-start 4` (April), `settings set attention-floor 2,500.00`
+    /// (or `default`).
+    Set { name: SettingName, value: String },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum SettingName {
+    FiscalYearStart,
+    AttentionFloor,
 }
 
 #[derive(Debug, Subcommand)]
@@ -464,6 +489,24 @@ pub fn run(cli: Cli) -> Result<()> {
                 mlops_portfolio::store::settings::base_currency(store.conn())?
             );
         }
+        Command::Settings(SettingsCommand::Show { json }) => {
+            let settings = api::commands::planning_settings(&mut store, api::commands::NoArguments {})?;
+            output::print_json_or(&settings, json, || output::print_planning_settings(&settings))?;
+        }
+        Command::Settings(SettingsCommand::Set { name, value }) => {
+            let mut update = api::commands::PlanningSettingsUpdate::default();
+            match name {
+                SettingName::FiscalYearStart => {
+                    let month = value.trim().parse::<u32>().with_context(|| {
+                        format!("`{value}` is not a month number; give 1 (January) to 12 (December)")
+                    })?;
+                    update.fiscal_year_start = Some(month);
+                }
+                SettingName::AttentionFloor => update.attention_floor = Some(value),
+            }
+            let settings = api::commands::set_planning_settings(&mut store, update)?;
+            output::print_planning_settings(&settings);
+        }
         Command::Fx(FxCommand::List { json }) => {
             let rates = api::fx_list(&store)?;
             output::print_json_or(&rates, json, || output::print_rates(&rates))?;
@@ -516,12 +559,13 @@ pub fn run(cli: Cli) -> Result<()> {
             let written = api::export_report(&store, &out, as_of)?;
             println!("Wrote the report to {} ({} charts, {} KB).", written.path, written.charts, written.bytes / 1024);
         }
-        Command::Summary { as_of, json } => {
+        Command::Summary { as_of, period, json } => {
             let as_of = match as_of {
                 Some(text) => text.parse::<Month>()?,
                 None => api::current_month(),
             };
-            let summary = api::summary(&store, as_of)?;
+            let period = period.as_deref().unwrap_or("").parse()?;
+            let summary = api::summary(&store, as_of, period)?;
             output::print_json_or(&summary, json, || output::print_summary(&summary))?;
         }
         Command::Forecast { initiative, horizon, as_of, json } => {
@@ -533,7 +577,8 @@ pub fn run(cli: Cli) -> Result<()> {
                 .map(|text| mlops_portfolio::store::records::resolve(store.conn(), EntityKind::Initiative, &text))
                 .transpose()?
                 .map(InitiativeId);
-            let report = api::forecast(&store, &ForecastOptions { as_of, horizon, initiative })?;
+            let today = mlops_portfolio::plan::period::today();
+            let report = api::forecast(&store, &ForecastOptions { as_of, today, horizon, initiative })?;
             output::print_json_or(&report, json, || output::print_forecast(&report, initiative.is_some()))?;
         }
         Command::Backup { file } => {

@@ -4,10 +4,10 @@ use anyhow::Result;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table as TextTable};
 use mlops_portfolio::analytics::forecast::{Band, ForecastReport, Outlook, SeriesForecast};
-use mlops_portfolio::analytics::summary::Summary;
 use mlops_portfolio::api::RecordView;
 use mlops_portfolio::domain::{Currency, EntityKind, FxRate, Money, Month, a, group_thousands};
 use mlops_portfolio::io::{ImportReport, Preview};
+use mlops_portfolio::plan::Summary;
 use mlops_portfolio::store::audit::AuditEntry;
 use mlops_portfolio::store::records::Labels;
 use mlops_portfolio::store::schema::{ColumnKind, Table, table};
@@ -153,40 +153,71 @@ fn money(minor: i64, summary: &Summary) -> String {
 }
 
 pub fn print_summary(s: &Summary) {
-    println!("Portfolio as of {} — amounts in {}", s.as_of, s.base_currency);
+    println!("Portfolio, {} — amounts in {}", s.to_date_words, s.base_currency);
     println!(
         "{} initiatives · {} people · {} open requisitions · {} models · {} vendors",
-        s.initiatives, s.people, s.open_requisitions, s.models, s.vendors
+        s.initiatives, s.headcount, s.open_requisitions, s.models, s.vendors
     );
-    let through = s.actuals_through.map_or_else(|| "no actuals yet".to_owned(), |m| format!("through {m}"));
-    println!("Budget, all months  {:>22}", money(s.budget_total_minor, s));
-    println!("Budget to date      {:>22}  ({through})", money(s.budget_to_date_minor, s));
-    println!("Actual              {:>22}", money(s.actual_total_minor, s));
+    let label = &s.period.label;
+    let over_under = |minor: i64| format!("{} {}", money(minor.abs(), s), if minor > 0 { "over" } else { "under" });
+    match s.budget_period_minor {
+        Some(budget) => println!("Budget {label:<13}{:>22}", money(budget, s)),
+        None => println!("Budget {label:<13}{:>22}", format!("no budget set for {label}")),
+    }
+    println!("Budget to date      {:>22}", money(s.budget_to_date_minor, s));
+    println!(
+        "Actual to date      {:>22}  ({})",
+        money(s.actual_to_date_minor, s),
+        over_under(s.variance_to_date_minor)
+    );
+    if let Some(mtd) = &s.month_to_date {
+        println!(
+            "  {} so far        {:>20}  (of {} budgeted to date this month)",
+            mtd.month,
+            money(mtd.actual_minor, s),
+            money(mtd.budget_minor, s)
+        );
+    }
     println!("  of it unallocated {:>22}  (spend no initiative claims)", money(s.unallocated_actual_minor, s));
+    match (s.landing, s.budget_period_minor) {
+        (Some(l), Some(budget)) => println!(
+            "Landing {label:<12}{:>22}  (95%: {} to {}; {})",
+            money(l.point_minor, s),
+            money(l.lower_minor, s),
+            money(l.upper_minor, s),
+            over_under(l.point_minor - budget)
+        ),
+        (Some(l), None) => println!("Landing {label:<12}{:>22}", money(l.point_minor, s)),
+        _ => {}
+    }
+    if let Some(month) = s.run_out {
+        println!("Budget runs out in  {:>22}", month.to_string());
+    }
     if !s.by_initiative.is_empty() {
         let mut out = new_table(vec![
             "initiative".into(),
             "status".into(),
-            "budget".into(),
+            format!("budget {label}"),
             "budget to date".into(),
-            "actual".into(),
-            "variance to date".into(),
+            "actual to date".into(),
+            "over (+) / under (−)".into(),
+            "landing".into(),
+            "runs out".into(),
         ]);
         for i in &s.by_initiative {
+            let f = &i.figures;
             out.add_row(vec![
                 i.name.clone(),
-                i.status.clone(),
-                group_minor(i.budget_minor, s),
-                group_minor(i.budget_to_date_minor, s),
-                group_minor(i.actual_minor, s),
-                group_minor(i.variance_minor, s),
+                i.status.as_str().to_owned(),
+                f.budget_period_minor.map_or_else(|| "none set".to_owned(), |b| group_minor(b, s)),
+                group_minor(f.budget_to_date_minor, s),
+                group_minor(f.actual_to_date_minor, s),
+                signed_minor(f.variance_to_date_minor, s),
+                f.landing.map_or_else(String::new, |l| group_minor(l.point_minor, s)),
+                f.run_out.map_or_else(String::new, |m| m.to_string()),
             ]);
         }
-        for c in 2..6 {
-            if let Some(col) = out.column_mut(c) {
-                col.set_cell_alignment(CellAlignment::Right);
-            }
-        }
+        align_right(&mut out, 2..7);
         println!("{out}");
     }
     let join = |m: &std::collections::BTreeMap<String, u64>| {
@@ -198,9 +229,36 @@ pub fn print_summary(s: &Summary) {
     };
     println!("Models by stage: {}", join(&s.models_by_stage));
     println!("Models by risk tier: {}", join(&s.models_by_risk_tier));
-    if !s.overbooked.is_empty() {
-        let names: Vec<String> = s.overbooked.iter().map(|o| format!("{} {}%", o.name, o.percent)).collect();
-        println!("Overbooked in {}: {}", s.as_of, names.join(", "));
+    if s.attention.is_empty() {
+        println!("Needs attention: nothing");
+    } else {
+        println!("Needs attention:");
+        for item in s.attention.iter().take(s.attention_shown as usize) {
+            println!("  - {}. {}.", item.headline, item.detail);
+        }
+        let more = s.attention.len().saturating_sub(s.attention_shown as usize);
+        if more > 0 {
+            println!("  …and {more} more (summary --json lists them all)");
+        }
+    }
+    if !s.set_aside.is_empty() {
+        println!("Left out of forecasts as one-off:");
+        for a in &s.set_aside {
+            let why = match a.reason {
+                mlops_portfolio::plan::SetAsideReason::Marked => "marked one-off",
+                mlops_portfolio::plan::SetAsideReason::Detected => "far from its neighbours",
+            };
+            println!("  - {} {}, {}: {} ({why})", a.series, a.category.as_str(), a.month, money(a.amount_minor, s));
+        }
+    }
+}
+
+/// `+1,234.50` over, `−1,234.50` under.
+fn signed_minor(minor: i64, s: &Summary) -> String {
+    match minor {
+        m if m > 0 => format!("+{}", group_minor(m, s)),
+        m if m < 0 => format!("−{}", group_minor(-m, s)),
+        _ => group_minor(0, s),
     }
 }
 
@@ -273,15 +331,15 @@ pub fn print_forecast(r: &ForecastReport, one_initiative: bool) {
                 grouped(l.point_minor, cur),
                 grouped(l.lower_minor, cur),
                 grouped(l.upper_minor, cur),
-                grouped(y.variance_minor.unwrap_or(0).abs(), cur),
-                if y.variance_minor.unwrap_or(0) < 0 { "over budget" } else { "under budget" }
+                grouped(y.over_budget_minor.unwrap_or(0).abs(), cur),
+                if y.over_budget_minor.unwrap_or(0) > 0 { "over budget" } else { "under budget" }
             ),
             None => "no landing without a forecast".to_owned(),
         };
         println!(
             "Year end {}: budget {}, actual to date {}, {landing}; {}",
             y.year,
-            grouped(y.budget_minor, cur),
+            y.budget_minor.map_or_else(|| "none set".to_owned(), |b| grouped(b, cur)),
             grouped(y.actual_to_date_minor, cur),
             run_out_words(y.run_out, y.run_out_earliest, y.landing.is_some())
         );
@@ -296,7 +354,7 @@ pub fn print_forecast(r: &ForecastReport, one_initiative: bool) {
             "landing".into(),
             "low 95%".into(),
             "high 95%".into(),
-            "variance".into(),
+            "against budget".into(),
             "runs out".into(),
         ]);
         for i in &r.initiatives {
@@ -312,11 +370,13 @@ pub fn print_forecast(r: &ForecastReport, one_initiative: bool) {
                     Outlook::Unforecastable { .. } => "no forecast".to_owned(),
                     Outlook::Ended => "ended".to_owned(),
                 },
-                grouped(y.budget_minor, cur),
+                y.budget_minor.map_or_else(|| "none set".to_owned(), |b| grouped(b, cur)),
                 band(|b| b.point_minor),
                 band(|b| b.lower_minor),
                 band(|b| b.upper_minor),
-                y.variance_minor.map_or_else(String::new, |v| grouped(v, cur)),
+                y.over_budget_minor.map_or_else(String::new, |v| {
+                    format!("{} {}", grouped(v.abs(), cur), if v > 0 { "over" } else { "under" })
+                }),
                 y.run_out.map_or_else(String::new, |m| m.to_string()),
             ]);
         }
@@ -497,4 +557,29 @@ pub fn print_connection_test(report: &mlops_portfolio::connect::probe::Connectio
     for warning in &report.warnings {
         println!("⚠ {warning}");
     }
+}
+
+pub fn print_planning_settings(s: &mlops_portfolio::api::commands::PlanningSettings) {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let first = MONTHS.get((s.fiscal_year_start as usize).saturating_sub(1)).copied().unwrap_or("January");
+    println!("Fiscal year starts in {first} ({})", s.fiscal_year_start);
+    println!(
+        "Attention floor: {} {}{}",
+        grouped(s.attention_floor_minor, s.base_currency),
+        s.base_currency,
+        if s.attention_floor_is_default { " (the default)" } else { "" }
+    );
 }

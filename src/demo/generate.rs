@@ -551,6 +551,7 @@ impl<'a> Generator<'a> {
                         service: None,
                         resource: None,
                         tag: None,
+                        one_off: false,
                     };
                     match category {
                         Category::Compute if def.compute_source == ActualSource::OpenCost => {
@@ -618,6 +619,7 @@ impl<'a> Generator<'a> {
                     service: Some(def.service.clone()),
                     resource: Some(def.resource.clone()),
                     tag: def.tag.clone(),
+                    one_off: false,
                 })?;
                 self.report.actuals += 1;
                 self.report.unallocated_actuals += 1;

@@ -238,6 +238,10 @@ pub struct Actual {
     /// The tag value that attributed (or failed to attribute) the charge to an initiative.
     #[serde(default)]
     pub tag: Option<String>,
+    /// Marked as a one-off (an invoice paid early, a yearly licence): counted as spend, left out
+    /// of the forecast.
+    #[serde(default)]
+    pub one_off: bool,
 }
 entity!(Actual, ActualId, Actual, |_a| { Ok(()) });
 

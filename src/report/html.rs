@@ -14,7 +14,8 @@ pub struct ReportPage {
     pub title: String,
     /// The portfolio file the figures come from, shown in the header.
     pub source: String,
-    /// Human-readable "as of" line, e.g. `November 2026 · generated 2026-11-26 21:03 UTC`.
+    /// Human-readable period and time line, e.g. `2026 to date, through Nov · generated
+    /// 2026-12-03 08:03 UTC`.
     pub as_of: String,
     pub figures: Vec<Figure>,
     /// Things that need attention (overbooked people, initiatives over budget, renewals).
@@ -111,7 +112,7 @@ pub fn render(page: &ReportPage) -> String {
     html.push_str("<header>\n");
     html.push_str(&format!("<h1>{}</h1>\n", escape(&page.title)));
     html.push_str(&format!(
-        "<p class=\"meta\">As of {} · {}</p>\n</header>\n<main>\n",
+        "<p class=\"meta\">{} · {}</p>\n</header>\n<main>\n",
         escape(&page.as_of),
         escape(&page.source)
     ));

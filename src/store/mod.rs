@@ -26,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/003_metric_bindings.sql"),
     include_str!("migrations/004_upstream_models.sql"),
     include_str!("migrations/005_sync_error_codes.sql"),
+    include_str!("migrations/006_planning.sql"),
 ];
 
 /// The version of this build, recorded in files it migrates so that an older build can say which

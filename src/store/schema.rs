@@ -112,6 +112,7 @@ pub static TABLES: &[Table] = &[
             opt("service", Text),
             opt("resource", Text),
             opt("tag", Text),
+            opt("one_off", Bool),
         ],
     },
     Table {

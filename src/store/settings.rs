@@ -82,3 +82,51 @@ pub fn rates(conn: &Connection) -> Result<HashMap<Currency, FxRate>> {
     }
     Ok(out)
 }
+
+/// The planning settings: the first month of the fiscal year (1–12) and the attention floor in
+/// minor units of the base currency (`None`: the default, 1,000 units).
+pub fn planning(conn: &Connection) -> Result<(u32, Option<i64>)> {
+    let row = conn
+        .query_row("SELECT fiscal_year_start, attention_floor_minor FROM portfolio WHERE id = 1", [], |r| {
+            Ok((r.get::<_, u32>(0)?, r.get::<_, Option<i64>>(1)?))
+        })
+        .optional()?;
+    Ok(row.unwrap_or((1, None)))
+}
+
+/// Sets the first month of the fiscal year (1 = January … 12 = December).
+pub fn set_fiscal_year_start(conn: &Connection, actor: &str, month: u32) -> Result<()> {
+    if !(1..=12).contains(&month) {
+        return Err(Error::Validation(format!(
+            "fiscal_year_start: {month} is not a month; give 1 (January) to 12 (December)"
+        )));
+    }
+    base_currency(conn)?;
+    let (before, _) = planning(conn)?;
+    conn.execute("UPDATE portfolio SET fiscal_year_start = ?1 WHERE id = 1", [month])?;
+    audit::record(
+        conn,
+        actor,
+        "settings",
+        None,
+        "update",
+        Some(&json!({ "fiscal_year_start": before })),
+        Some(&json!({ "fiscal_year_start": month })),
+    )
+}
+
+/// Sets the attention floor in minor units of the base currency (`None`: the default).
+pub fn set_attention_floor(conn: &Connection, actor: &str, floor_minor: Option<i64>) -> Result<()> {
+    base_currency(conn)?;
+    let (_, before) = planning(conn)?;
+    conn.execute("UPDATE portfolio SET attention_floor_minor = ?1 WHERE id = 1", [floor_minor])?;
+    audit::record(
+        conn,
+        actor,
+        "settings",
+        None,
+        "update",
+        Some(&json!({ "attention_floor_minor": before })),
+        Some(&json!({ "attention_floor_minor": floor_minor })),
+    )
+}

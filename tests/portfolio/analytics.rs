@@ -55,6 +55,7 @@ fn actuals(store: &Store, initiative: InitiativeId, first: &str, last: &str, amo
                 service: None,
                 resource: None,
                 tag: None,
+                one_off: false,
             },
         );
     }
@@ -80,8 +81,11 @@ fn series<'a>(report: &'a ForecastReport, name: &str) -> &'a SeriesForecast {
     &report.initiatives.iter().find(|i| i.name == name).unwrap_or_else(|| panic!("{name} is in the report")).forecast
 }
 
+/// A forecast as of the end of `as_of`, on the first day of the month after it (every month
+/// through `as_of` has closed).
 fn options(as_of: &str, horizon: u32) -> ForecastOptions {
-    ForecastOptions { as_of: month(as_of), horizon, initiative: None }
+    let as_of = month(as_of);
+    ForecastOptions { as_of, today: as_of.plus(1).first_day(), horizon, initiative: None }
 }
 
 /// Known numbers: a steady 1,100 a month against a budget of 1,000 a month lands at 13,200 for
@@ -97,7 +101,7 @@ fn year_end_landing_and_run_out_month_follow_from_known_numbers() {
     actuals(&store, steady, "2025-01", "2026-06", usd(1_100));
     budget(&store, steady, 2026, usd(1_000));
 
-    // Eight months of history, and its small budget already spent by February.
+    // Eight months of history (a run rate, not a model), and its small budget spent by February.
     let young = initiative(&store, "Young", InitiativeStatus::Active, None);
     actuals(&store, young, "2025-11", "2026-06", usd(300));
     budget(&store, young, 2026, Money::new(4_167, Currency::USD));
@@ -111,7 +115,7 @@ fn year_end_landing_and_run_out_month_follow_from_known_numbers() {
     actuals(&store, ending, "2025-01", "2026-06", Money::new(100_000, Currency::EUR));
     budget(&store, ending, 2026, usd(3_000));
 
-    let report = forecast(store.conn(), &options("2026-07", 9)).unwrap();
+    let report = forecast(store.conn(), &options("2026-06", 9)).unwrap();
     assert_eq!(report.actuals_through, Some(month("2026-06")));
     assert_eq!(report.first_month, month("2026-07"));
 
@@ -121,20 +125,22 @@ fn year_end_landing_and_run_out_month_follow_from_known_numbers() {
     assert_eq!(months.len(), 9, "the horizon asked for, though the landing needs only six months");
     assert!(months.iter().all(|m| (m.point_minor, m.lower_minor, m.upper_minor) == (110_000, 110_000, 110_000)));
     let y = &steady.year_end;
-    assert_eq!((y.year, y.budget_minor, y.actual_to_date_minor), (2026, 1_200_000, 660_000));
+    assert_eq!((y.year, y.budget_minor, y.actual_to_date_minor), (2026, Some(1_200_000), 660_000));
     assert_eq!(y.remaining.map(|r| r.point_minor), Some(660_000));
     assert_eq!(
         y.landing.map(|l| (l.point_minor, l.lower_minor, l.upper_minor)),
         Some((1_320_000, 1_320_000, 1_320_000))
     );
-    assert_eq!(y.variance_minor, Some(-120_000), "over budget by 1,200");
+    assert_eq!(y.over_budget_minor, Some(120_000), "over budget by 1,200");
     assert_eq!((y.run_out, y.run_out_earliest), (Some(month("2026-11")), Some(month("2026-11"))));
 
     let young = series(&report, "Young");
-    assert_eq!(young.outlook, Outlook::InsufficientHistory { months_available: 8, months_needed: 12 });
+    let Outlook::Forecast { model, months, .. } = &young.outlook else { panic!("{:?}", young.outlook) };
+    assert_eq!(model, "run rate of 8 months", "too short for a model: said as a run rate");
+    assert!(months.iter().all(|m| (m.point_minor, m.lower_minor, m.upper_minor) == (30_000, 30_000, 30_000)));
     assert_eq!(young.actuals.len(), 8, "the history it has is still shown");
     let y = &young.year_end;
-    assert_eq!((y.actual_to_date_minor, y.landing, y.variance_minor), (180_000, None, None), "no landing is invented");
+    assert_eq!((y.actual_to_date_minor, y.landing.map(|l| l.point_minor)), (180_000, Some(360_000)));
     assert_eq!(y.run_out, Some(month("2026-02")), "600 spent by February against 500.04 for the year");
 
     let done = series(&report, "Done");
@@ -149,14 +155,14 @@ fn year_end_landing_and_run_out_month_follow_from_known_numbers() {
     assert_eq!(ending.year_end.landing.map(|l| l.point_minor), Some(1_800_000), "9 months of 2,000");
     assert_eq!(ending.year_end.run_out, None, "18,000 stays within 36,000");
 
-    // The portfolio is its own series: all the spend, one model, a real interval.
+    // The portfolio is the sum of its series.
     let portfolio = &report.portfolio;
     let Outlook::Forecast { months, .. } = &portfolio.outlook else { panic!("{:?}", portfolio.outlook) };
     assert!(months.iter().all(|m| m.lower_minor <= m.point_minor && m.point_minor <= m.upper_minor));
     let y = &portfolio.year_end;
     let spent_2026 = 660_000 + 180_000 + 210_000 + 1_200_000;
     assert_eq!(y.actual_to_date_minor, spent_2026);
-    assert_eq!(y.budget_minor, 1_200_000 + 4_167 * 12 + 1_200_000 + 3_600_000);
+    assert_eq!(y.budget_minor, Some(1_200_000 + 4_167 * 12 + 1_200_000 + 3_600_000));
     let remaining: i64 = months.iter().filter(|m| m.month.year() == 2026).map(|m| m.point_minor).sum();
     assert_eq!(y.remaining.map(|r| r.point_minor), Some(remaining), "the landing adds the months shown");
     assert_eq!(y.landing.map(|l| l.point_minor), Some(spent_2026 + remaining));
@@ -202,10 +208,10 @@ fn the_headcount_projection_counts_people_allocations_and_open_requisitions() {
     requisition("Unassigned", None, "2026-10", RequisitionStatus::Open);
     requisition("Already hired", Some(b), "2026-07", RequisitionStatus::Filled);
 
-    let report = forecast(store.conn(), &options("2026-07", 4)).unwrap();
+    let report = forecast(store.conn(), &options("2026-06", 4)).unwrap();
     let months = &report.headcount.months;
     let listed: Vec<String> = months.iter().map(|m| m.month.to_string()).collect();
-    assert_eq!(listed, ["2026-07", "2026-08", "2026-09", "2026-10"], "the forecast months (no actuals: from as-of)");
+    assert_eq!(listed, ["2026-07", "2026-08", "2026-09", "2026-10"], "the forecast months (no actuals: after as-of)");
     let totals: Vec<(u32, u32, i64, i64, i64)> = months
         .iter()
         .map(|m| {
@@ -236,7 +242,7 @@ fn the_headcount_projection_counts_people_allocations_and_open_requisitions() {
     assert_eq!(of(2, a), (50, 1, 500_000, 1_000_000, 1_500_000));
     assert!(months.iter().all(|m| m.total_cost_minor == m.people_cost_minor + m.requisition_cost_minor));
 
-    let only_b = forecast(store.conn(), &ForecastOptions { initiative: Some(b), ..options("2026-07", 4) }).unwrap();
+    let only_b = forecast(store.conn(), &ForecastOptions { initiative: Some(b), ..options("2026-06", 4) }).unwrap();
     assert_eq!(only_b.initiatives.len(), 1);
     assert!(
         only_b.headcount.months.iter().all(|m| m.by_initiative.len() == 1 && m.by_initiative[0].initiative_id == b)
@@ -252,7 +258,7 @@ fn the_headcount_projection_agrees_with_the_demo_people_budgets() {
     let mut store = db.open();
     let current = month("2026-11");
     demo::build(&mut store, DemoScale::Small, current).unwrap();
-    let report = forecast(store.conn(), &options("2026-11", 2)).unwrap();
+    let report = forecast(store.conn(), &options("2026-10", 2)).unwrap();
     let mut compared = 0;
     for m in &report.headcount.months {
         let mut stmt = store
@@ -292,6 +298,6 @@ fn bad_requests_name_what_to_fix() {
     assert_eq!(err.code(), ErrorCode::NotFound, "{err}");
     // An empty portfolio is not an error: it says there is nothing to go on.
     let report = forecast(store.conn(), &options("2026-07", 3)).unwrap();
-    assert_eq!(report.portfolio.outlook, Outlook::InsufficientHistory { months_available: 0, months_needed: 12 });
+    assert_eq!(report.portfolio.outlook, Outlook::InsufficientHistory { months_available: 0, months_needed: 3 });
     assert_eq!(report.actuals_through, None);
 }

@@ -48,15 +48,20 @@ fn a_new_portfolio_takes_records_and_summarises_them() {
     let summary = json(&db, &["summary", "--json", "--as-of", "2026-02"]);
     assert_eq!(summary["base_currency"], "EUR");
     assert_eq!(summary["initiatives"], 1);
-    assert_eq!(summary["budget_total_minor"], 100_050 + 10_000, "USD 200 is EUR 100 at 0.5");
-    assert_eq!(summary["actual_total_minor"], 1_000);
+    assert_eq!(summary["period"]["label"], "2026");
+    assert_eq!(summary["to_date_words"], "2026 to date, through Feb");
+    assert_eq!(summary["budget_period_minor"], 100_050 + 10_000, "USD 200 is EUR 100 at 0.5");
+    assert_eq!(summary["budget_to_date_minor"], 100_050 + 10_000, "January and February have closed");
+    assert_eq!(summary["actual_to_date_minor"], 1_000);
+    assert_eq!(summary["variance_to_date_minor"], 1_000 - 110_050, "under budget: negative");
     assert_eq!(summary["unallocated_actual_minor"], 1_000, "an actual without initiative is unallocated");
     assert_eq!(summary["by_initiative"][0]["name"], "Fraud detection");
-    assert_eq!(summary["by_initiative"][0]["budget_minor"], 110_050);
+    assert_eq!(summary["by_initiative"][0]["figures"]["budget_period_minor"], 110_050);
     let months: Vec<(String, i64, i64)> = summary["by_month"]
         .as_array()
         .unwrap()
         .iter()
+        .take(3)
         .map(|m| {
             (
                 m["month"].as_str().unwrap().to_owned(),
@@ -67,12 +72,19 @@ fn a_new_portfolio_takes_records_and_summarises_them() {
         .collect();
     assert_eq!(
         months,
-        [("2026-01".to_owned(), 100_050, 1_000), ("2026-02".to_owned(), 10_000, 0)],
-        "per month, in EUR"
+        [("2026-01".to_owned(), 100_050, 1_000), ("2026-02".to_owned(), 10_000, 0), ("2026-03".to_owned(), 0, 0)],
+        "per month of the period, in EUR"
     );
-    for key in ["people", "open_requisitions", "models_by_stage"] {
+    assert_eq!(summary["by_month"].as_array().map(Vec::len), Some(12), "every month of 2026");
+    for key in ["headcount", "open_requisitions", "models_by_stage", "landing_minor", "attention"] {
         assert!(summary.get(key).is_some(), "summary has {key}");
     }
+    let next_year = json(&db, &["summary", "--json", "--as-of", "2026-02", "--period", "2027"]);
+    assert_eq!(next_year["budget_period_minor"], Value::Null, "no budget set for 2027, which is not 0");
+    let text = ok(&db, &["summary", "--as-of", "2026-02", "--period", "2027"]);
+    assert!(text.contains("no budget set for 2027"), "{text}");
+    let err = fails(&db, &["summary", "--period", "next year"]);
+    assert!(err.contains("2026-Q3"), "says how to write a period: {err}");
 }
 
 #[test]
@@ -320,11 +332,14 @@ fn report_writes_one_self_contained_page_with_every_chart() {
     assert!(out.contains("7 charts"), "{out}");
     let html = std::fs::read_to_string(&page).unwrap();
     assert_eq!(html.matches("<svg ").count(), 7, "the charts are inline");
-    assert!(html.contains("As of Oct 2026"), "the page says what month it is of");
-    assert!(html.contains("Fraud detection") && html.contains("Initiatives, 2026"));
+    assert!(html.contains("2026 to date, through Oct · generated"), "the page says its period and month");
+    assert!(html.contains("Fraud detection") && html.contains("Initiatives, 2026 to date, through Oct"));
     for outside in ["src=\"http", "href=\"http", "url(http", "@import"] {
         assert!(!html.contains(outside), "{outside} in the report");
     }
+    let err = fails(&db, &["report", "--out", db.file("report.pdf").to_str().unwrap()]);
+    assert!(err.contains(".html") && err.contains("report.pdf"), "HTML is not written into a .pdf: {err}");
+    assert!(!db.file("report.pdf").exists());
     let err = fails(&db, &["report", "--out", db.file("missing-dir/report.html").to_str().unwrap()]);
     assert!(err.contains("missing-dir"), "{err}");
     assert!(!db.file("missing-dir").exists());

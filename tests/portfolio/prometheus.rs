@@ -266,9 +266,11 @@ fn opencost_costs_become_daily_actuals_with_fractional_gpus_billed_by_their_shar
     assert_eq!(reports[0].written, 15, "3 days × (3 parts of fraud + 2 of churn)");
     let total: i64 = expected.iter().map(|row| row.2).sum();
     assert_eq!(total, 7_080);
-    let summary = mlops_portfolio::api::summary(&store, mlops_portfolio::api::current_month()).unwrap();
-    assert_eq!(summary.actual_total_minor, total, "the costs flow into budget against actual");
-    assert_eq!(summary.by_initiative[0].actual_minor, 6_000 + 3 * (96 + 24), "fraud-gbm's go to its initiative");
+    let all_time = mlops_portfolio::plan::PeriodChoice::All;
+    let summary = mlops_portfolio::api::summary(&store, mlops_portfolio::api::current_month(), all_time).unwrap();
+    assert_eq!(summary.actual_to_date_minor, total, "the costs flow into budget against actual");
+    let fraud = &summary.by_initiative[0].figures;
+    assert_eq!(fraud.actual_to_date_minor, 6_000 + 3 * (96 + 24), "fraud-gbm's go to its initiative");
 
     let (again, _) = sync(&db);
     assert_eq!((again[0].status, again[0].written), (SyncStatus::Succeeded, 0), "a second sync writes nothing");

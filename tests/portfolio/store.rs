@@ -221,7 +221,7 @@ fn every_kind_round_trips_through_its_table() {
         ),
         (
             EntityKind::Actual,
-            json!({"initiative_id": null, "month": "2026-02", "category": "vendor", "amount": {"minor": -500, "currency": "USD"}, "source": "invoice", "vendor_id": 1, "model_id": 1, "note": "credit", "provider": "AWS", "service": "SageMaker", "resource": "arn:x", "tag": "sandbox"}),
+            json!({"initiative_id": null, "month": "2026-02", "category": "vendor", "amount": {"minor": -500, "currency": "USD"}, "source": "invoice", "vendor_id": 1, "model_id": 1, "note": "credit", "provider": "AWS", "service": "SageMaker", "resource": "arn:x", "tag": "sandbox", "one_off": false}),
         ),
         (
             EntityKind::Contract,

@@ -1,26 +1,42 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordView } from './backend';
-import { monthlyTotals, overBudget, renewalsWithin, yearToDate } from './overview';
+import { attentionLink, attentionTone, monthRows, overUnder } from './overview';
+import { renewalsWithin } from './vendors';
 import { changedFields, collect, fieldOfError, fromInput, splitCurrency, toInput, type FieldSpec } from './forms';
 import { href, parseHash } from './router.svelte';
 import { daysBetween, formatMonth, monthsOf } from './format';
 
 const rec = (kind: RecordView['kind'], id: number, fields: RecordView['fields']): RecordView => ({ kind, id, fields });
 
-describe('overview arithmetic', () => {
-  it('compares only the months that have actuals', () => {
-    const months = ['2026-09', '2026-10', '2026-11'];
-    const byMonth = [
-      { month: '2026-09', budget_minor: 100, actual_minor: 120 },
-      { month: '2026-10', budget_minor: 100, actual_minor: 0 },
-      { month: '2026-11', budget_minor: 100, actual_minor: 0 },
-      { month: '2025-11', budget_minor: 999, actual_minor: 999 },
-    ];
-    const rows = monthlyTotals(months, byMonth, '2026-10');
-    expect(rows.map((r) => r.closed)).toEqual([true, true, false]);
-    expect(yearToDate(rows)).toEqual({ budget: 200, actual: 120, fullYearBudget: 300 });
+describe('overview', () => {
+  it('shows the core months as chart rows without adding anything', () => {
+    const month = (m: string, state: 'closed' | 'running' | 'future', budget: number, actual: number) => ({
+      month: m,
+      state,
+      budget_minor: budget,
+      actual_minor: actual,
+      forecast: null,
+    });
+    const rows = monthRows([month('2026-10', 'closed', 100, 120), month('2026-11', 'running', 100, 7), month('2026-12', 'future', 100, 0)]);
+    expect(rows.map((r) => [r.month, r.budget, r.actual, r.closed])).toEqual([
+      ['2026-10', 100, 120, true],
+      ['2026-11', 100, 7, true],
+      ['2026-12', 100, 0, false],
+    ]);
   });
 
+  it('says over or under from the sign of the core variance, and links each attention item to its record', () => {
+    expect(overUnder(1)).toBe('over');
+    expect(overUnder(-1)).toBe('under');
+    expect(overUnder(0)).toBe('under');
+    const item = { kind: 'notice_due', entity: 'contract', id: 7, headline: '', detail: '', amount_minor: 0, date: null } as const;
+    expect(attentionLink(item)).toBe('#/vendors?contract=7');
+    expect(attentionTone(item)).toBe('warn');
+    expect(attentionLink({ ...item, kind: 'over_budget', entity: 'initiative', id: 3 })).toBe('#/initiatives/3');
+  });
+});
+
+describe('vendor timeline', () => {
   it('lists contracts ending within the window with their notice date', () => {
     const contracts = [
       rec('contract', 1, { title: 'Later', end: '2027-06-30', notice_days: 90 }),
@@ -30,16 +46,6 @@ describe('overview arithmetic', () => {
     const renewals = renewalsWithin(contracts, '2026-11-26', 90);
     expect(renewals.map((r) => r.title)).toEqual(['Soon']);
     expect(renewals[0]).toMatchObject({ noticeBy: '2026-11-11', daysToEnd: 15, daysToNotice: -15, autoRenew: true });
-  });
-
-  it('puts the most over-budget initiative first', () => {
-    const base = { status: 'active', budget_minor: 0, budget_to_date_minor: 0, actual_minor: 0 };
-    const list = [
-      { ...base, id: 1, name: 'a', variance_minor: -5 },
-      { ...base, id: 2, name: 'b', variance_minor: 10 },
-      { ...base, id: 3, name: 'c', variance_minor: -50 },
-    ];
-    expect(overBudget(list).map((i) => i.id)).toEqual([3, 1]);
   });
 });
 

@@ -39,13 +39,13 @@ describe('HttpBackend', () => {
     [500, 'internal'],
   ])('maps HTTP %i without a JSON body to `%s`', async (status, code) => {
     const backend = new HttpBackend({ fetch: stub(status, '<html>proxy error</html>') });
-    const error = await backend.call('summary', { as_of: null }).catch((e) => e);
+    const error = await backend.call('summary', { as_of: null, period: null }).catch((e) => e);
     expect(error).toMatchObject({ code, message: expect.stringContaining(`HTTP ${status}`) });
   });
 
   it('keeps the status’s code when the body names an unknown one', async () => {
     const backend = new HttpBackend({ fetch: stub(409, '{"code":"teapot","message":"already exists"}') });
-    await expect(backend.call('summary', { as_of: null })).rejects.toMatchObject({ code: 'conflict', message: 'already exists' });
+    await expect(backend.call('summary', { as_of: null, period: null })).rejects.toMatchObject({ code: 'conflict', message: 'already exists' });
   });
 
   it('reports an unreachable server as a network error that says what to do', async () => {
@@ -62,7 +62,7 @@ describe('HttpBackend', () => {
 
   it('refuses a 200 answer that is not JSON', async () => {
     const backend = new HttpBackend({ fetch: stub(200, 'not json') });
-    await expect(backend.call('summary', { as_of: null })).rejects.toMatchObject({ code: 'internal' });
+    await expect(backend.call('summary', { as_of: null, period: null })).rejects.toMatchObject({ code: 'internal' });
   });
 });
 

@@ -19,4 +19,9 @@ provider: string | null, service: string | null, resource: string | null,
 /**
  * The tag value that attributed (or failed to attribute) the charge to an initiative.
  */
-tag: string | null, };
+tag: string | null, 
+/**
+ * Marked as a one-off (an invoice paid early, a yearly licence): counted as spend, left out
+ * of the forecast.
+ */
+one_off: boolean, };

@@ -23,6 +23,8 @@ import type { ModelMetrics } from "./ModelMetrics";
 import type { ModelMetricsRequest } from "./ModelMetricsRequest";
 import type { NoArguments } from "./NoArguments";
 import type { PathRequest } from "./PathRequest";
+import type { PlanningSettings } from "./PlanningSettings";
+import type { PlanningSettingsUpdate } from "./PlanningSettingsUpdate";
 import type { PortfolioInfo } from "./PortfolioInfo";
 import type { Preview } from "./Preview";
 import type { RecordRef } from "./RecordRef";
@@ -41,6 +43,8 @@ export type Commands = {
   init: { request: InitRequest; response: PortfolioInfo };
   summary: { request: SummaryRequest; response: Summary };
   forecast: { request: ForecastRequest; response: ForecastReport };
+  planning_settings: { request: NoArguments; response: PlanningSettings };
+  set_planning_settings: { request: PlanningSettingsUpdate; response: PlanningSettings };
   list_records: { request: ListRequest; response: Array<RecordView> };
   get_record: { request: RecordRef; response: RecordView };
   create_record: { request: CreateRequest; response: RecordView };

@@ -3,6 +3,10 @@ import type { Month } from "./Month";
 
 export type SummaryRequest = { 
 /**
- * The month counted as now; this month when absent.
+ * Figures use facts through the end of this month; this month when absent.
  */
-as_of: Month | null, };
+as_of: Month | null, 
+/**
+ * `2026`, `2026-Q3` or `all`; the fiscal year of the as-of month when absent.
+ */
+period: string | null, };

@@ -1,0 +1,308 @@
+//! Every dated fact the planning core needs, read once and cut at the as-of month.
+//!
+//! This is the only half of the core that touches the database. It converts every amount to the
+//! base currency (per currency sum, half to even, as [`Converter`] does everywhere) and drops what
+//! was not true through the end of the as-of month: actuals of later months, people and
+//! allocations that start later, contracts that start later. Budget lines are plans and are all
+//! kept (the period chooses which count). Requisitions and models carry no date of record yet, so
+//! all of them count.
+//!
+//! A scenario changes these inputs and computes again with the same code, so nothing here may
+//! depend on anything but the facts.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+
+use crate::analytics::money::Converter;
+use crate::domain::{
+    Category, Currency, InitiativeId, InitiativeStatus, ModelStage, Month, PersonId, RequisitionStatus, RiskTier,
+    RoleId,
+};
+use crate::error::{Error, Result};
+use crate::store::settings;
+
+/// The facts of one portfolio as of a month, in the base currency.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanInputs {
+    pub base_currency: Currency,
+    pub as_of: Month,
+    /// The clock's date: it decides which months have ended and how much of the running one has.
+    pub today: NaiveDate,
+    /// The first month of the fiscal year (1–12).
+    pub fiscal_year_start: u32,
+    /// Overspend below this many minor units is not worth anyone's attention.
+    pub attention_floor_minor: i64,
+    pub initiatives: Vec<InitiativeFacts>,
+    /// Every budget line, summed per initiative, month and category.
+    pub budgets: Vec<MoneyFact>,
+    /// Actuals of months through the as-of month, summed per initiative (or none), month,
+    /// category and whether a person marked them one-off.
+    pub actuals: Vec<MoneyFact>,
+    /// Loaded annual cost per role.
+    pub role_cost_minor: HashMap<RoleId, i64>,
+    pub people: Vec<PersonFacts>,
+    pub allocations: Vec<AllocationFacts>,
+    pub requisitions: Vec<RequisitionFacts>,
+    pub contracts: Vec<ContractFacts>,
+    pub models: Vec<ModelFacts>,
+    pub vendors: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct InitiativeFacts {
+    pub id: InitiativeId,
+    pub name: String,
+    pub status: InitiativeStatus,
+    pub start: Month,
+    pub end: Option<Month>,
+}
+
+/// A sum of budget or actual money.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MoneyFact {
+    /// `None`: spend no initiative claims (Unallocated).
+    pub initiative: Option<InitiativeId>,
+    pub month: Month,
+    pub category: Category,
+    pub minor: i64,
+    /// Marked one-off by a person: counted as spend, left out of forecasts.
+    pub one_off: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonFacts {
+    pub id: PersonId,
+    pub name: String,
+    pub role: RoleId,
+    pub start: Month,
+    pub end: Option<Month>,
+}
+
+impl PersonFacts {
+    pub fn on_team(&self, month: Month) -> bool {
+        self.start <= month && self.end.is_none_or(|end| month <= end)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AllocationFacts {
+    pub person: PersonId,
+    pub initiative: InitiativeId,
+    pub percent: u32,
+    pub start: Month,
+    pub end: Option<Month>,
+}
+
+impl AllocationFacts {
+    pub fn covers(&self, month: Month) -> bool {
+        self.start <= month && self.end.is_none_or(|end| month <= end)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequisitionFacts {
+    pub title: String,
+    pub role: RoleId,
+    pub initiative: Option<InitiativeId>,
+    pub start: Month,
+    pub status: RequisitionStatus,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContractFacts {
+    pub id: i64,
+    pub title: String,
+    pub vendor: String,
+    pub initiative: Option<InitiativeId>,
+    pub value_minor: i64,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub notice_deadline: NaiveDate,
+    pub auto_renew: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelFacts {
+    pub initiative: Option<InitiativeId>,
+    pub stage: ModelStage,
+    pub risk_tier: RiskTier,
+}
+
+impl PlanInputs {
+    /// Reads the portfolio in `conn` as of the end of `as_of`, on the day `today`.
+    pub fn load(conn: &Connection, as_of: Month, today: NaiveDate) -> Result<PlanInputs> {
+        let fx = Converter::load(conn)?;
+        let through = as_of.to_string();
+        let end_of_as_of = super::period::last_day(as_of).to_string();
+        let month = |text: String| -> Result<Month> { Ok(text.parse::<Month>()?) };
+        let optional_month = |text: Option<String>| -> Result<Option<Month>> { text.map(month).transpose() };
+
+        let initiatives = collect(
+            conn,
+            "SELECT id, name, status, start, \"end\" FROM initiatives ORDER BY name COLLATE NOCASE, id",
+            [],
+            |row| {
+                Ok(InitiativeFacts {
+                    id: InitiativeId(row.get(0)?),
+                    name: row.get(1)?,
+                    status: row.get::<_, String>(2)?.parse()?,
+                    start: month(row.get(3)?)?,
+                    end: optional_month(row.get(4)?)?,
+                })
+            },
+        )?;
+
+        let money = |row: &rusqlite::Row<'_>, one_off: bool| -> Result<MoneyFact> {
+            let code: String = row.get(3)?;
+            Ok(MoneyFact {
+                initiative: row.get::<_, Option<i64>>(0)?.map(InitiativeId),
+                month: month(row.get(1)?)?,
+                category: row.get::<_, String>(2)?.parse()?,
+                minor: fx.code_to_base(row.get(4)?, &code)?,
+                one_off,
+            })
+        };
+        let budgets = collect(
+            conn,
+            "SELECT initiative_id, month, category, amount_currency, sum(amount_minor) FROM budget_lines
+             GROUP BY 1, 2, 3, 4",
+            [],
+            |row| money(row, false),
+        )?;
+        let actuals = collect(
+            conn,
+            "SELECT initiative_id, month, category, amount_currency, sum(amount_minor), one_off FROM actuals
+             WHERE month <= ?1 GROUP BY 1, 2, 3, 4, 6",
+            [&through],
+            |row| money(row, row.get(5)?),
+        )?;
+
+        let role_cost_minor =
+            collect(conn, "SELECT id, loaded_annual_cost_currency, loaded_annual_cost_minor FROM roles", [], |row| {
+                let code: String = row.get(1)?;
+                Ok((RoleId(row.get(0)?), fx.code_to_base(row.get(2)?, &code)?))
+            })?
+            .into_iter()
+            .collect();
+        let people = collect(
+            conn,
+            "SELECT id, name, role_id, start, \"end\" FROM people WHERE start <= ?1 ORDER BY id",
+            [&through],
+            |row| {
+                Ok(PersonFacts {
+                    id: PersonId(row.get(0)?),
+                    name: row.get(1)?,
+                    role: RoleId(row.get(2)?),
+                    start: month(row.get(3)?)?,
+                    end: optional_month(row.get(4)?)?,
+                })
+            },
+        )?;
+        let allocations = collect(
+            conn,
+            "SELECT person_id, initiative_id, percent, start, \"end\" FROM allocations WHERE start <= ?1 ORDER BY id",
+            [&through],
+            |row| {
+                Ok(AllocationFacts {
+                    person: PersonId(row.get(0)?),
+                    initiative: InitiativeId(row.get(1)?),
+                    percent: row.get(2)?,
+                    start: month(row.get(3)?)?,
+                    end: optional_month(row.get(4)?)?,
+                })
+            },
+        )?;
+        let requisitions = collect(
+            conn,
+            "SELECT title, role_id, initiative_id, start, status FROM requisitions ORDER BY id",
+            [],
+            |row| {
+                Ok(RequisitionFacts {
+                    title: row.get(0)?,
+                    role: RoleId(row.get(1)?),
+                    initiative: row.get::<_, Option<i64>>(2)?.map(InitiativeId),
+                    start: month(row.get(3)?)?,
+                    status: row.get::<_, String>(4)?.parse()?,
+                })
+            },
+        )?;
+        let contracts = collect(
+            conn,
+            "SELECT c.id, c.title, v.name, c.initiative_id, c.value_minor, c.value_currency, c.start, c.\"end\",
+                    c.notice_days, c.auto_renew
+             FROM contracts c JOIN vendors v ON v.id = c.vendor_id WHERE c.start <= ?1 ORDER BY c.start, c.id",
+            [&end_of_as_of],
+            |row| {
+                let title: String = row.get(1)?;
+                let date = |text: String| {
+                    text.parse::<NaiveDate>().map_err(|_| {
+                        Error::Storage(format!("contract `{title}` has the date `{text}`, which is not YYYY-MM-DD"))
+                    })
+                };
+                let code: String = row.get(5)?;
+                let end = date(row.get(7)?)?;
+                let notice_days: u32 = row.get(8)?;
+                Ok(ContractFacts {
+                    id: row.get(0)?,
+                    vendor: row.get(2)?,
+                    initiative: row.get::<_, Option<i64>>(3)?.map(InitiativeId),
+                    value_minor: fx.code_to_base(row.get(4)?, &code)?,
+                    start: date(row.get(6)?)?,
+                    end,
+                    notice_deadline: end - chrono::Days::new(u64::from(notice_days)),
+                    auto_renew: row.get(9)?,
+                    title,
+                })
+            },
+        )?;
+        let models = collect(conn, "SELECT initiative_id, stage, risk_tier FROM models", [], |row| {
+            Ok(ModelFacts {
+                initiative: row.get::<_, Option<i64>>(0)?.map(InitiativeId),
+                stage: row.get::<_, String>(1)?.parse()?,
+                risk_tier: row.get::<_, String>(2)?.parse()?,
+            })
+        })?;
+        let vendors: i64 = conn.query_row("SELECT count(*) FROM vendors", [], |r| r.get(0))?;
+        let (fiscal_year_start, attention_floor_minor) = settings::planning(conn)?;
+
+        Ok(PlanInputs {
+            base_currency: fx.base,
+            as_of,
+            today,
+            fiscal_year_start,
+            attention_floor_minor: attention_floor_minor.unwrap_or_else(|| default_attention_floor_minor(fx.base)),
+            initiatives,
+            budgets,
+            actuals,
+            role_cost_minor,
+            people,
+            allocations,
+            requisitions,
+            contracts,
+            models,
+            vendors: vendors as u64,
+        })
+    }
+}
+
+/// 1,000 units of the base currency: overspend smaller than that is noise to a director.
+pub fn default_attention_floor_minor(currency: Currency) -> i64 {
+    1_000 * 10i64.pow(currency.minor_digits())
+}
+
+fn collect<T, P: rusqlite::Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+    mut read: impl FnMut(&rusqlite::Row<'_>) -> Result<T>,
+) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(params)?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(read(row)?);
+    }
+    Ok(out)
+}

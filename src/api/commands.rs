@@ -34,6 +34,7 @@ macro_rules! for_each_command {
             init: $crate::api::commands::InitRequest => $crate::api::commands::PortfolioInfo;
             summary: $crate::api::commands::SummaryRequest => $crate::plan::Summary;
             forecast: $crate::api::commands::ForecastRequest => $crate::analytics::forecast::ForecastReport;
+            budget_grid: $crate::api::commands::BudgetGridRequest => $crate::plan::BudgetGrid;
             planning_settings: $crate::api::commands::NoArguments => $crate::api::commands::PlanningSettings;
             set_planning_settings: $crate::api::commands::PlanningSettingsUpdate => $crate::api::commands::PlanningSettings;
             list_records: $crate::api::commands::ListRequest => Vec<$crate::api::RecordView>;
@@ -201,6 +202,27 @@ pub fn forecast(store: &mut Store, request: ForecastRequest) -> Result<ForecastR
         initiative: request.initiative,
     };
     super::forecast(store, &options)
+}
+
+/// Which initiative's budget grid, and for which fiscal year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct BudgetGridRequest {
+    pub initiative: InitiativeId,
+    /// The fiscal year (named by the year it ends in); the current one when absent.
+    #[serde(default)]
+    pub year: Option<i32>,
+}
+
+/// An initiative's budget per category and month with its actual and over/under rows, all in
+/// the base currency and from the planning core, for the budget grid.
+pub fn budget_grid(store: &mut Store, request: BudgetGridRequest) -> Result<crate::plan::BudgetGrid> {
+    use crate::plan::{PeriodChoice, PlanInputs, PlanOptions};
+    let period = request.year.map_or(PeriodChoice::CurrentFiscalYear, PeriodChoice::FiscalYear);
+    let inputs = PlanInputs::load(store.conn(), super::current_month(), crate::plan::period::today())?;
+    let plan = crate::plan::compute(&inputs, &PlanOptions { period, ..PlanOptions::default() })?;
+    crate::plan::grid::budget_grid(&plan, &inputs, request.initiative)
+        .ok_or_else(|| Error::not_found(EntityKind::Initiative, request.initiative.0))
 }
 
 /// How the planning core cuts periods and what it flags.

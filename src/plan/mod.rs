@@ -14,6 +14,7 @@
 
 pub mod attention;
 pub mod forecast;
+pub mod grid;
 pub mod inputs;
 pub mod outliers;
 pub mod period;
@@ -27,6 +28,7 @@ use serde::{Deserialize, Serialize};
 
 pub use attention::{ATTENTION_SHOWN, AttentionItem, AttentionKind};
 pub use forecast::{Band, Forecasts, Method, SetAside, SetAsideReason};
+pub use grid::{BudgetGrid, GridCategory, GridMonth};
 pub use inputs::PlanInputs;
 pub use period::{FiscalCalendar, Period, PeriodChoice, PeriodKind, RunningMonth};
 pub use summary::Summary;

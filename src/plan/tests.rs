@@ -212,3 +212,26 @@ fn the_portfolio_is_the_sum_of_its_initiatives_and_unallocated() {
     assert_eq!(landing(&plan.portfolio), sum(landing));
     assert_eq!(plan.unallocated.actual_to_date_minor, 9 * 10_000);
 }
+
+#[test]
+fn the_budget_grid_totals_are_the_cores_in_the_base_currency() {
+    // Budget lines and actuals arrive already converted (EUR at 2 USD here): the grid adds the
+    // converted amounts, so its totals are the initiative's figures exactly.
+    let mut inputs = empty("2026-12", "2026-12-03");
+    let a = initiative(&mut inputs, 1, "Search", InitiativeStatus::Active);
+    inputs.budgets = monthly("2026-01", "2026-12", a, 100_000);
+    inputs.budgets.push(MoneyFact { category: Category::Vendor, ..fact(a, "2026-03", 2 * 50_000) });
+    inputs.actuals = monthly("2026-01", "2026-11", a, 90_000);
+    inputs.actuals.push(MoneyFact { category: Category::Vendor, ..fact(a, "2026-03", 2 * 30_000) });
+    let plan = compute_default(&inputs);
+    let grid = grid::budget_grid(&plan, &inputs, a).expect("a grid");
+    let figures = &plan.initiatives[0].figures;
+    assert_eq!(grid.categories.iter().map(|c| c.total_minor).sum::<i64>(), 12 * 100_000 + 100_000);
+    assert_eq!(grid.budget_period_minor, figures.budget_period_minor);
+    let variance: i64 = grid.months.iter().filter_map(|m| m.variance_minor).sum();
+    assert_eq!(variance, figures.variance_to_date_minor, "the months add up to the core's variance");
+    let actual: i64 = grid.months.iter().filter_map(|m| m.actual_minor).sum();
+    assert_eq!(actual, figures.actual_to_date_minor);
+    let december = grid.months.last().expect("December");
+    assert_eq!(december.budget_to_date_minor, Some(9_677), "3 of 31 days of 1,000.00, to the cent");
+}

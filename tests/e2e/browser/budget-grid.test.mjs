@@ -1,6 +1,6 @@
 // Issue 3, test 2: budget cells edited with the keyboard alone (type, Enter, arrow, type, Enter)
 // are saved, and the row and column totals follow to the exact figure, and so do the initiative's
-// header figures (which come from the portfolio summary, not from the grid).
+// header figures; the grid's totals and the header come from the planning core, not from the page.
 
 import assert from 'node:assert/strict';
 import { browserTest, cellTexts, cli, eventually, openPage, useSession } from './lib/harness.mjs';
@@ -20,7 +20,7 @@ browserTest(session, 'budget-grid', 'keyboard edits in the budget grid update ro
   const { page } = session;
   await openPage(page, '#/initiatives/1', 'Grid test');
   await page.getByRole('combobox', { name: 'Year' }).selectOption(String(YEAR));
-  const grid = page.getByRole('grid', { name: 'Budget of Grid test by category and month, in USD' });
+  const grid = page.getByRole('grid', { name: `Budget of Grid test by category and month, ${YEAR}, in USD` });
   const row = (header) => grid.getByRole('row').filter({ has: page.getByRole('rowheader', { name: header, exact: true }) });
   // Gridcells of a row: Jan … Dec, then the total.
   const FEB = 1;
@@ -30,7 +30,7 @@ browserTest(session, 'budget-grid', 'keyboard edits in the budget grid update ro
   await eventually(async () => assert.equal((await cellTexts(row('Compute')))[0], '$1,000', 'the seeded January line shows'));
   assert.equal((await cellTexts(row('Budget')))[TOTAL], '$1,500', 'the year total before any edit');
   const figures = page.getByRole('definition').filter({ hasText: /\$/ });
-  const headerBudget = page.getByRole('term').filter({ hasText: 'Budget, all months' }).locator('xpath=following-sibling::dd');
+  const headerBudget = page.getByRole('term').filter({ hasText: `Budget ${YEAR}` }).locator('xpath=following-sibling::dd');
   assert.equal(await headerBudget.innerText(), '$1.5K', 'the header budget before any edit');
   assert.ok((await figures.count()) >= 4, 'budget, to date, actual and variance are shown');
 

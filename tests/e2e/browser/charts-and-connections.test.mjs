@@ -30,7 +30,7 @@ browserTest(session, 'charts-overview-export', 'the Overview budget-burn chart i
   await chart.waitFor();
   const title = (await chart.locator('title').textContent()).trim();
   // The hand-drawn monthly chart stays beside it.
-  await page.getByRole('img', { name: /^Budget and actual spend per month in \d{4}/ }).waitFor();
+  await page.getByRole('img', { name: /^Budget and actual spend per month of \d{4}/ }).waitFor();
   await screenshot(page, 'charts-overview');
 
   await page.getByRole('button', { name: `Export ${title}`, exact: true }).click();

@@ -47,7 +47,7 @@ test('the report renders whole from one file with no request beyond itself', { t
   await page.getByRole('img', { name: /^Budget vs actual, 2026/ }).waitFor();
   const figures = await page.locator('.figure dt').allTextContents();
   assert.ok(figures.includes('Budget 2026') && figures.includes('Headcount'), figures.join(' | '));
-  const table = page.getByRole('table', { name: 'Initiatives, 2026' });
+  const table = page.getByRole('table', { name: 'Initiatives, 2026 to date, through Oct' });
   await table.getByRole('rowheader', { name: 'Fraud detection', exact: true }).waitFor();
 
   // The fonts are inline, so text is drawn with Inter, not a fallback.
@@ -64,10 +64,10 @@ test('the report renders whole from one file with no request beyond itself', { t
 
 test('names made of markup appear as text and run nothing', { timeout: 30_000 }, async () => {
   const { page } = world;
-  const table = page.getByRole('table', { name: 'Initiatives, 2026' });
+  const table = page.getByRole('table', { name: 'Initiatives, 2026 to date, through Oct' });
   for (const name of [SCRIPT_NAME, SVG_NAME]) {
     await table.getByRole('rowheader', { name, exact: true }).waitFor();
-    await page.getByRole('listitem').filter({ hasText: `${name}: $499k over budget to date` }).waitFor();
+    await page.getByRole('listitem').filter({ hasText: `${name} is $499k over budget` }).waitFor();
   }
   const injected = await page.evaluate(() => ({
     pwned: typeof window.__pwned,

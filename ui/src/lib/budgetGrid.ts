@@ -1,8 +1,7 @@
 // The budget grid of one initiative: categories down, months across, one budget line per cell.
-// Cell edits become create, update or remove of that line; totals are integer sums.
+// Cell edits become create, update or remove of that line; totals come from the planning core.
 
 import type { RecordView } from './backend';
-import { sumMinor } from './money';
 import { moneyOf } from './overview';
 
 export interface Cell {
@@ -33,25 +32,6 @@ export function buildCells(lines: readonly RecordView[], months: readonly string
     });
   }
   return cells;
-}
-
-export function rowTotal(cells: ReadonlyMap<string, Cell>, category: string, months: readonly string[]): number {
-  return sumMinor(months.map((m) => cells.get(cellKey(category, m))?.minor ?? 0));
-}
-
-export function columnTotal(cells: ReadonlyMap<string, Cell>, categories: readonly string[], month: string): number {
-  return sumMinor(categories.map((c) => cells.get(cellKey(c, month))?.minor ?? 0));
-}
-
-/** Actual spend per month from actual records (base-currency amounts). */
-export function actualsByMonth(actuals: readonly RecordView[], months: readonly string[]): Map<string, number> {
-  const out = new Map(months.map((m) => [m, 0]));
-  for (const a of actuals) {
-    const month = String(a.fields.month ?? '');
-    const amount = moneyOf(a, 'amount');
-    if (out.has(month) && amount) out.set(month, (out.get(month) ?? 0) + Number(amount.minor));
-  }
-  return out;
 }
 
 export type CellEdit =

@@ -2,6 +2,8 @@
 import type { AddConnectionRequest } from "./AddConnectionRequest";
 import type { AuditEntry } from "./AuditEntry";
 import type { AuditRequest } from "./AuditRequest";
+import type { BudgetGrid } from "./BudgetGrid";
+import type { BudgetGridRequest } from "./BudgetGridRequest";
 import type { ChartExported } from "./ChartExported";
 import type { ChartRequest } from "./ChartRequest";
 import type { ChartResponse } from "./ChartResponse";
@@ -43,6 +45,7 @@ export type Commands = {
   init: { request: InitRequest; response: PortfolioInfo };
   summary: { request: SummaryRequest; response: Summary };
   forecast: { request: ForecastRequest; response: ForecastReport };
+  budget_grid: { request: BudgetGridRequest; response: BudgetGrid };
   planning_settings: { request: NoArguments; response: PlanningSettings };
   set_planning_settings: { request: PlanningSettingsUpdate; response: PlanningSettings };
   list_records: { request: ListRequest; response: Array<RecordView> };

@@ -7,7 +7,11 @@ import type { SetAsideReason } from "./SetAsideReason";
 /**
  * A month left out of a series' fit.
  */
-export type SetAside = { initiative_id: InitiativeId | null, category: Category, month: Month, 
+export type SetAside = { initiative_id: InitiativeId | null, 
+/**
+ * The initiative's name, or `Unallocated`.
+ */
+series: string, category: Category, month: Month, 
 /**
  * The month's spend (for a marked month: the amount marked one-off).
  */

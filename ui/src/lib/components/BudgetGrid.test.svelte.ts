@@ -7,8 +7,28 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { app } from '../app.svelte';
 import type { Backend, CommandName, RecordView, RequestOf, ResponseOf } from '../backend';
 import BudgetGrid from './BudgetGrid.svelte';
+import type { BudgetGrid as Grid } from '../bindings/BudgetGrid';
 
 const months = ['2026-01', '2026-02', '2026-03'];
+
+/** The core's grid for the three months: budgets and actuals already in the base currency. */
+const grid: Grid = {
+  initiative_id: 7,
+  period: { kind: 'fiscal_year', key: '2026', label: '2026', first: '2026-01', last: '2026-03' },
+  base_currency: 'USD',
+  to_date_words: '2026 to date, through Feb',
+  months: [
+    { month: '2026-01', state: 'closed', budget_minor: 100_000, actual_minor: 130_000, budget_to_date_minor: 100_000, variance_minor: 30_000 },
+    { month: '2026-02', state: 'running', budget_minor: 0, actual_minor: 0, budget_to_date_minor: 0, variance_minor: 0 },
+    { month: '2026-03', state: 'future', budget_minor: 0, actual_minor: null, budget_to_date_minor: null, variance_minor: null },
+  ],
+  categories: [{ category: 'compute', total_minor: 100_000 }],
+  budget_period_minor: 100_000,
+  budget_to_date_minor: 100_000,
+  actual_to_date_minor: 130_000,
+  variance_to_date_minor: 30_000,
+  years: [2026, 2027],
+};
 const line = (id: number, month: string, category: string, minor: number): RecordView => ({
   kind: 'budget',
   id,
@@ -76,15 +96,16 @@ describe('BudgetGrid', () => {
     const props = $state({
       initiativeId: 7,
       initiativeName: 'Fraud detection',
-      months,
+      grid,
       lines: [line(1, '2026-01', 'compute', 100_000)],
-      actuals: [] as RecordView[],
-      actualsThrough: null,
-      currency: 'USD',
     });
     mounted = mount(BudgetGrid, { target: document.body, props });
     await settle();
     expect(document.querySelector('[role="grid"]')?.getAttribute('aria-label')).toContain('Fraud detection');
+    // Totals and the over/under row are the core's figures, said in words.
+    const foot = document.querySelector('tfoot')?.textContent ?? '';
+    expect(foot).toContain('$1,300');
+    expect(foot).toMatch(/\$300 over/);
 
     // Compute, February: the second cell of the first row.
     const feb = document.querySelector('[data-cell="0-1"]') as HTMLElement;

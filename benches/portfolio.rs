@@ -198,12 +198,15 @@ fn report_large(c: &mut Criterion) {
     demo::build(&mut store, DemoScale::Large, current).expect("large demo");
     let mut group = c.benchmark_group("report");
     group.sample_size(10);
+    let options = mlops_portfolio::report::ReportOptions {
+        as_of: current,
+        period: Default::default(),
+        today: "2026-12-03".parse().expect("a date"),
+    };
     group.bench_function("large_demo", |b| {
         b.iter(|| {
-            let today = "2026-12-03".parse().expect("a date");
-            let page =
-                mlops_portfolio::report::build(store.conn(), store.path(), current, today, "2026-12-03T08:00:00Z")
-                    .expect("report");
+            let page = mlops_portfolio::report::build(store.conn(), store.path(), &options, "2026-12-03T08:00:00Z")
+                .expect("report");
             mlops_portfolio::report::html::render(&page)
         })
     });

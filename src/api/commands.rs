@@ -356,10 +356,14 @@ pub struct ReportRequest {
     pub path: PathBuf,
     #[serde(default)]
     pub as_of: Option<Month>,
+    /// `2026`, `2026-Q3` or `all`; the fiscal year of the as-of month when absent.
+    #[serde(default)]
+    pub period: Option<String>,
 }
 
 pub fn export_report(store: &mut Store, request: ReportRequest) -> Result<crate::report::ReportWritten> {
-    super::export_report(store, &request.path, request.as_of.unwrap_or_else(super::current_month))
+    let period = request.period.as_deref().unwrap_or("").parse()?;
+    super::export_report(store, &request.path, request.as_of.unwrap_or_else(super::current_month), period)
 }
 
 /// Replaces the portfolio with a backup; the background sync takes up the backup's connections.

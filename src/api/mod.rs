@@ -77,8 +77,13 @@ pub fn export_workbook(store: &Store, path: &Path, as_of: Month) -> Result<Vec<S
 }
 
 /// The executive report as one self-contained HTML file.
-pub fn export_report(store: &Store, path: &Path, as_of: Month) -> Result<crate::report::ReportWritten> {
-    crate::report::write(store.conn(), store.path(), path, as_of)
+pub fn export_report(
+    store: &Store,
+    path: &Path,
+    as_of: Month,
+    period: PeriodChoice,
+) -> Result<crate::report::ReportWritten> {
+    crate::report::write(store.conn(), store.path(), path, as_of, period)
 }
 
 pub fn fx_set(store: &mut Store, rate: FxRate) -> Result<FxRate> {

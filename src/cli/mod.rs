@@ -122,9 +122,13 @@ enum Command {
         /// The HTML file to write.
         #[arg(long, value_name = "FILE.html")]
         out: PathBuf,
-        /// The month the report is of; default: this month.
+        /// Use facts through the end of this month; default: this month.
         #[arg(long, value_name = "YYYY-MM")]
         as_of: Option<String>,
+        /// A fiscal year (2026), a fiscal quarter (2026-Q3) or `all`; default: the fiscal year of
+        /// the as-of month.
+        #[arg(long, value_name = "PERIOD")]
+        period: Option<String>,
     },
     /// Budget, actual, landing and what needs attention, for a period as of a month.
     Summary {
@@ -362,7 +366,12 @@ enum ExportCommand {
         out: Option<PathBuf>,
     },
     /// Every table as a sheet of one XLSX workbook, plus the forecast sheets.
-    Xlsx { file: PathBuf },
+    Xlsx {
+        file: PathBuf,
+        /// The forecast sheets use facts through the end of this month; default: this month.
+        #[arg(long, value_name = "YYYY-MM")]
+        as_of: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -547,16 +556,21 @@ pub fn run(cli: Cli) -> Result<()> {
                 None => mlops_portfolio::io::export::write_csv(&sheet, std::io::stdout().lock())?,
             }
         }
-        Command::Export(ExportCommand::Xlsx { file }) => {
-            let sheets = api::export_workbook(&store, &file, api::current_month())?;
-            println!("Wrote {} sheets to {}.", sheets.len(), file.display());
-        }
-        Command::Report { out, as_of } => {
+        Command::Export(ExportCommand::Xlsx { file, as_of }) => {
             let as_of = match as_of {
                 Some(text) => text.parse::<Month>()?,
                 None => api::current_month(),
             };
-            let written = api::export_report(&store, &out, as_of)?;
+            let sheets = api::export_workbook(&store, &file, as_of)?;
+            println!("Wrote {} sheets to {}.", sheets.len(), file.display());
+        }
+        Command::Report { out, as_of, period } => {
+            let as_of = match as_of {
+                Some(text) => text.parse::<Month>()?,
+                None => api::current_month(),
+            };
+            let period = period.as_deref().unwrap_or("").parse()?;
+            let written = api::export_report(&store, &out, as_of, period)?;
             println!("Wrote the report to {} ({} charts, {} KB).", written.path, written.charts, written.bytes / 1024);
         }
         Command::Summary { as_of, period, json } => {

@@ -15,7 +15,7 @@ use crate::charts::format::{compact_money, month_name};
 use crate::charts::{self, Canvas, ChartName, ChartSpec, ThemeName};
 use crate::domain::{Currency, Month};
 use crate::error::{Error, Result};
-use crate::plan::{self, ATTENTION_SHOWN, Figures, Method, Plan, PlanOptions};
+use crate::plan::{self, ATTENTION_SHOWN, Figures, Method, PeriodChoice, Plan, PlanOptions};
 use html::{Column, Figure, ReportChart, ReportPage, Table, Tone};
 
 /// The charts of the report, in reading order. KPI charts are per KPI and stay in the app.
@@ -38,16 +38,19 @@ pub struct ReportWritten {
     pub charts: u32,
 }
 
-/// Builds the report of the portfolio in `conn` as of `as_of` on the clock's day `today`;
-/// `generated_at` is shown beside it.
-pub fn build(
-    conn: &Connection,
-    source: &Path,
-    as_of: Month,
-    today: chrono::NaiveDate,
-    generated_at: &str,
-) -> Result<ReportPage> {
-    let plan = plan::plan(conn, as_of, today, &PlanOptions::default())?;
+/// What a report covers: the as-of month, the period, and the clock's day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportOptions {
+    pub as_of: Month,
+    pub period: PeriodChoice,
+    pub today: chrono::NaiveDate,
+}
+
+/// Builds the report of the portfolio in `conn`; `generated_at` is shown beside it.
+pub fn build(conn: &Connection, source: &Path, options: &ReportOptions, generated_at: &str) -> Result<ReportPage> {
+    let as_of = options.as_of;
+    let plan =
+        plan::plan(conn, as_of, options.today, &PlanOptions { period: options.period, ..PlanOptions::default() })?;
     let mut charts_out = Vec::with_capacity(CHARTS.len());
     let canvas = Canvas { theme: ThemeName::Light, ..Canvas::default() };
     for name in CHARTS {
@@ -77,7 +80,13 @@ pub fn build(
 
 /// Builds the report and writes it to `path` whole or not at all. Only HTML is written here: a
 /// path ending in anything but `.html` is refused rather than filled with HTML.
-pub fn write(conn: &Connection, source: &Path, path: &Path, as_of: Month) -> Result<ReportWritten> {
+pub fn write(
+    conn: &Connection,
+    source: &Path,
+    path: &Path,
+    as_of: Month,
+    period: PeriodChoice,
+) -> Result<ReportWritten> {
     let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     if !matches!(extension.as_deref(), Some("html" | "htm")) {
         return Err(Error::Validation(format!(
@@ -86,7 +95,8 @@ pub fn write(conn: &Connection, source: &Path, path: &Path, as_of: Month) -> Res
             path.display()
         )));
     }
-    let page = build(conn, source, as_of, plan::period::today(), &crate::store::now_utc())?;
+    let options = ReportOptions { as_of, period, today: plan::period::today() };
+    let page = build(conn, source, &options, &crate::store::now_utc())?;
     let text = html::render(&page);
     crate::io::write_whole(path, text.as_bytes())?;
     Ok(ReportWritten { path: path.display().to_string(), bytes: text.len() as u64, charts: page.charts.len() as u32 })

@@ -13,6 +13,7 @@ mod io;
 mod mlflow;
 #[path = "../support/mlflow_server.rs"]
 mod mlflow_server;
+mod plan;
 mod prometheus;
 mod prometheus_server;
 mod server;

@@ -1,0 +1,304 @@
+//! The planning core seen from every surface: `summary --json`, the HTTP twin's answer (what the
+//! Overview shows), the report's headline figures and the XLSX forecast sheets give the same
+//! values for the same as-of month and period; figures as of a month ignore everything recorded
+//! for later; a year without budget lines says so.
+
+use calamine::{Data, DataType, Reader, Xlsx, open_workbook};
+use mlops_portfolio::api::{self, Session};
+use mlops_portfolio::charts::format::compact_money;
+use mlops_portfolio::demo::{self, DemoScale};
+use mlops_portfolio::domain::{
+    Actual, ActualSource, Allocation, BudgetLine, Category, Contract, Currency, Entity, Initiative, InitiativeId,
+    InitiativeStatus, Money, Month, Person, Role, Vendor, VendorCategory,
+};
+use mlops_portfolio::plan::{PeriodChoice, Summary};
+use mlops_portfolio::report::{self, ReportOptions};
+use mlops_portfolio::store::{Store, records};
+use serde_json::{Value, json};
+
+use crate::cli::json;
+use crate::{TempDb, temp_db, temp_file};
+
+fn month(text: &str) -> Month {
+    text.parse().unwrap()
+}
+
+/// What every surface must agree on, in the base currency's minor units.
+#[derive(Debug, PartialEq)]
+struct Headline {
+    budget_period: Option<i64>,
+    actual_to_date: i64,
+    landing: Option<i64>,
+}
+
+fn headline(summary: &Summary) -> Headline {
+    Headline {
+        budget_period: summary.budget_period_minor,
+        actual_to_date: summary.actual_to_date_minor,
+        landing: summary.landing_minor,
+    }
+}
+
+/// Checks every surface against the core's summary of `as_of` and `period`.
+fn surfaces_agree(db: &TempDb, as_of: &str, period: &str, with_workbook: bool) {
+    let store = db.open();
+    let choice: PeriodChoice = period.parse().unwrap();
+    let core = api::summary(&store, month(as_of), choice).unwrap();
+    let context = format!("as of {as_of}, period `{period}`");
+
+    // The CLI prints the core's summary as it is.
+    let mut args = vec!["summary", "--json", "--as-of", as_of];
+    if !period.is_empty() {
+        args.extend(["--period", period]);
+    }
+    let printed = json(db, &args);
+    assert_eq!(printed, serde_json::to_value(&core).unwrap(), "summary --json, {context}");
+
+    // The command list's JSON transport — what the HTTP twin serves to the Overview — answers
+    // with the same JSON.
+    let mut session = Session::new(db.open());
+    let period_field = if period.is_empty() { Value::Null } else { json!(period) };
+    let answered =
+        api::commands::dispatch(&mut session, "summary", json!({ "as_of": as_of, "period": period_field })).unwrap();
+    assert_eq!(answered, printed, "the JSON command's summary, {context}");
+
+    // The report's headline figures are the same numbers, written out.
+    let options = ReportOptions { as_of: month(as_of), period: choice, today: mlops_portfolio::plan::period::today() };
+    let page = report::build(store.conn(), store.path(), &options, "2026-12-03T08:00:00Z").unwrap();
+    let figure = |label: &str| {
+        page.figures
+            .iter()
+            .find(|f| f.label == label)
+            .unwrap_or_else(|| panic!("the report has `{label}`: {:?}", page.figures))
+            .value
+            .clone()
+    };
+    let label = &core.period.label;
+    let words = |minor: i64| compact_money(minor, core.base_currency);
+    let budget = core.budget_period_minor.map_or_else(|| format!("no budget set for {label}"), words);
+    assert_eq!(figure(&format!("Budget {label}")), budget, "report budget, {context}");
+    assert_eq!(figure("Spent to date"), words(core.actual_to_date_minor), "report actual, {context}");
+    if let Some(landing) = core.landing_minor {
+        assert_eq!(figure(&format!("Landing {label}")), words(landing), "report landing, {context}");
+    }
+    assert!(page.as_of.starts_with(&core.to_date_words), "the report says the period as the core does");
+
+    // The workbook's forecast sheets carry the same figures (the fiscal year of the as-of month).
+    if with_workbook && period.is_empty() {
+        let xlsx = db.file(&format!("portfolio-{as_of}.xlsx"));
+        api::export_workbook(&store, &xlsx, month(as_of)).unwrap();
+        let mut workbook: Xlsx<_> = open_workbook(&xlsx).unwrap();
+        let landing = workbook.worksheet_range("forecast_landing").unwrap();
+        let row = landing.rows().find(|r| r[0].get_string() == Some("(portfolio)")).expect("the portfolio row");
+        let cents = |cell: &Data| cell.get_float().map(|dollars| (dollars * 100.0).round() as i64);
+        let from_sheet = Headline {
+            budget_period: cents(&row[4]),
+            actual_to_date: cents(&row[5]).unwrap(),
+            landing: cents(&row[7]),
+        };
+        assert_eq!(from_sheet, headline(&core), "the XLSX forecast_landing sheet, {context}");
+    }
+}
+
+#[test]
+fn every_surface_shows_the_same_figures_on_the_small_demo() {
+    let db = temp_file();
+    demo::build(&mut db.open(), DemoScale::Small, month("2026-11")).unwrap();
+    for as_of in ["2025-06", "2026-03", "2026-10"] {
+        for period in ["", "2026-Q1", "all"] {
+            surfaces_agree(&db, as_of, period, true);
+        }
+    }
+}
+
+#[test]
+fn every_surface_shows_the_same_figures_on_the_large_demo() {
+    let db = temp_file();
+    demo::build(&mut db.open(), DemoScale::Large, month("2026-11")).unwrap();
+    for as_of in ["2024-06", "2025-12", "2026-10"] {
+        for period in ["", "all"] {
+            surfaces_agree(&db, as_of, period, as_of == "2026-10");
+        }
+    }
+}
+
+fn insert<E: Entity>(store: &Store, record: E) -> E::Id {
+    records::insert(store.conn(), "tester", &record).unwrap().id
+}
+
+fn usd(dollars: i64) -> Money {
+    Money::new(dollars * 100, Currency::USD)
+}
+
+fn spend(store: &Store, initiative: InitiativeId, first: &str, last: &str, dollars: i64) {
+    let (first, last) = (month(first), month(last));
+    for k in 0..=first.months_until(last) {
+        let m = first.plus(k);
+        let amount = usd(dollars + i64::from(m.month() % 3) * 50);
+        insert(
+            store,
+            Actual {
+                initiative_id: Some(initiative),
+                month: m,
+                category: Category::Compute,
+                amount,
+                source: ActualSource::Manual,
+                vendor_id: None,
+                model_id: None,
+                note: None,
+                provider: None,
+                service: None,
+                resource: None,
+                tag: None,
+                one_off: false,
+            },
+        );
+    }
+}
+
+fn budget(store: &Store, initiative: InitiativeId, year: i32, dollars: i64) {
+    for m in 1..=12 {
+        let line = BudgetLine {
+            initiative_id: initiative,
+            month: Month::new(year, m).unwrap(),
+            category: Category::Compute,
+            amount: usd(dollars),
+            note: None,
+        };
+        insert(store, line);
+    }
+}
+
+/// A portfolio as it stood at the end of 2025: two initiatives, a team, a contract.
+fn portfolio_of_2025(db: &TempDb) -> (InitiativeId, InitiativeId) {
+    let store = db.open();
+    let initiative = |name: &str| {
+        insert(
+            &store,
+            Initiative {
+                name: name.into(),
+                objective: String::new(),
+                owner: "Dana".into(),
+                status: InitiativeStatus::Active,
+                priority: 1,
+                start: month("2024-01"),
+                end: None,
+            },
+        )
+    };
+    let (search, fraud) = (initiative("Search"), initiative("Fraud"));
+    budget(&store, search, 2025, 10_000);
+    budget(&store, fraud, 2025, 8_000);
+    spend(&store, search, "2024-01", "2025-12", 10_500);
+    spend(&store, fraud, "2024-06", "2025-12", 7_000);
+    let role = insert(
+        &store,
+        Role { name: "ML engineer".into(), base_salary: usd(150_000), loaded_annual_cost: usd(200_000) },
+    );
+    let person = insert(
+        &store,
+        Person { name: "Ada".into(), email: None, role_id: role, location: None, start: month("2024-01"), end: None },
+    );
+    // 80% + 40%: overbooked from 2025 on.
+    insert(
+        &store,
+        Allocation { person_id: person, initiative_id: search, percent: 80, start: month("2025-01"), end: None },
+    );
+    insert(
+        &store,
+        Allocation { person_id: person, initiative_id: fraud, percent: 40, start: month("2025-01"), end: None },
+    );
+    let vendor = insert(
+        &store,
+        Vendor { name: "Scale".into(), category: VendorCategory::Labeling, contact: None, website: None },
+    );
+    insert(
+        &store,
+        Contract {
+            vendor_id: vendor,
+            title: "Labeling 2025".into(),
+            initiative_id: Some(fraud),
+            value: usd(90_000),
+            start: "2025-01-01".parse().unwrap(),
+            end: "2026-01-20".parse().unwrap(),
+            notice_days: 30,
+            auto_renew: true,
+        },
+    );
+    (search, fraud)
+}
+
+/// Later facts: spend of 2026, next year's budget, a hire and their allocation, a new contract.
+fn record_2026(db: &TempDb, (search, fraud): (InitiativeId, InitiativeId)) {
+    let store = db.open();
+    spend(&store, search, "2026-01", "2026-06", 40_000);
+    spend(&store, fraud, "2026-01", "2026-06", 1_000);
+    budget(&store, search, 2026, 12_000);
+    let role = records::list::<Role>(store.conn(), &Default::default()).unwrap()[0].id;
+    let hire = insert(
+        &store,
+        Person { name: "Grace".into(), email: None, role_id: role, location: None, start: month("2026-02"), end: None },
+    );
+    insert(
+        &store,
+        Allocation { person_id: hire, initiative_id: fraud, percent: 100, start: month("2026-02"), end: None },
+    );
+    let vendor = records::list::<Vendor>(store.conn(), &Default::default()).unwrap()[0].id;
+    insert(
+        &store,
+        Contract {
+            vendor_id: vendor,
+            title: "Labeling 2026".into(),
+            initiative_id: Some(fraud),
+            value: usd(120_000),
+            start: "2026-03-01".parse().unwrap(),
+            end: "2027-02-28".parse().unwrap(),
+            notice_days: 60,
+            auto_renew: false,
+        },
+    );
+}
+
+#[test]
+fn figures_as_of_a_month_ignore_everything_recorded_for_later() {
+    let (now, twin) = (temp_db(), temp_db());
+    let ids = portfolio_of_2025(&now);
+    assert_eq!(portfolio_of_2025(&twin), ids);
+    record_2026(&twin, ids);
+    for as_of in ["2025-06", "2025-12"] {
+        for period in [PeriodChoice::CurrentFiscalYear, "2025-Q2".parse().unwrap()] {
+            let a = api::summary(&now.open(), month(as_of), period).unwrap();
+            let b = api::summary(&twin.open(), month(as_of), period).unwrap();
+            assert_eq!(a, b, "as of {as_of}, {period:?}: the later facts of the twin change nothing");
+            let options = ReportOptions { as_of: month(as_of), period, today: "2026-12-03".parse().unwrap() };
+            let report_of = |db: &TempDb| {
+                let store = db.open();
+                let page = report::build(store.conn(), store.path(), &options, "2026-12-03T08:00:00Z").unwrap();
+                (page.figures, page.attention, page.tables)
+            };
+            assert_eq!(report_of(&now), report_of(&twin), "the report as of {as_of}");
+        }
+    }
+    // The twin does see its later facts from their own months on.
+    let later = api::summary(&twin.open(), month("2026-06"), PeriodChoice::CurrentFiscalYear).unwrap();
+    assert_eq!(later.headcount, 2, "Grace has joined by June 2026");
+    assert!(later.actual_to_date_minor > 0);
+    let before = api::summary(&now.open(), month("2025-12"), PeriodChoice::CurrentFiscalYear).unwrap();
+    assert_eq!(before.headcount, 1);
+    assert!(
+        before.attention.iter().any(|item| item.headline.contains("Ada is booked at 120%")),
+        "{:?}",
+        before.attention
+    );
+    assert!(before.renewals.iter().any(|r| r.title == "Labeling 2025"), "notice due on 21 Dec 2025");
+}
+
+#[test]
+fn a_year_without_budget_lines_has_no_budget_not_a_budget_of_zero() {
+    let db = temp_db();
+    portfolio_of_2025(&db);
+    let summary = api::summary(&db.open(), month("2026-01"), PeriodChoice::FiscalYear(2026)).unwrap();
+    assert_eq!(summary.budget_period_minor, None);
+    assert_eq!(summary.run_out, None);
+    assert!(summary.attention.iter().all(|i| !i.headline.contains("over budget")), "{:?}", summary.attention);
+}

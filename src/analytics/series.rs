@@ -84,13 +84,17 @@ pub struct BurnForecast {
     pub level: f64,
 }
 
-/// Chart 1: budget and actual spend of one calendar year, cumulative by month.
+/// Chart 1: budget and actual spend of one period (the fiscal year of `as_of`), cumulative by month.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BudgetBurn {
     pub scope: Scope,
     pub currency: Currency,
     pub as_of: Month,
-    /// January to December of `as_of`'s year.
+    /// The period as every surface writes it: `2026`, `FY2027`.
+    pub period: String,
+    /// Whether the period has budget lines at all ("no budget set" is not a budget of 0).
+    pub has_budget: bool,
+    /// The months of the period.
     pub months: Vec<Month>,
     /// Cumulative budget through each of `months`.
     pub budget_cumulative_minor: Vec<i64>,
@@ -180,6 +184,8 @@ pub fn budget_burn_of(plan: &crate::plan::Plan, scope: &Scope) -> BudgetBurn {
         scope: scope.clone(),
         currency: plan.base_currency,
         as_of: plan.as_of,
+        period: plan.period.label.clone(),
+        has_budget: figures.budget_period_minor.is_some(),
         months: months.iter().map(|m| m.month).collect(),
         budget_cumulative_minor,
         actual_cumulative_minor,

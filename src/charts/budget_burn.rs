@@ -1,4 +1,4 @@
-//! Chart 1: budget against actual spend for one calendar year, cumulative by month, with the
+//! Chart 1: budget against actual spend for one period (a fiscal year), cumulative by month, with the
 //! forecast and its interval band when there is one, and the month the budget runs out.
 
 use plotters::prelude::*;
@@ -12,7 +12,7 @@ use super::format::{compact_money, month_name};
 use crate::analytics::series::BudgetBurn;
 
 pub(super) fn words(d: &BudgetBurn) -> Words {
-    let year = d.as_of.year();
+    let year = &d.period;
     let money = |minor| compact_money(minor, d.currency);
     let title = match d.scope.initiative {
         Some(_) => format!("{}: budget vs actual, {year}", d.scope.label),
@@ -28,7 +28,10 @@ pub(super) fn words(d: &BudgetBurn) -> Words {
             month_name(through),
             percent(spent, budget)
         ),
-        Some(through) => format!("Spent {} through {}, with no budget for {year}.", money(spent), month_name(through)),
+        Some(through) => {
+            format!("Spent {} through {}, with no budget set for {year}.", money(spent), month_name(through))
+        }
+        None if !d.has_budget => format!("No budget set for {year} and no spend recorded yet."),
         None => format!("A {} budget for {year}; no spend recorded yet.", money(budget)),
     };
     let ran_out = d.run_out.zip(d.actuals_through()).is_some_and(|(run_out, through)| run_out <= through);
@@ -40,8 +43,11 @@ pub(super) fn words(d: &BudgetBurn) -> Words {
         });
     }
     let mut description = format!(
-        "Cumulative budget and actual spend of {} by month, January to December {year}, in {}. ",
-        d.scope.label, d.currency
+        "Cumulative budget and actual spend of {} by month, {} to {}, in {}. ",
+        d.scope.label,
+        d.months.first().map_or_else(String::new, |m| month_name(*m)),
+        d.months.last().map_or_else(String::new, |m| month_name(*m)),
+        d.currency
     );
     description.push_str(&format!("The budget for the year is {}. ", money(budget)));
     if let Some(through) = d.actuals_through() {

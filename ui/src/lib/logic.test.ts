@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordView } from './backend';
-import { attentionLink, attentionTone, monthRows, overUnder } from './overview';
+import { attentionLink, attentionTone, monthRows, overUnder, varianceWords } from './overview';
 import { renewalsWithin } from './vendors';
 import { changedFields, collect, fieldOfError, fromInput, splitCurrency, toInput, type FieldSpec } from './forms';
 import { href, parseHash } from './router.svelte';
@@ -28,7 +28,10 @@ describe('overview', () => {
   it('says over or under from the sign of the core variance, and links each attention item to its record', () => {
     expect(overUnder(1)).toBe('over');
     expect(overUnder(-1)).toBe('under');
-    expect(overUnder(0)).toBe('under');
+    expect(overUnder(0)).toBe('even');
+    expect(varianceWords(120_000, 'USD', { whole: true })).toBe('$1,200 over');
+    expect(varianceWords(-5_000, 'USD', { whole: true })).toBe('$50 under');
+    expect(varianceWords(0, 'USD')).toBe('on budget');
     const item = { kind: 'notice_due', entity: 'contract', id: 7, headline: '', detail: '', amount_minor: 0, date: null } as const;
     expect(attentionLink(item)).toBe('#/vendors?contract=7');
     expect(attentionTone(item)).toBe('warn');

@@ -3,6 +3,7 @@
 
 import type { AttentionItem, Money, PlanMonth, RecordView } from './backend';
 import { href } from './router.svelte';
+import { formatMoney, type MoneyFormat } from './money';
 
 /** A money field of a record (`amount`, `value`), or null when absent. */
 export function moneyOf(record: RecordView, field: string): Money | null {
@@ -50,7 +51,15 @@ export function attentionTone(item: AttentionItem): 'bad' | 'warn' {
   return item.kind === 'over_budget' || item.kind === 'notice_passed' || item.kind === 'overbooked' ? 'bad' : 'warn';
 }
 
-/** "over" for a positive variance, "under" otherwise: the core's sign, said in words. */
-export function overUnder(varianceMinor: number | bigint): 'over' | 'under' {
-  return Number(varianceMinor) > 0 ? 'over' : 'under';
+/** "over" for a positive variance, "under" for a negative one, "even" for none: the core's sign. */
+export function overUnder(varianceMinor: number | bigint): 'over' | 'under' | 'even' {
+  const v = Number(varianceMinor);
+  return v > 0 ? 'over' : v < 0 ? 'under' : 'even';
+}
+
+/** `$1.2K over`, `$300 under`, `on budget`: a variance in words, never a bare minus sign. */
+export function varianceWords(varianceMinor: number | bigint, currency: string, options: MoneyFormat = { compact: true }): string {
+  const way = overUnder(varianceMinor);
+  if (way === 'even') return 'on budget';
+  return `${formatMoney(Math.abs(Number(varianceMinor)), currency, options)} ${way}`;
 }

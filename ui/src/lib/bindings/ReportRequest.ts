@@ -4,4 +4,8 @@ import type { Month } from "./Month";
 /**
  * Where to write the executive report, and the month it is of (this month when absent).
  */
-export type ReportRequest = { path: string, as_of: Month | null, };
+export type ReportRequest = { path: string, as_of: Month | null, 
+/**
+ * `2026`, `2026-Q3` or `all`; the fiscal year of the as-of month when absent.
+ */
+period: string | null, };

@@ -3,19 +3,23 @@ import type { Band } from "./Band";
 import type { Month } from "./Month";
 
 /**
- * Where the year's spend lands against its budget.
+ * Where the period's spend lands against its budget (the plan's figures).
  */
-export type YearEnd = { year: number, 
+export type YearEnd = { 
 /**
- * The budget of the whole year.
+ * The fiscal year (named by the year it ends in).
  */
-budget_minor: number, 
+year: number, 
 /**
- * Actual spend of the year's months before the first forecast month.
+ * The budget of the whole period; `None`: no budget set.
+ */
+budget_minor: number | null, 
+/**
+ * Actual spend of the period through the as-of month.
  */
 actual_to_date_minor: number, 
 /**
- * Forecast spend from the first forecast month through December; `None` without a forecast.
+ * Forecast spend for the rest of the period; `None` without a forecast.
  */
 remaining: Band | null, 
 /**
@@ -23,13 +27,13 @@ remaining: Band | null,
  */
 landing: Band | null, 
 /**
- * Budget minus the landing's point: negative when the year lands over budget.
+ * The landing's point minus the budget: positive lands over budget, negative under; `None`
+ * without a landing or a budget.
  */
-variance_minor: number | null, 
+over_budget_minor: number | null, 
 /**
- * The first month in which the year's spend so far (actual, then the point forecast) exceeds
- * that year's budget; `None` if it never does within the months computed (or, without a
- * forecast, has not yet). Years without a budget are not checked.
+ * The first month in which the period's spend so far (actual, then the point forecast)
+ * exceeds its budget; `None` if it never does. Periods without a budget are not checked.
  */
 run_out: Month | null, 
 /**

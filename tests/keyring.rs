@@ -209,6 +209,7 @@ async fn a_token_used_for_a_sync_is_nowhere_but_in_the_keyring() {
     let client = mlops_portfolio::connect::Client::new(&connection, secret).unwrap();
     let ctx = mlops_portfolio::sync::SyncContext {
         connection_id: id,
+        run_id: 0,
         connection: connection.clone(),
         client,
         db_path: db.clone(),

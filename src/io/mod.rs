@@ -588,7 +588,13 @@ fn finish_import(conn: &Connection, actor: &str, import_id: i64, report: &Import
         "duplicates": report.duplicates,
         "unallocated": report.unallocated,
     });
-    audit::record(conn, actor, "import", Some(import_id), "import", None, Some(&after))
+    let event = audit::Event {
+        subject: audit::Subject::Import(import_id),
+        action: audit::Action::Import,
+        before: None,
+        after: Some(&after),
+    };
+    audit::write(conn, actor, event)
 }
 
 #[cfg(test)]

@@ -1,24 +1,104 @@
 //! The append-only audit log: who changed what, when, and the record before and after.
 //!
-//! Callers write the audit row inside the transaction of the change, so a change and its audit
-//! row are committed or rolled back together. Bulk imports write one row per import (the file,
-//! its row count and totals) rather than one per imported line.
+//! Every writer — record commands, settings, imports, restores, metric bindings, cost mappings,
+//! and every sync (registry models one by one, cost actuals and metric samples as one row per run)
+//! — records a typed [`Event`] through [`write`], the only code that inserts audit rows, on the
+//! transaction of the change itself, so a change and its audit row commit or roll back together.
+//! A test walks the command list and fails for a command that writes without an audit row.
 
 use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::domain::EntityKind;
 use crate::error::Result;
 
-pub fn record(
-    conn: &Connection,
-    actor: &str,
-    entity: &str,
-    entity_id: Option<i64>,
-    action: &str,
-    before: Option<&Value>,
-    after: Option<&Value>,
-) -> Result<()> {
+/// What a change is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// A record of one of the portfolio's kinds, by id.
+    Record(EntityKind, i64),
+    /// The portfolio itself: its base currency, a restore.
+    Portfolio,
+    /// An exchange rate.
+    FxRate,
+    /// The planning settings (fiscal year, attention floor).
+    Settings,
+    /// One imported file (its `imports` row).
+    Import(i64),
+    /// A model's metric bound to a query.
+    MetricBinding(i64),
+    /// OpenCost costs attributed to a model (the model's id; none for an unmap).
+    CostMapping(Option<i64>),
+    /// A record written by a cluster sync (a model or model version from a registry).
+    Synced(EntityKind, i64),
+    /// What one sync run (its `sync_runs` row) wrote in bulk: cost actuals, metric samples.
+    SyncRun(i64),
+}
+
+/// What happened to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Create,
+    Update,
+    Delete,
+    Import,
+    Restore,
+    Map,
+    Unmap,
+    /// A sync created, changed or marked a record gone upstream, or wrote in bulk.
+    SyncCreate,
+    SyncUpdate,
+    SyncGoneUpstream,
+    SyncWrite,
+}
+
+/// One change, as the audit log keeps it: the only shape any writer records.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Event<'a> {
+    pub subject: Subject,
+    pub action: Action,
+    pub before: Option<&'a Value>,
+    pub after: Option<&'a Value>,
+}
+
+impl Subject {
+    fn entity(self) -> (&'static str, Option<i64>) {
+        match self {
+            Subject::Record(kind, id) | Subject::Synced(kind, id) => (kind.as_str(), Some(id)),
+            Subject::Portfolio => ("portfolio", None),
+            Subject::FxRate => ("fx_rate", None),
+            Subject::Settings => ("settings", None),
+            Subject::Import(id) => ("import", Some(id)),
+            Subject::MetricBinding(id) => ("metric_binding", Some(id)),
+            Subject::CostMapping(id) => ("cost_mapping", id),
+            Subject::SyncRun(id) => ("sync_run", Some(id)),
+        }
+    }
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Delete => "delete",
+            Action::Import => "import",
+            Action::Restore => "restore",
+            Action::Map => "map",
+            Action::Unmap => "unmap",
+            Action::SyncCreate => "sync-create",
+            Action::SyncUpdate => "sync-update",
+            Action::SyncGoneUpstream => "sync-gone-upstream",
+            Action::SyncWrite => "sync-write",
+        }
+    }
+}
+
+/// Records `event` by `actor`. Call it on the transaction of the change it describes, so that
+/// both are committed or rolled back together; this is the one place audit rows are written.
+pub fn write(conn: &Connection, actor: &str, event: Event<'_>) -> Result<()> {
+    let (entity, entity_id) = event.subject.entity();
     conn.prepare_cached(
         "INSERT INTO audit_log (at, actor, entity, entity_id, action, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
     )?
@@ -27,9 +107,9 @@ pub fn record(
         actor,
         entity,
         entity_id,
-        action,
-        before.map(Value::to_string),
-        after.map(Value::to_string),
+        event.action.as_str(),
+        event.before.map(Value::to_string),
+        event.after.map(Value::to_string),
     ])?;
     Ok(())
 }

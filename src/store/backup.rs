@@ -67,15 +67,14 @@ fn copy_checked_into(store: &mut Store, source: &Path, scratch: &Path) -> Result
         return Err(Error::Storage(format!("{} is damaged: {integrity}", source.display())));
     }
     Backup::new(checked.conn(), &mut store.conn)?.run_to_completion(256, Duration::from_millis(0), None)?;
-    super::audit::record(
-        store.conn(),
-        store.actor(),
-        "portfolio",
-        None,
-        "restore",
-        None,
-        Some(&serde_json::json!({ "from": source.display().to_string() })),
-    )
+    let after = serde_json::json!({ "from": source.display().to_string() });
+    let event = super::audit::Event {
+        subject: super::audit::Subject::Portfolio,
+        action: super::audit::Action::Restore,
+        before: None,
+        after: Some(&after),
+    };
+    super::audit::write(store.conn(), store.actor(), event)
 }
 
 /// Removes the scratch file and whatever SQLite or an upgrade left beside it (-wal, -shm, .bak).

@@ -10,7 +10,7 @@ use rusqlite::types::{Value as SqlValue, ValueRef};
 use rusqlite::{Connection, ErrorCode as SqliteCode, params_from_iter};
 use serde_json::{Map, Value, json};
 
-use super::audit;
+use super::audit::{self, Action, Event, Subject};
 use super::schema::{ColumnKind, OTHER_REFERENCES, TABLES, Table, table};
 use crate::domain::{Entity, EntityKind, Stored, a};
 use crate::error::{Error, Result};
@@ -67,7 +67,12 @@ pub fn insert_json(conn: &Connection, actor: &str, kind: EntityKind, fields: &Ma
     let values = to_sql_values(t, fields)?;
     conn.prepare_cached(&sql)?.execute(params_from_iter(values)).map_err(|e| explain_constraint(t, fields, e))?;
     let id = conn.last_insert_rowid();
-    audit::record(conn, actor, kind.as_str(), Some(id), "create", None, Some(&Value::Object(fields.clone())))?;
+    let after = Value::Object(fields.clone());
+    audit::write(
+        conn,
+        actor,
+        Event { subject: Subject::Record(kind, id), action: Action::Create, before: None, after: Some(&after) },
+    )?;
     Ok(id)
 }
 
@@ -133,14 +138,16 @@ pub fn update_json(
     let mut values = to_sql_values(t, after)?;
     values.push(SqlValue::Integer(id));
     conn.prepare_cached(&sql)?.execute(params_from_iter(values)).map_err(|e| explain_constraint(t, after, e))?;
-    audit::record(
+    let (before, after) = (Value::Object(before), Value::Object(after.clone()));
+    audit::write(
         conn,
         actor,
-        kind.as_str(),
-        Some(id),
-        "update",
-        Some(&Value::Object(before)),
-        Some(&Value::Object(after.clone())),
+        Event {
+            subject: Subject::Record(kind, id),
+            action: Action::Update,
+            before: Some(&before),
+            after: Some(&after),
+        },
     )
 }
 
@@ -156,7 +163,12 @@ pub fn delete_json(conn: &Connection, actor: &str, kind: EntityKind, id: i64) ->
         )));
     }
     conn.prepare_cached(&format!("DELETE FROM {} WHERE id = ?", t.name))?.execute([id])?;
-    audit::record(conn, actor, kind.as_str(), Some(id), "delete", Some(&Value::Object(before)), None)
+    let before = Value::Object(before);
+    audit::write(
+        conn,
+        actor,
+        Event { subject: Subject::Record(kind, id), action: Action::Delete, before: Some(&before), after: None },
+    )
 }
 
 /// Names of records referred to by id, loaded once per kind: for tables shown to people and for

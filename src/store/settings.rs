@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::json;
 
-use super::{audit, now_utc};
+use super::audit::{self, Action, Event, Subject};
+use super::now_utc;
 use crate::domain::{Currency, FxRate};
 use crate::error::{Error, Result};
 
@@ -41,7 +42,12 @@ pub fn init(conn: &Connection, actor: &str, currency: Currency) -> Result<()> {
         "INSERT INTO portfolio (id, base_currency, created_at) VALUES (1, ?, ?)",
         [currency.code(), &now_utc()],
     )?;
-    audit::record(conn, actor, "portfolio", None, "create", None, Some(&json!({ "base_currency": currency })))
+    let after = json!({ "base_currency": currency });
+    audit::write(
+        conn,
+        actor,
+        Event { subject: Subject::Portfolio, action: Action::Create, before: None, after: Some(&after) },
+    )
 }
 
 pub fn set_rate(conn: &Connection, actor: &str, rate: &FxRate) -> Result<()> {
@@ -57,15 +63,8 @@ pub fn set_rate(conn: &Connection, actor: &str, rate: &FxRate) -> Result<()> {
         [rate.currency.code(), &rate.rate.to_string(), &now_utc()],
     )?;
     let after = json!({ "currency": rate.currency, "rate": rate.rate });
-    audit::record(
-        conn,
-        actor,
-        "fx_rate",
-        None,
-        if before.is_some() { "update" } else { "create" },
-        before.as_ref(),
-        Some(&after),
-    )
+    let action = if before.is_some() { Action::Update } else { Action::Create };
+    audit::write(conn, actor, Event { subject: Subject::FxRate, action, before: before.as_ref(), after: Some(&after) })
 }
 
 pub fn rates(conn: &Connection) -> Result<HashMap<Currency, FxRate>> {
@@ -104,14 +103,11 @@ pub fn set_fiscal_year_start(conn: &Connection, actor: &str, month: u32) -> Resu
     base_currency(conn)?;
     let (before, _) = planning(conn)?;
     conn.execute("UPDATE portfolio SET fiscal_year_start = ?1 WHERE id = 1", [month])?;
-    audit::record(
+    let (before, after) = (json!({ "fiscal_year_start": before }), json!({ "fiscal_year_start": month }));
+    audit::write(
         conn,
         actor,
-        "settings",
-        None,
-        "update",
-        Some(&json!({ "fiscal_year_start": before })),
-        Some(&json!({ "fiscal_year_start": month })),
+        Event { subject: Subject::Settings, action: Action::Update, before: Some(&before), after: Some(&after) },
     )
 }
 
@@ -120,13 +116,10 @@ pub fn set_attention_floor(conn: &Connection, actor: &str, floor_minor: Option<i
     base_currency(conn)?;
     let (_, before) = planning(conn)?;
     conn.execute("UPDATE portfolio SET attention_floor_minor = ?1 WHERE id = 1", [floor_minor])?;
-    audit::record(
+    let (before, after) = (json!({ "attention_floor_minor": before }), json!({ "attention_floor_minor": floor_minor }));
+    audit::write(
         conn,
         actor,
-        "settings",
-        None,
-        "update",
-        Some(&json!({ "attention_floor_minor": before })),
-        Some(&json!({ "attention_floor_minor": floor_minor })),
+        Event { subject: Subject::Settings, action: Action::Update, before: Some(&before), after: Some(&after) },
     )
 }

@@ -339,8 +339,15 @@ fn upsert(conn: &Connection, actor: &str, binding: &MetricBinding) -> Result<Bin
         |r| r.get(0),
     )?;
     let bound = view(conn, id)?;
-    let action = if existing.is_some() { "update" } else { "create" };
-    audit::record(conn, actor, "metric_binding", Some(id), action, before.as_ref(), Some(&json!(bound)))?;
+    let action = if existing.is_some() { audit::Action::Update } else { audit::Action::Create };
+    let after = json!(bound);
+    let event = audit::Event {
+        subject: audit::Subject::MetricBinding(id),
+        action,
+        before: before.as_ref(),
+        after: Some(&after),
+    };
+    audit::write(conn, actor, event)?;
     Ok(bound)
 }
 
@@ -361,7 +368,13 @@ pub fn unbind(conn: &Connection, actor: &str, model: &str, key: &str) -> Result<
     conn.execute("DELETE FROM metric_rollups WHERE series_id = ?1", [id])?;
     let points = conn.execute("DELETE FROM metric_samples WHERE series_id = ?1", [id])?;
     conn.execute("DELETE FROM metric_series WHERE id = ?1", [id])?;
-    audit::record(conn, actor, "metric_binding", Some(id), "delete", Some(&before), None)?;
+    let event = audit::Event {
+        subject: audit::Subject::MetricBinding(id),
+        action: audit::Action::Delete,
+        before: Some(&before),
+        after: None,
+    };
+    audit::write(conn, actor, event)?;
     Ok(points)
 }
 

@@ -10,6 +10,7 @@
 //! Connector failures are the run's outcome, not an error of [`sync_connection`]: that returns an
 //! error only when the run cannot even be recorded (no such connection, the file cannot be used).
 
+use crate::store::audit::{self, Action, Event, Subject};
 use std::path::{Path, PathBuf};
 
 use rusqlite::params;
@@ -98,6 +99,7 @@ pub async fn sync_connection(
         Ok(client) => {
             let ctx = SyncContext {
                 connection_id,
+                run_id,
                 connection: connection.clone(),
                 client,
                 db_path: db_path.to_owned(),
@@ -120,23 +122,43 @@ pub async fn sync_connection(
     let (error_code, error) = failure.unzip();
     let finished_at = now_utc();
     let record = (status, counts, error.clone(), error_code, finished_at.clone());
+    let (name, kind) = (connection.name.clone(), connection.kind);
     with_store(db_path, move |store| {
         let (status, counts, error, error_code, finished_at) = record;
-        store.conn().execute(
-            "UPDATE sync_runs SET status = ?2, finished_at = ?3, fetched = ?4, written = ?5, error = ?6,
-                 error_code = ?7
-             WHERE id = ?1",
-            params![
-                run_id,
-                status.as_str(),
-                finished_at,
-                counts.fetched,
-                counts.written,
-                error,
-                error_code.map(ErrorCode::as_str)
-            ],
-        )?;
-        Ok(())
+        store.in_transaction(|tx, actor| {
+            tx.execute(
+                "UPDATE sync_runs SET status = ?2, finished_at = ?3, fetched = ?4, written = ?5, error = ?6,
+                     error_code = ?7
+                 WHERE id = ?1",
+                params![
+                    run_id,
+                    status.as_str(),
+                    finished_at,
+                    counts.fetched,
+                    counts.written,
+                    error,
+                    error_code.map(ErrorCode::as_str)
+                ],
+            )?;
+            // One summary row per run that wrote anything (samples are too many to audit one by one).
+            if counts.written > 0 {
+                let after = serde_json::json!({
+                    "connection": name,
+                    "kind": kind,
+                    "status": status,
+                    "fetched": counts.fetched,
+                    "written": counts.written,
+                });
+                let event = Event {
+                    subject: Subject::SyncRun(run_id),
+                    action: Action::SyncWrite,
+                    before: None,
+                    after: Some(&after),
+                };
+                audit::write(tx, actor, event)?;
+            }
+            Ok(())
+        })
     })
     .await?;
     progress.send(SyncProgress::Finished {

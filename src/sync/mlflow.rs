@@ -38,9 +38,10 @@ use serde_json::{Value, json};
 
 use super::{SyncContext, SyncCounts};
 use crate::connect::Client;
-use crate::domain::{ConnectionId, MetricSample, MetricSeries, ModelId, ModelStage, RiskTier};
+use crate::domain::{ConnectionId, EntityKind, MetricSample, MetricSeries, ModelId, ModelStage, RiskTier};
 use crate::error::{Error, Result};
-use crate::store::{Store, audit, now_utc};
+use crate::store::audit::{self, Action};
+use crate::store::{Store, now_utc};
 
 /// The REST API under the connection's base URL.
 const API: &str = "api/2.0/mlflow";
@@ -785,7 +786,7 @@ fn execute(tx: &Transaction<'_>, actor: &str, connection_id: ConnectionId, plan:
                 let id = ModelId(tx.last_insert_rowid());
                 write_model_link(tx, id, link)?;
                 new_models.insert(name.clone(), id);
-                audit_op(tx, actor, "model", id.0, "sync-create", op)?;
+                audit_op(tx, actor, EntityKind::Model, id.0, Action::SyncCreate, op)?;
                 written += 1;
             }
             Op::UpdateModel { id, description, stage, link } => {
@@ -794,7 +795,7 @@ fn execute(tx: &Transaction<'_>, actor: &str, connection_id: ConnectionId, plan:
                     params![id.0, description, stage.as_str()],
                 )?;
                 write_model_link(tx, *id, link)?;
-                audit_op(tx, actor, "model", id.0, "sync-update", op)?;
+                audit_op(tx, actor, EntityKind::Model, id.0, Action::SyncUpdate, op)?;
                 written += 1;
             }
             Op::MarkModelGone { id } => {
@@ -802,7 +803,7 @@ fn execute(tx: &Transaction<'_>, actor: &str, connection_id: ConnectionId, plan:
                     "UPDATE upstream_models SET gone_at = ?2 WHERE model_id = ?1 AND gone_at IS NULL",
                     params![id.0, now_utc()],
                 )?;
-                audit_op(tx, actor, "model", id.0, "sync-gone-upstream", op)?;
+                audit_op(tx, actor, EntityKind::Model, id.0, Action::SyncGoneUpstream, op)?;
                 written += 1;
             }
             Op::CreateVersion { model, version, fields, link } => {
@@ -813,7 +814,7 @@ fn execute(tx: &Transaction<'_>, actor: &str, connection_id: ConnectionId, plan:
                 )?;
                 let id = tx.last_insert_rowid();
                 write_version_link(tx, id, link)?;
-                audit_op(tx, actor, "model-version", id, "sync-create", op)?;
+                audit_op(tx, actor, EntityKind::ModelVersion, id, Action::SyncCreate, op)?;
                 written += 1;
             }
             Op::UpdateVersion { id, fields, link } => {
@@ -822,7 +823,7 @@ fn execute(tx: &Transaction<'_>, actor: &str, connection_id: ConnectionId, plan:
                     params![id, fields.stage.as_str(), json!(fields.aliases).to_string(), fields.run_id],
                 )?;
                 write_version_link(tx, *id, link)?;
-                audit_op(tx, actor, "model-version", *id, "sync-update", op)?;
+                audit_op(tx, actor, EntityKind::ModelVersion, *id, Action::SyncUpdate, op)?;
                 written += 1;
             }
             Op::MarkVersionGone { id } => {
@@ -830,7 +831,7 @@ fn execute(tx: &Transaction<'_>, actor: &str, connection_id: ConnectionId, plan:
                     "UPDATE upstream_model_versions SET gone_at = ?2 WHERE model_version_id = ?1 AND gone_at IS NULL",
                     params![id, now_utc()],
                 )?;
-                audit_op(tx, actor, "model-version", *id, "sync-gone-upstream", op)?;
+                audit_op(tx, actor, EntityKind::ModelVersion, *id, Action::SyncGoneUpstream, op)?;
                 written += 1;
             }
             Op::Samples { model, key, upstream_key, samples } => {
@@ -895,8 +896,13 @@ fn write_version_link(tx: &Transaction<'_>, id: i64, link: &VersionLink) -> Resu
     Ok(())
 }
 
-fn audit_op(tx: &Transaction<'_>, actor: &str, entity: &str, id: i64, action: &str, op: &Op) -> Result<()> {
-    audit::record(tx, actor, entity, Some(id), action, None, Some(&serde_json::to_value(op)?))
+fn audit_op(tx: &Transaction<'_>, actor: &str, kind: EntityKind, id: i64, action: Action, op: &Op) -> Result<()> {
+    let after = serde_json::to_value(op)?;
+    audit::write(
+        tx,
+        actor,
+        audit::Event { subject: audit::Subject::Synced(kind, id), action, before: None, after: Some(&after) },
+    )
 }
 
 #[cfg(test)]

@@ -39,6 +39,8 @@ use crate::store::Store;
 #[derive(Debug)]
 pub struct SyncContext {
     pub connection_id: ConnectionId,
+    /// The `sync_runs` row of this run: bulk writes are audited against it.
+    pub run_id: i64,
     pub connection: Connection,
     pub client: Client,
     /// The portfolio file; executing a plan opens its own `Store` on a blocking thread.

@@ -141,7 +141,14 @@ pub fn map(
         .find(|m| m.label == label && m.value == value && m.connection_id == connection_id)
         .map(|m| m.view)
         .ok_or_else(|| Error::Internal("a cost mapping just written cannot be read".into()))?;
-    audit::record(conn, actor, "cost_mapping", Some(model_id), "map", None, Some(&json!(mapping)))?;
+    let after = json!(mapping);
+    let event = audit::Event {
+        subject: audit::Subject::CostMapping(Some(model_id)),
+        action: audit::Action::Map,
+        before: None,
+        after: Some(&after),
+    };
+    audit::write(conn, actor, event)?;
     Ok(mapping)
 }
 
@@ -156,7 +163,14 @@ pub fn unmap(conn: &Connection, actor: &str, connection: Option<&str>, label: &s
         "DELETE FROM cost_mappings WHERE connection_id = ?1 AND label = ?2 AND value = ?3",
         params![connection_id, label, value],
     )?;
-    audit::record(conn, actor, "cost_mapping", None, "unmap", Some(&json!(before.view)), None)?;
+    let before = json!(before.view);
+    let event = audit::Event {
+        subject: audit::Subject::CostMapping(None),
+        action: audit::Action::Unmap,
+        before: Some(&before),
+        after: None,
+    };
+    audit::write(conn, actor, event)?;
     Ok(())
 }
 
@@ -373,9 +387,22 @@ async fn sync_costs(ctx: &SyncContext, options: &SyncOptions, progress: &Progres
     let unpriced: usize = plans.iter().map(|(_, p)| p.unpriced_hours).sum();
     let last_day = RollupGrain::Day.bucket_of(now);
     let synced: Vec<(i64, i64)> = mine.iter().map(|m| (m.id, m.model_id)).collect();
+    let (run_id, source) = (ctx.run_id, ctx.connection.name.clone());
     let written = with_store(&ctx.db_path, move |store| {
-        store.in_transaction(|tx, _| {
+        store.in_transaction(|tx, actor| {
             let written = write_actuals(tx, &actuals)?;
+            if written > 0 {
+                // Money written by a sync is audited in the same transaction as the money.
+                let months: BTreeSet<String> = actuals.iter().map(|a| a.month.to_string()).collect();
+                let after = json!({ "connection": source, "actuals_written": written, "months": months });
+                let event = audit::Event {
+                    subject: audit::Subject::SyncRun(run_id),
+                    action: audit::Action::SyncWrite,
+                    before: None,
+                    after: Some(&after),
+                };
+                audit::write(tx, actor, event)?;
+            }
             // Only mappings still pointing where they pointed when the sync read them: one moved
             // meanwhile keeps its reset cursor and is synced in full next time.
             let mut advance =

@@ -240,6 +240,7 @@ pub async fn run_sync(
         .with_limits(mlops_portfolio::connect::http::DEFAULT_BODY_LIMIT, Duration::from_secs(2));
     let ctx = SyncContext {
         connection_id: id,
+        run_id: 0,
         connection: connection.clone(),
         client,
         db_path: db.path.clone(),

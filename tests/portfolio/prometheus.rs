@@ -272,9 +272,21 @@ fn opencost_costs_become_daily_actuals_with_fractional_gpus_billed_by_their_shar
     let fraud = &summary.by_initiative[0].figures;
     assert_eq!(fraud.actual_to_date_minor, 6_000 + 3 * (96 + 24), "fraud-gbm's go to its initiative");
 
+    let sync_audit = |store: &Store| -> Vec<String> {
+        let mut stmt = store
+            .conn()
+            .prepare("SELECT after FROM audit_log WHERE entity = 'sync_run' AND action = 'sync-write' ORDER BY id")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    };
+    let audited = sync_audit(&store);
+    assert_eq!(audited.len(), 2, "the actuals' own row, then the run's summary: {audited:?}");
+    assert!(audited[0].contains("\"actuals_written\":15"), "{}", audited[0]);
+
     let (again, _) = sync(&db);
     assert_eq!((again[0].status, again[0].written), (SyncStatus::Succeeded, 0), "a second sync writes nothing");
     assert_eq!(stored_actuals(&store).len(), 15);
+    assert_eq!(sync_audit(&store).len(), 2, "and audits nothing");
 
     let request = CostMapRequest {
         connection: None,

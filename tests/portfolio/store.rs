@@ -318,3 +318,115 @@ fn null_clears_optional_fields_of_any_type() {
         api::update(&mut store, EntityKind::Initiative, created.id, required.as_object().unwrap().clone()).unwrap_err();
     assert!(err.to_string().contains("missing: status"), "a required field cannot be cleared: {err}");
 }
+
+/// Every command of the list either writes to the portfolio — and then leaves an audit row in the
+/// same transaction — or does not write to it at all. A new command must be put in one of the
+/// lists below, so no writer can forget its audit row (one write path, one typed audit event).
+#[test]
+fn every_write_command_leaves_its_audit_row_and_no_read_leaves_one() {
+    use mlops_portfolio::api::{self, Session, commands::COMMAND_NAMES};
+    use serde_json::{Value, json};
+
+    // Commands that change the portfolio file, each with a request that succeeds, in an order
+    // where each finds what it needs.
+    let db = temp_file();
+    let backup = db.file("before.db");
+    let budgets =
+        db.write("budgets.csv", "initiative,month,category,amount,currency\nSearch,2026-01,compute,1000.00,USD\n");
+    let writes: Vec<(&str, Value)> = vec![
+        ("init", json!({ "currency": "USD" })),
+        (
+            "create_record",
+            json!({ "kind": "initiative", "fields": { "name": "Search", "status": "active", "priority": 1, "start": "2026-01" } }),
+        ),
+        ("update_record", json!({ "kind": "initiative", "id": 1, "changes": { "priority": 2 } })),
+        ("fx_set", json!({ "currency": "EUR", "rate": "1.08" })),
+        ("import", json!({ "kind": "budgets", "path": budgets })),
+        ("set_planning_settings", json!({ "fiscal_year_start": 4, "attention_floor": "2,500.00" })),
+        (
+            "add_connection",
+            json!({ "connection": { "name": "prom", "kind": "prometheus", "base_url": "http://127.0.0.1:9", "auth": "none",
+                                     "username": null, "ca_file": null, "insecure_skip_verify": false, "interval_minutes": 15 } }),
+        ),
+        ("remove_connection", json!({ "name": "prom" })),
+        ("restore", json!({ "path": backup })),
+        ("remove_record", json!({ "kind": "budget", "id": 1 })),
+    ];
+    // Commands that steer something else: the OS keyring (a secret never touches the file) and
+    // background sync (each run is audited by the sync engine, `sync-write`).
+    let elsewhere = ["set_connection_secret", "sync_now", "cancel_sync"];
+    for name in COMMAND_NAMES {
+        let listed = usize::from(writes.iter().any(|(w, _)| w == name)) + usize::from(elsewhere.contains(name));
+        assert!(listed <= 1, "{name} is listed twice");
+    }
+
+    let mut session = Session::new(db.open());
+    let audit_rows = |session: &Session| -> i64 {
+        session.conn().query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).unwrap()
+    };
+    let mut backed_up = false;
+    for (name, request) in &writes {
+        if *name == "restore" && !backed_up {
+            unreachable!("the backup is taken before restore");
+        }
+        let before = audit_rows(&session);
+        api::commands::dispatch(&mut session, name, request.clone()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let after = audit_rows(&session);
+        assert!(after > before || *name == "restore", "{name} wrote without an audit row");
+        if *name == "remove_connection" {
+            // Take the backup that `restore` brings back, after a few writes.
+            api::commands::dispatch(&mut session, "backup", json!({ "path": backup })).unwrap();
+            backed_up = true;
+        }
+    }
+    let restored: String = session
+        .conn()
+        .query_row("SELECT action FROM audit_log ORDER BY id DESC LIMIT 1 OFFSET 1", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(restored, "restore", "a restore is audited (the newest row is the removal after it)");
+
+    // Every other command reads: whatever its answer (a bad request included), no audit row.
+    for name in COMMAND_NAMES.iter().filter(|n| !writes.iter().any(|(w, _)| w == *n) && !elsewhere.contains(n)) {
+        let before = audit_rows(&session);
+        let _answer = api::commands::dispatch(&mut session, name, json!({}));
+        let _answer = api::commands::dispatch(
+            &mut session,
+            name,
+            json!({ "kind": "initiative", "id": 1, "path": db.file("x.html") }),
+        );
+        assert_eq!(audit_rows(&session), before, "{name} is not in the list of writes, yet it wrote an audit row");
+    }
+    // The writers outside the command list (the CLI's metric and cost-mapping verbs) audit too.
+    let mut store = db.open();
+    records::insert(
+        store.conn(),
+        "tester",
+        &Model {
+            name: "ranker".into(),
+            description: String::new(),
+            owner: String::new(),
+            initiative_id: None,
+            stage: ModelStage::Production,
+            risk_tier: RiskTier::Low,
+            data_categories: Vec::new(),
+            deployment: None,
+            notes: None,
+        },
+    )
+    .unwrap();
+    let count =
+        |store: &Store| -> i64 { store.conn().query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).unwrap() };
+    let before = count(&store);
+    let connection = json!({ "connection": { "name": "costs", "kind": "opencost", "base_url": "http://127.0.0.1:9", "auth": "none",
+                                             "username": null, "ca_file": null, "insecure_skip_verify": false, "interval_minutes": 15 } });
+    api::commands::dispatch(&mut Session::new(db.open()), "add_connection", connection).unwrap();
+    let map = api::metrics::CostMapRequest {
+        connection: None,
+        label: "namespace".into(),
+        value: "rank".into(),
+        model: "ranker".into(),
+    };
+    api::metrics::cost_map(&mut store, &map).unwrap();
+    api::metrics::cost_unmap(&mut store, None, "namespace", "rank").unwrap();
+    assert_eq!(count(&store), before + 3, "add connection, map, unmap: three audit rows");
+}

@@ -71,7 +71,7 @@ pub fn export_workbook(store: &Store, path: &Path, as_of: Month) -> Result<Vec<S
         horizon: crate::analytics::forecast::DEFAULT_HORIZON,
         initiative: None,
     };
-    sheets.extend(io::export::forecast_sheets(&forecast(store, &options)?));
+    sheets.extend(crate::report::xlsx::forecast_sheets(&forecast(store, &options)?));
     io::export::write_xlsx(&sheets, path)?;
     Ok(sheets.into_iter().map(|s| s.name).collect())
 }

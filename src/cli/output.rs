@@ -68,7 +68,7 @@ pub fn print_records(conn: &Connection, kind: EntityKind, records: &[RecordView]
         for column in t.columns {
             let text =
                 display(conn, &mut labels, column.kind, record.fields.get(column.field).unwrap_or(&Value::Null))?;
-            row.push(shorten(&text, 40));
+            row.push(mlops_portfolio::domain::shorten(&text, 39));
         }
         out.add_row(row);
     }
@@ -82,15 +82,6 @@ pub fn print_records(conn: &Connection, kind: EntityKind, records: &[RecordView]
     println!("{out}");
     println!("{} {}", records.len(), if records.len() == 1 { "record" } else { "records" });
     Ok(())
-}
-
-fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let mut short: String = text.chars().take(max - 1).collect();
-    short.push('…');
-    short
 }
 
 pub fn print_record(conn: &Connection, record: &RecordView) -> Result<()> {

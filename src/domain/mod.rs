@@ -9,11 +9,14 @@ mod entities;
 mod metrics;
 mod money;
 mod month;
+mod text;
+pub mod words;
 
 pub use entities::*;
 pub use metrics::*;
 pub use money::{AmountError, Currency, Money, group_thousands};
 pub use month::Month;
+pub use text::shorten;
 
 use serde::{Deserialize, Serialize};
 

@@ -269,11 +269,7 @@ impl Problems {
 
 /// A value as shown in a message: long values are cut, so one bad cell cannot flood the screen.
 pub(crate) fn shorten(value: &str) -> String {
-    const MAX: usize = 80;
-    match value.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{}…", &value[..cut]),
-        None => value.to_owned(),
-    }
+    crate::domain::shorten(value, 80)
 }
 
 /// Finds the line on which a CSV record starts, from the byte offset the csv reader reports.
@@ -527,20 +523,7 @@ impl Occurrences {
     }
 }
 
-/// `xxh3_128(content hash ‖ occurrence)`, as the 16 bytes stored in `actuals.import_key`.
-pub(crate) fn import_key(content: u128, occurrence: u32) -> [u8; 16] {
-    let mut bytes = [0u8; 20];
-    bytes[..16].copy_from_slice(&content.to_le_bytes());
-    bytes[16..].copy_from_slice(&occurrence.to_le_bytes());
-    xxhash_rust::xxh3::xxh3_128(&bytes).to_le_bytes()
-}
-
-/// Appends a field to a buffer that will be hashed, length first, so that field boundaries are
-/// part of the hash (`ab|c` and `a|bc` differ).
-pub(crate) fn push_field(buf: &mut Vec<u8>, field: &[u8]) {
-    buf.extend_from_slice(&u32::try_from(field.len()).unwrap_or(u32::MAX).to_le_bytes());
-    buf.extend_from_slice(field);
-}
+pub(crate) use crate::store::import_key::{import_key, push_field};
 
 /// A hasher for keys that are already good hashes: it keeps their low 64 bits.
 #[derive(Debug, Default)]

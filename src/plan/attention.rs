@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Plan;
 use super::inputs::PlanInputs;
-use crate::charts::format::{compact_money, month_name};
+use crate::domain::words::{compact_money, month_name};
 use crate::domain::{EntityKind, InitiativeStatus, Month};
 
 /// How many items a surface shows before "N more".

@@ -12,8 +12,8 @@ use std::str::FromStr;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::charts::format::month_label;
 use crate::domain::Month;
+use crate::domain::words::month_label;
 use crate::error::{Error, Result};
 
 /// Which period a person asked for; resolved against the as-of month into a [`Period`].

@@ -5,6 +5,7 @@
 //! chart renderers — so every number in the report is the one on screen.
 
 pub mod html;
+pub mod xlsx;
 
 use std::path::Path;
 

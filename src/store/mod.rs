@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod import_key;
 pub mod records;
 pub mod schema;
 pub mod settings;

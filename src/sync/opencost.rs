@@ -32,7 +32,7 @@
 //!
 //! # Idempotence
 //! One actual per mapping, day and part (GPU, CPU, RAM), with `import_key` = xxh3-128 of the
-//! connection, label, value, day and part (the keying of [`crate::io`]'s imports). Each mapping
+//! connection, label, value, day and part (the keying of imports: [`crate::store::import_key`]). Each mapping
 //! remembers the day its last sync ended in (that day was partial); a sync starts at the earliest
 //! such day of the connection's mappings (a new mapping, or one moved to another model, starts
 //! [`SyncOptions::lookback_days`] back), recomputes whole days, and upserts: an unchanged day
@@ -52,7 +52,7 @@ use super::query_range::RangeSeries;
 use super::{Progress, SyncContext, SyncCounts, SyncOptions, with_store};
 use crate::domain::{ConnectionKind, Currency, EntityKind, Money, Month, RollupGrain};
 use crate::error::{Error, Result};
-use crate::io::{import_key, push_field};
+use crate::store::import_key::{import_key, push_field};
 use crate::store::{audit, records, settings};
 
 /// The label mapped when none is named.

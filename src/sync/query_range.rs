@@ -367,7 +367,7 @@ impl Visitor<'_> for ValueSeed {
                 "data.result[{}].values[{}]: {:?} is not a number",
                 self.0.series,
                 self.0.index,
-                crate::io::shorten(text)
+                crate::domain::shorten(text, 80)
             ))
         })
     }

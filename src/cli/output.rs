@@ -182,7 +182,8 @@ pub fn print_summary(s: &Summary) {
         _ => {}
     }
     if let Some(month) = s.run_out {
-        println!("Budget runs out in  {:>22}", month.to_string());
+        let verb = if month <= s.as_of { "ran out in " } else { "runs out in" };
+        println!("Budget {verb}  {:>22}", month.to_string());
     }
     if !s.by_initiative.is_empty() {
         let mut out = new_table(vec![

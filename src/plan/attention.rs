@@ -81,13 +81,15 @@ pub(super) fn attention(plan: &Plan, inputs: &PlanInputs) -> Vec<AttentionItem> 
         let runs_out = initiative.status == InitiativeStatus::Active
             && f.run_out.is_some_and(|m| plan.period.contains(m))
             && overshoot > floor;
+        // Said in the past for what has happened by the as-of month, in the future for the rest.
+        let period_over = plan.as_of >= plan.period.last;
         let run_out_words = |month: Month| {
-            format!(
-                "forecast to run out of its {} budget in {} and land {} over",
-                plan.period.label,
-                month_name(month),
-                money(overshoot)
-            )
+            let (label, when, over) = (&plan.period.label, month_name(month), money(overshoot));
+            match (month <= plan.as_of, period_over) {
+                (true, true) => format!("ran out of its {label} budget in {when} and ended {over} over"),
+                (true, false) => format!("ran out of its {label} budget in {when}; forecast to land {over} over"),
+                (false, _) => format!("forecast to run out of its {label} budget in {when} and land {over} over"),
+            }
         };
         let item = match (over_budget, runs_out.then_some(f.run_out).flatten()) {
             (true, run_out) => AttentionItem {

@@ -9,19 +9,19 @@ use mlops_portfolio::{Error, ErrorCode};
 
 use crate::temp_db;
 
-fn month(text: &str) -> Month {
+pub(crate) fn month(text: &str) -> Month {
     text.parse().expect("a month")
 }
 
-fn usd(dollars: i64) -> Money {
+pub(crate) fn usd(dollars: i64) -> Money {
     Money::new(dollars * 100, Currency::USD)
 }
 
-fn insert<E: Entity>(store: &Store, record: E) -> E::Id {
+pub(crate) fn insert<E: Entity>(store: &Store, record: E) -> E::Id {
     records::insert(store.conn(), "tester", &record).expect("the record is stored").id
 }
 
-fn initiative(store: &Store, name: &str, status: InitiativeStatus, end: Option<&str>) -> InitiativeId {
+pub(crate) fn initiative(store: &Store, name: &str, status: InitiativeStatus, end: Option<&str>) -> InitiativeId {
     insert(
         store,
         Initiative {
@@ -37,7 +37,7 @@ fn initiative(store: &Store, name: &str, status: InitiativeStatus, end: Option<&
 }
 
 /// The same amount every month from `first` through `last`.
-fn actuals(store: &Store, initiative: InitiativeId, first: &str, last: &str, amount: Money) {
+pub(crate) fn actuals(store: &Store, initiative: InitiativeId, first: &str, last: &str, amount: Money) {
     let (first, last) = (month(first), month(last));
     for k in 0..=first.months_until(last) {
         insert(
@@ -62,7 +62,7 @@ fn actuals(store: &Store, initiative: InitiativeId, first: &str, last: &str, amo
 }
 
 /// The same budget every month of `year`.
-fn budget(store: &Store, initiative: InitiativeId, year: i32, amount: Money) {
+pub(crate) fn budget(store: &Store, initiative: InitiativeId, year: i32, amount: Money) {
     for m in 1..=12 {
         insert(
             store,

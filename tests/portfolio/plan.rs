@@ -8,20 +8,16 @@ use mlops_portfolio::api::{self, Session};
 use mlops_portfolio::charts::format::compact_money;
 use mlops_portfolio::demo::{self, DemoScale};
 use mlops_portfolio::domain::{
-    Actual, ActualSource, Allocation, BudgetLine, Category, Contract, Currency, Entity, Initiative, InitiativeId,
-    InitiativeStatus, Money, Month, Person, Role, Vendor, VendorCategory,
+    Allocation, Contract, InitiativeId, InitiativeStatus, Person, Role, Vendor, VendorCategory,
 };
 use mlops_portfolio::plan::{PeriodChoice, Summary};
 use mlops_portfolio::report::{self, ReportOptions};
-use mlops_portfolio::store::{Store, records};
+use mlops_portfolio::store::records;
 use serde_json::{Value, json};
 
+use crate::analytics::{actuals, budget, initiative, insert, month, usd};
 use crate::cli::json;
 use crate::{TempDb, temp_db, temp_file};
-
-fn month(text: &str) -> Month {
-    text.parse().unwrap()
-}
 
 /// What every surface must agree on, in the base currency's minor units.
 #[derive(Debug, PartialEq)]
@@ -122,75 +118,15 @@ fn every_surface_shows_the_same_figures_on_the_large_demo() {
     }
 }
 
-fn insert<E: Entity>(store: &Store, record: E) -> E::Id {
-    records::insert(store.conn(), "tester", &record).unwrap().id
-}
-
-fn usd(dollars: i64) -> Money {
-    Money::new(dollars * 100, Currency::USD)
-}
-
-fn spend(store: &Store, initiative: InitiativeId, first: &str, last: &str, dollars: i64) {
-    let (first, last) = (month(first), month(last));
-    for k in 0..=first.months_until(last) {
-        let m = first.plus(k);
-        let amount = usd(dollars + i64::from(m.month() % 3) * 50);
-        insert(
-            store,
-            Actual {
-                initiative_id: Some(initiative),
-                month: m,
-                category: Category::Compute,
-                amount,
-                source: ActualSource::Manual,
-                vendor_id: None,
-                model_id: None,
-                note: None,
-                provider: None,
-                service: None,
-                resource: None,
-                tag: None,
-                one_off: false,
-            },
-        );
-    }
-}
-
-fn budget(store: &Store, initiative: InitiativeId, year: i32, dollars: i64) {
-    for m in 1..=12 {
-        let line = BudgetLine {
-            initiative_id: initiative,
-            month: Month::new(year, m).unwrap(),
-            category: Category::Compute,
-            amount: usd(dollars),
-            note: None,
-        };
-        insert(store, line);
-    }
-}
-
 /// A portfolio as it stood at the end of 2025: two initiatives, a team, a contract.
 fn portfolio_of_2025(db: &TempDb) -> (InitiativeId, InitiativeId) {
     let store = db.open();
-    let initiative = |name: &str| {
-        insert(
-            &store,
-            Initiative {
-                name: name.into(),
-                objective: String::new(),
-                owner: "Dana".into(),
-                status: InitiativeStatus::Active,
-                priority: 1,
-                start: month("2024-01"),
-                end: None,
-            },
-        )
-    };
-    let (search, fraud) = (initiative("Search"), initiative("Fraud"));
-    budget(&store, search, 2025, 10_000);
-    budget(&store, fraud, 2025, 8_000);
-    spend(&store, search, "2024-01", "2025-12", 10_500);
-    spend(&store, fraud, "2024-06", "2025-12", 7_000);
+    let search = initiative(&store, "Search", InitiativeStatus::Active, None);
+    let fraud = initiative(&store, "Fraud", InitiativeStatus::Active, None);
+    budget(&store, search, 2025, usd(10_000));
+    budget(&store, fraud, 2025, usd(8_000));
+    actuals(&store, search, "2024-01", "2025-12", usd(10_500));
+    actuals(&store, fraud, "2024-06", "2025-12", usd(7_000));
     let role = insert(
         &store,
         Role { name: "ML engineer".into(), base_salary: usd(150_000), loaded_annual_cost: usd(200_000) },
@@ -231,9 +167,9 @@ fn portfolio_of_2025(db: &TempDb) -> (InitiativeId, InitiativeId) {
 /// Later facts: spend of 2026, next year's budget, a hire and their allocation, a new contract.
 fn record_2026(db: &TempDb, (search, fraud): (InitiativeId, InitiativeId)) {
     let store = db.open();
-    spend(&store, search, "2026-01", "2026-06", 40_000);
-    spend(&store, fraud, "2026-01", "2026-06", 1_000);
-    budget(&store, search, 2026, 12_000);
+    actuals(&store, search, "2026-01", "2026-06", usd(40_000));
+    actuals(&store, fraud, "2026-01", "2026-06", usd(1_000));
+    budget(&store, search, 2026, usd(12_000));
     let role = records::list::<Role>(store.conn(), &Default::default()).unwrap()[0].id;
     let hire = insert(
         &store,

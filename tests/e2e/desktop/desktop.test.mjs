@@ -48,6 +48,8 @@ describe('desktop app', { timeout: 300_000 }, () => {
     await step('create-initiative', async () => {
       await session.click(await session.waitFor("//nav[@aria-label='Pages']//a[@href='#/initiatives']"));
       await session.waitFor("//main//h1[normalize-space()='Initiatives'] | //h1[normalize-space()='Initiatives']");
+      // The figures line appears when the list has loaded and moves the header: click after it.
+      await session.waitFor("//p[contains(@class, 'sub') and contains(., ' to date')]");
       await session.click(await session.waitFor("//button[normalize-space()='New initiative']"));
       const form = await session.waitFor("//dialog[@open and .//h2[normalize-space()='New initiative']]//form");
 

@@ -33,9 +33,10 @@ use super::{
     Preview, PreviewRow, Problems, amount_problem, begin_import, csv_error, file_name, finish_import, is_blank,
     not_utf8, open_csv, push_field, shorten, trim_bytes,
 };
-use crate::domain::{ActualSource, AmountError, Category, Currency, Money, Month};
+use crate::domain::{ActualSource, AmountError, Category, Currency, InitiativeId, ModelId, Money, Month, VendorId};
 use crate::error::Result;
 use crate::store::Store;
+use crate::store::actuals::{ActualWriter, BulkActual, OnRepeat};
 
 /// Every column either file may have, in the order [`Row`] is filled.
 const COLUMNS: [&str; 9] =
@@ -59,11 +60,6 @@ const UPSERT_BUDGET: &str =
      SET amount_minor = excluded.amount_minor, amount_currency = excluded.amount_currency, note = excluded.note
      WHERE amount_minor <> excluded.amount_minor OR amount_currency <> excluded.amount_currency
         OR note IS NOT excluded.note";
-
-const INSERT_ACTUAL: &str = "INSERT INTO actuals
-     (initiative_id, month, category, amount_minor, amount_currency, source, vendor_id, model_id, note, import_key, import_id)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-     ON CONFLICT (import_key) DO NOTHING";
 
 /// Sets the budget cells of a budgets CSV, all or nothing.
 pub fn import_budgets(store: &mut Store, path: &Path) -> Result<ImportReport> {
@@ -136,27 +132,33 @@ pub fn import_actuals(store: &mut Store, path: &Path) -> Result<ImportReport> {
         }
         let import_id = begin_import(tx, actor, ImportKind::Actuals, &parsed.file)?;
         let (mut written, mut unallocated) = (0, 0);
-        let mut insert = tx.prepare_cached(INSERT_ACTUAL)?;
+        let mut writer = ActualWriter::new(tx, OnRepeat::Keep)?;
         for row in &parsed.rows {
-            let inserted = insert.execute(params![
-                row.initiative_id,
-                row.month.to_string(),
-                row.category.as_str(),
-                row.amount.minor,
-                row.amount.currency.code(),
-                row.source.as_str(),
-                row.vendor_id,
-                row.model_id,
-                row.note,
-                &row.key[..],
-                import_id,
-            ])?;
-            written += inserted;
-            if inserted > 0 && row.initiative_id.is_none() {
-                unallocated += 1;
+            let month = row.month.to_string();
+            let inserted = writer.write(&BulkActual {
+                initiative: row.initiative_id.map(InitiativeId),
+                month: &month,
+                category: row.category,
+                amount: row.amount,
+                source: row.source,
+                vendor: row.vendor_id.map(VendorId),
+                model: row.model_id.map(ModelId),
+                provider: None,
+                service: None,
+                resource: None,
+                tag: None,
+                note: row.note.as_deref(),
+                key: &row.key,
+                import_id: Some(import_id),
+            })?;
+            if inserted {
+                written += 1;
+                if row.initiative_id.is_none() {
+                    unallocated += 1;
+                }
             }
         }
-        drop(insert);
+        drop(writer);
         let report = parsed.report(written, unallocated);
         finish_import(tx, actor, import_id, &report)?;
         Ok(report)

@@ -77,7 +77,7 @@ use std::str::FromStr;
 use std::sync::mpsc::{self, Receiver, SyncSender};
 
 use chrono::{Datelike, NaiveDate, TimeDelta};
-use rusqlite::{CachedStatement, Connection, OptionalExtension, params};
+use rusqlite::{CachedStatement, Connection, OptionalExtension};
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
@@ -86,9 +86,10 @@ use super::{
     PREVIEW_ROW_LIMIT, Preview, PreviewRow, Problems, amount_problem, begin_import, csv_error, file_name,
     finish_import, not_utf8, open_csv, push_field, shorten, trim_bytes,
 };
-use crate::domain::{ActualSource, AmountError, Category, Currency, DomainError, Money, Month};
+use crate::domain::{ActualSource, AmountError, Category, Currency, DomainError, InitiativeId, Money, Month};
 use crate::error::{Error, Result};
 use crate::store::Store;
+use crate::store::actuals::{ActualWriter, BulkActual, OnRepeat};
 
 /// How a FOCUS file is read.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -153,11 +154,7 @@ pub fn import_focus(store: &mut Store, path: &Path, options: &FocusOptions) -> R
     let cache = LargerPageCache::set(store.conn())?;
     let imported = store.in_transaction(|tx, actor| {
         let import_id = begin_import(tx, actor, ImportKind::Focus, &file_name(path))?;
-        let mut writer = Writer {
-            insert: tx.prepare_cached(INSERT_CHARGE)?,
-            attribute: tx.prepare_cached(ATTRIBUTE_CHARGE)?,
-            import_id,
-        };
+        let mut writer = Writer { actuals: ActualWriter::new(tx, OnRepeat::Keep)?, import_id };
         let scan = scan(tx, path, options, IMPORT_ERROR_LIMIT, &mut writer)?;
         drop(writer);
         if !scan.problems.is_empty() {
@@ -262,16 +259,6 @@ pub fn category_of_service(service_category: &str) -> Category {
     }
 }
 
-// `DO NOTHING`, not an upsert: SQLite's `DO UPDATE` path made a million-row insert 3 s slower.
-// Moving a row out of Unallocated is a separate UPDATE, run only for rows already present.
-const INSERT_CHARGE: &str = "INSERT INTO actuals
-     (initiative_id, month, category, amount_minor, amount_currency, source,
-      provider, service, resource, tag, note, import_key, import_id)
-     VALUES (?1, ?2, ?3, ?4, ?5, 'focus', ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-     ON CONFLICT (import_key) DO NOTHING";
-
-const ATTRIBUTE_CHARGE: &str = "UPDATE actuals SET initiative_id = ?1 WHERE import_key = ?2 AND initiative_id IS NULL";
-
 /// Rows per batch handed from the reading thread to the writing one. Each batch is inserted in
 /// `import_key` order, which turns a million scattered B-tree inserts into sweeps: measured here,
 /// 1M rows took 4.7 s in batches of 50,000 against 9.6 s in file order.
@@ -342,8 +329,7 @@ trait Sink {
 }
 
 struct Writer<'c> {
-    insert: CachedStatement<'c>,
-    attribute: CachedStatement<'c>,
+    actuals: ActualWriter<'c>,
     import_id: i64,
 }
 
@@ -352,28 +338,24 @@ impl Sink for Writer<'_> {
     const AFTER_ERRORS: bool = false;
 
     fn accept(&mut self, batch: &Batch, c: &Charge, _: &NameIndex) -> Result<bool> {
-        let changed = self.insert.execute(params![
-            c.initiative_id,
-            std::str::from_utf8(&c.month_text).unwrap_or_default(),
-            c.category.as_str(),
-            c.amount.minor,
-            c.amount.currency.code(),
-            batch.text(c, PROVIDER),
-            batch.text(c, SERVICE),
-            batch.text(c, RESOURCE),
-            batch.text(c, TAG),
-            batch.text(c, NOTE),
-            &c.key[..],
-            self.import_id,
-        ])?;
-        if changed > 0 {
-            return Ok(true);
-        }
-        // Imported before: it may sit in Unallocated from before its initiative existed.
-        match c.initiative_id {
-            Some(initiative_id) => Ok(self.attribute.execute(params![initiative_id, &c.key[..]])? > 0),
-            None => Ok(false),
-        }
+        // A row imported before may sit in Unallocated from before its initiative existed: the
+        // writer moves it (and counts it written).
+        self.actuals.write(&BulkActual {
+            initiative: c.initiative_id.map(InitiativeId),
+            month: std::str::from_utf8(&c.month_text).unwrap_or_default(),
+            category: c.category,
+            amount: c.amount,
+            source: ActualSource::Focus,
+            vendor: None,
+            model: None,
+            provider: batch.text(c, PROVIDER),
+            service: batch.text(c, SERVICE),
+            resource: batch.text(c, RESOURCE),
+            tag: batch.text(c, TAG),
+            note: batch.text(c, NOTE),
+            key: &c.key,
+            import_id: Some(self.import_id),
+        })
     }
 }
 

@@ -5,6 +5,7 @@
 //! copied aside with SQLite's backup API before it is migrated. Migrations are append-only: add a
 //! new numbered file under `migrations/` and to [`MIGRATIONS`]; never edit a released one.
 
+pub mod actuals;
 pub mod audit;
 pub mod backup;
 pub mod import_key;

@@ -50,8 +50,11 @@ use serde_json::json;
 use super::prometheus::{self, RangeRequest, plan_requests};
 use super::query_range::RangeSeries;
 use super::{Progress, SyncContext, SyncCounts, SyncOptions, with_store};
-use crate::domain::{ConnectionKind, Currency, EntityKind, Money, Month, RollupGrain};
+use crate::domain::{
+    ActualSource, Category, ConnectionKind, Currency, EntityKind, InitiativeId, ModelId, Money, Month, RollupGrain,
+};
 use crate::error::{Error, Result};
+use crate::store::actuals::{ActualWriter, BulkActual, OnRepeat};
 use crate::store::import_key::{import_key, push_field};
 use crate::store::{audit, records, settings};
 
@@ -477,30 +480,27 @@ fn plan_actuals(
 }
 
 fn write_actuals(conn: &Connection, actuals: &[CostActual]) -> Result<usize> {
-    let mut upsert = conn.prepare_cached(
-        "INSERT INTO actuals (initiative_id, month, category, amount_minor, amount_currency, source, model_id,
-                              provider, service, resource, note, import_key)
-         VALUES (?1, ?2, 'compute', ?3, ?4, 'opencost', ?5, ?6, ?7, ?8, ?9, ?10)
-         ON CONFLICT (import_key) DO UPDATE SET initiative_id = excluded.initiative_id,
-             amount_minor = excluded.amount_minor, amount_currency = excluded.amount_currency,
-             model_id = excluded.model_id
-         WHERE amount_minor IS NOT excluded.amount_minor OR amount_currency IS NOT excluded.amount_currency
-            OR model_id IS NOT excluded.model_id OR initiative_id IS NOT excluded.initiative_id",
-    )?;
+    let mut writer = ActualWriter::new(conn, OnRepeat::Refresh)?;
     let mut written = 0;
     for a in actuals {
-        written += upsert.execute(params![
-            a.initiative_id,
-            a.month.to_string(),
-            a.amount.minor,
-            a.amount.currency.code(),
-            a.model_id,
-            a.provider,
-            a.service,
-            a.resource,
-            format!("OpenCost, {}", a.day),
-            a.key.as_slice(),
-        ])?;
+        let (month, note) = (a.month.to_string(), format!("OpenCost, {}", a.day));
+        let changed = writer.write(&BulkActual {
+            initiative: a.initiative_id.map(InitiativeId),
+            month: &month,
+            category: Category::Compute,
+            amount: a.amount,
+            source: ActualSource::OpenCost,
+            vendor: None,
+            model: Some(ModelId(a.model_id)),
+            provider: Some(&a.provider),
+            service: Some(a.service),
+            resource: Some(&a.resource),
+            tag: None,
+            note: Some(&note),
+            key: &a.key,
+            import_id: None,
+        })?;
+        written += usize::from(changed);
     }
     Ok(written)
 }

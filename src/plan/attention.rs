@@ -61,13 +61,14 @@ pub(super) fn attention(plan: &Plan, inputs: &PlanInputs) -> Vec<AttentionItem> 
     let floor = plan.attention_floor_minor;
     let mut items = Vec::new();
     let last_closed = Some(plan.running.map_or(plan.as_of, |r| r.month.plus(-1)));
-    let still_spends = |id| {
-        inputs.actuals.iter().any(|a| {
-            a.initiative == Some(id)
-                && a.minor != 0
-                && (Some(a.month) == last_closed || plan.running.is_some_and(|r| r.month == a.month))
-        })
-    };
+    let spending: std::collections::HashSet<_> = inputs
+        .actuals
+        .iter()
+        .filter(|a| a.minor != 0)
+        .filter(|a| Some(a.month) == last_closed || plan.running.is_some_and(|r| r.month == a.month))
+        .filter_map(|a| a.initiative)
+        .collect();
+    let still_spends = |id| spending.contains(&id);
     for initiative in &plan.initiatives {
         let f = &initiative.figures;
         let settled = !matches!(initiative.status, InitiativeStatus::Active | InitiativeStatus::Paused);

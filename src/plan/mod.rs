@@ -21,7 +21,7 @@ pub mod period;
 pub mod summary;
 pub mod team;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -258,13 +258,15 @@ pub fn compute(inputs: &PlanInputs, options: &PlanOptions) -> Result<Plan> {
     let last_forecast = period.last.max(first_forecast.plus(options.horizon.max(1) as i32 - 1));
 
     let team = team::project(inputs, first_forecast, last_forecast, None);
-    let people_in_period = |initiative: Option<InitiativeId>| {
-        inputs.actuals.iter().any(|a| a.initiative == initiative && a.category == Category::People)
-            || inputs
-                .budgets
-                .iter()
-                .any(|b| b.initiative == initiative && b.category == Category::People && period.contains(b.month))
-    };
+    // Whose people cost is recorded here (people actuals, or people budgeted in the period).
+    let people_recorded: HashSet<Option<InitiativeId>> = inputs
+        .actuals
+        .iter()
+        .filter(|a| a.category == Category::People)
+        .chain(inputs.budgets.iter().filter(|b| b.category == Category::People && period.contains(b.month)))
+        .map(|f| f.initiative)
+        .collect();
+    let people_in_period = |initiative: Option<InitiativeId>| people_recorded.contains(&initiative);
     let forecasts =
         forecast::forecast(inputs, history_through, first_forecast, last_forecast, &team, &people_in_period);
 

@@ -5,8 +5,9 @@
 //! - A series is fitted on closed months only, from its first month with spend through the last
 //!   closed month that holds any actual in the portfolio (`history_through`: a month with no
 //!   actual anywhere is "not imported yet", not "spent nothing").
-//! - Months a person marked one-off lose those amounts before fitting; months [`outliers`] finds
-//!   one-off are replaced by their neighbours' median. Both are named in [`SetAside`].
+//! - A month holding an actual a person marked one-off, and a month [`outliers`] finds one-off,
+//!   is left out of the fit: its neighbours' median stands in for it. Both are named in
+//!   [`SetAside`] (a marked month with the amount marked, and only once).
 //! - From [`MIN_HISTORY_MONTHS`] closed months on, the statistical models of [`model`] forecast the
 //!   series. From [`MIN_RUN_RATE_MONTHS`] to fewer than that, the run rate forecasts it: the median
 //!   of its last six months, with the lowest and highest of them as its range — a plain
@@ -219,10 +220,15 @@ pub fn forecast(
                 reason: SetAsideReason::Marked,
             });
         }
-        let cleaned: Vec<f64> = values.iter().map(|(_, spent, marked)| (spent - marked) as f64).collect();
+        // A month a person marked is left out of the fit whole (its neighbours stand in), and is
+        // not judged again by the detector.
+        let marked: Vec<usize> = values.iter().enumerate().filter(|(_, v)| v.2 != 0).map(|(i, _)| i).collect();
+        let spent: Vec<f64> = values.iter().map(|(_, spent, _)| *spent as f64).collect();
+        let cleaned = outliers::without(&spent, &marked);
         let n = cleaned.len();
         if n >= MIN_HISTORY_MONTHS {
-            let detected = outliers::one_off_months(&cleaned);
+            let detected: Vec<usize> =
+                outliers::one_off_months(&cleaned).into_iter().filter(|i| !marked.contains(i)).collect();
             for &i in &detected {
                 let (month, spent, _) = values[i];
                 set_aside.push(SetAside {

@@ -154,6 +154,19 @@ fn a_month_marked_one_off_is_counted_as_spend_and_left_out_of_the_forecast() {
     assert_eq!(plan.portfolio.actual_to_date_minor, 6 * 1_000_000 + 5_000_000);
     assert_eq!(plan.months[6].forecast.map(|b| b.point_minor), Some(1_000_000), "July as before the invoice");
     assert_eq!(plan.forecasts.set_aside[0].reason, SetAsideReason::Marked);
+    assert_eq!(plan.forecasts.set_aside.len(), 1, "a marked month is not judged again by the detector");
+}
+
+#[test]
+fn a_month_marked_whole_is_named_once_and_its_neighbours_stand_in() {
+    let mut inputs = empty("2026-06", "2026-07-15");
+    let a = initiative(&mut inputs, 1, "Labelling", InitiativeStatus::Active);
+    inputs.actuals = monthly("2025-01", "2026-06", a, 1_000_000);
+    // May's only actual is marked: without it the month would read as zero spend.
+    inputs.actuals.iter_mut().filter(|f| f.month == month("2026-05")).for_each(|f| f.one_off = true);
+    let plan = compute_default(&inputs);
+    assert_eq!(plan.forecasts.set_aside.len(), 1, "{:?}", plan.forecasts.set_aside);
+    assert_eq!(plan.months[6].forecast.map(|b| b.point_minor), Some(1_000_000), "July as every other month");
 }
 
 #[test]

@@ -1,8 +1,9 @@
 //! MLOps Portfolio: the core library behind the desktop app, the CLI and browser mode.
 //!
-//! The arrows point one way: the surfaces call [`api`]; `api` calls [`store`], [`io`],
-//! [`analytics`] and [`charts`] (which draws what analytics gathers); everything uses [`domain`],
-//! which depends on nothing of ours.
+//! The arrows point one way: the surfaces call [`api`]; `api` calls [`plan`] (the planning core:
+//! every headline figure, forecast and attention item, computed once), [`report`], [`charts`],
+//! [`analytics`] (chart series and the forecast report's layout), [`io`], [`sync`] and [`store`];
+//! everything uses [`domain`], which depends on nothing of ours.
 
 pub mod analytics;
 pub mod api;

@@ -4,5 +4,4 @@
 //! the plan's ([`crate::plan`]); this module lays them out and gathers what only a chart needs.
 
 pub mod forecast;
-pub mod money;
 pub mod series;

@@ -15,11 +15,11 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use super::money::Converter;
 use crate::domain::{
     Category, Currency, InitiativeId, Kpi, KpiDirection, KpiId, ModelId, ModelStage, Month, RiskTier, RollupGrain,
 };
 use crate::error::{Error, Result};
+use crate::store::fx::Converter;
 use crate::store::records;
 use crate::sync::readout::MetricReadout;
 

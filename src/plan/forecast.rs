@@ -19,19 +19,19 @@
 //!   forecast to spend nothing; one that ends later spends nothing after its end month.
 //!
 //! [`outliers`]: super::outliers
-//! [`model`]: crate::analytics::forecast::model
+//! [`model`]: super::model
 
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
 use super::inputs::{InitiativeFacts, PlanInputs};
+use super::model::{self, Projection};
 use super::outliers;
 use super::team::HeadcountProjection;
-use crate::analytics::forecast::model::{self, Projection};
 use crate::domain::{Category, InitiativeId, InitiativeStatus, Month};
 
-pub use crate::analytics::forecast::model::MIN_HISTORY_MONTHS;
+pub use super::model::MIN_HISTORY_MONTHS;
 
 /// Closed months a series needs for a run-rate forecast.
 pub const MIN_RUN_RATE_MONTHS: usize = 3;

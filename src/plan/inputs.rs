@@ -15,12 +15,12 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rusqlite::Connection;
 
-use crate::analytics::money::Converter;
 use crate::domain::{
     Category, Currency, InitiativeId, InitiativeStatus, ModelStage, Month, PersonId, RequisitionStatus, RiskTier,
     RoleId,
 };
 use crate::error::{Error, Result};
+use crate::store::fx::Converter;
 use crate::store::settings;
 
 /// The facts of one portfolio as of a month, in the base currency.

@@ -16,6 +16,7 @@ pub mod attention;
 pub mod forecast;
 pub mod grid;
 pub mod inputs;
+pub mod model;
 pub mod outliers;
 pub mod period;
 pub mod summary;

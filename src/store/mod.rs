@@ -8,6 +8,7 @@
 pub mod actuals;
 pub mod audit;
 pub mod backup;
+pub mod fx;
 pub mod import_key;
 pub mod records;
 pub mod schema;

@@ -11,7 +11,9 @@
 //! month-to-date) plus what is still expected.
 
 pub mod headcount;
-pub mod model;
+
+/// The statistics of one series live with the planning core that fits them.
+pub use crate::plan::model;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -4,9 +4,9 @@ use std::collections::HashMap;
 
 use rusqlite::Connection;
 
+use super::settings;
 use crate::domain::{Currency, FxRate, Money};
 use crate::error::{Error, Result};
-use crate::store::settings;
 
 /// The base currency and the rates into it, loaded once for a computation.
 #[derive(Debug)]

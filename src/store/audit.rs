@@ -2,7 +2,7 @@
 //!
 //! Every writer — record commands, settings, imports, restores, metric bindings, cost mappings,
 //! and every sync (registry models one by one, cost actuals and metric samples as one row per run)
-//! — records a typed [`Event`] through [`write`], the only code that inserts audit rows, on the
+//! — records a typed [`Event`] through [`write()`], the only code that inserts audit rows, on the
 //! transaction of the change itself, so a change and its audit row commit or roll back together.
 //! A test walks the command list and fails for a command that writes without an audit row.
 

@@ -34,12 +34,15 @@ browserTest(session, 'overview-figures', 'the Overview shows the core figures of
 
     // The attention list is the core's, in its order.
     const attention = page.getByRole('region', { name: 'Needs attention' });
-    const shown = await attention.locator('.text').allInnerTexts();
-    assert.deepEqual(
-      shown,
-      core.attention.slice(0, core.attention_shown).map((item) => item.headline),
-      `attention, as of ${asOf}`,
+    await eventually(async () =>
+      assert.deepEqual(
+        await attention.locator('.text').allInnerTexts(),
+        core.attention.slice(0, core.attention_shown).map((item) => item.headline),
+        `attention, as of ${asOf}`,
+      ),
     );
+    // Still the chosen month's figures once every answer is in (none arrives late over them).
+    assert.equal(await spent.getAttribute('title'), usd(core.actual_to_date_minor), `spent stays, as of ${asOf}`);
     await screenshot(page, `overview-${asOf}${period ? `-${period}` : ''}`);
   }
 

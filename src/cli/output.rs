@@ -278,7 +278,6 @@ fn outlook_words(outlook: &Outlook) -> String {
         Outlook::InsufficientHistory { months_available, months_needed } => {
             format!("too little history to forecast ({months_available} of {months_needed} months)")
         }
-        Outlook::Unforecastable { reason } => format!("no forecast: {reason}"),
         Outlook::Ended => "ended: no spend expected".to_owned(),
     }
 }
@@ -359,7 +358,6 @@ pub fn print_forecast(r: &ForecastReport, one_initiative: bool) {
                     Outlook::InsufficientHistory { months_available, months_needed } => {
                         format!("too little history ({months_available} of {months_needed} months)")
                     }
-                    Outlook::Unforecastable { .. } => "no forecast".to_owned(),
                     Outlook::Ended => "ended".to_owned(),
                 },
                 y.budget_minor.map_or_else(|| "none set".to_owned(), |b| grouped(b, cur)),

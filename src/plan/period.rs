@@ -6,7 +6,6 @@
 //! is the calendar year and is written plainly, "2026". Quarters are fiscal quarters: `2026-Q1` is
 //! the first three months of fiscal year 2026.
 
-use std::fmt;
 use std::str::FromStr;
 
 use chrono::{Datelike, NaiveDate};
@@ -247,12 +246,6 @@ fn share(minor: i64, numerator: i64, denominator: i64) -> i64 {
         std::cmp::Ordering::Equal => q + (q & 1),
     };
     i64::try_from(rounded).unwrap_or(if rounded < 0 { i64::MIN } else { i64::MAX })
-}
-
-impl fmt::Display for Period {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.label)
-    }
 }
 
 #[cfg(test)]

@@ -177,7 +177,6 @@ fn outlook_text(outlook: &Outlook) -> String {
         Outlook::InsufficientHistory { months_available, months_needed } => {
             format!("no forecast: {months_available} months of history, {months_needed} needed")
         }
-        Outlook::Unforecastable { reason } => format!("no forecast: {reason}"),
         Outlook::Ended => "ended: no spend expected".to_owned(),
     }
 }

@@ -94,8 +94,6 @@ pub enum Outlook {
     Forecast { model: String, months_of_history: u32, months: Vec<ForecastMonth> },
     /// Too little history to be trusted: nothing is forecast.
     InsufficientHistory { months_available: u32, months_needed: u32 },
-    /// The models could not be fitted to this history; nothing is forecast.
-    Unforecastable { reason: String },
     /// Done, cancelled, or ended before the first forecast month: no spend is expected.
     Ended,
 }

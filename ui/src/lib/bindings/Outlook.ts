@@ -4,4 +4,4 @@ import type { ForecastMonth } from "./ForecastMonth";
 /**
  * What can be said about a series' coming months.
  */
-export type Outlook = { "status": "forecast", model: string, months_of_history: number, months: Array<ForecastMonth>, } | { "status": "insufficient_history", months_available: number, months_needed: number, } | { "status": "unforecastable", reason: string, } | { "status": "ended" };
+export type Outlook = { "status": "forecast", model: string, months_of_history: number, months: Array<ForecastMonth>, } | { "status": "insufficient_history", months_available: number, months_needed: number, } | { "status": "ended" };

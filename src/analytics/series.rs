@@ -1,11 +1,13 @@
-//! The figures behind each chart, gathered from the store: month-by-month series, the allocation
-//! matrix, KPI measurements, the model inventory, cost per model, the vendor timeline and one
-//! model's live metric.
+//! The figures behind each chart: month-by-month series, the allocation matrix, KPI measurements,
+//! the model inventory, cost per model, the vendor timeline and one model's live metric.
 //!
-//! One function per chart, each returning a plain struct that [`crate::charts`] draws and nothing
-//! else reads from the database, so a chart in the app, a PNG on a slide and the HTML report show
-//! the same numbers. Money is converted to the base currency once, here, with [`Converter`], and
-//! stays `i64` minor units; the charts turn it into plot coordinates. Long lists are folded into an
+//! One function per chart, each returning a plain struct that [`crate::charts`] draws. The
+//! portfolio's figures come from the planning core — the [`Plan`](crate::plan::Plan) for budget
+//! burn, its [`PlanInputs`] (every fact cut at the as-of month, converted to the base currency
+//! once) for the rest — so a chart, the summary and the report cannot disagree about a month or a
+//! rate. Only the two charts of measurements (a KPI's values, a model's live metric) read the
+//! metric store, which the planning core does not hold. Money stays `i64` minor units; the charts
+//! turn it into plot coordinates. Long lists are folded into an
 //! "Other" entry here (top N by size), so that 200 initiatives stay readable and the fold is stated
 //! in the chart's own words.
 
@@ -17,9 +19,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{
     Category, Currency, InitiativeId, Kpi, KpiDirection, KpiId, ModelId, ModelStage, Month, RiskTier, RollupGrain,
+    VendorId,
 };
 use crate::error::{Error, Result};
-use crate::store::fx::Converter;
+use crate::plan::{MoneyFact, PlanInputs};
 use crate::store::records;
 use crate::sync::readout::MetricReadout;
 
@@ -134,11 +137,6 @@ impl BudgetBurn {
     }
 }
 
-pub fn budget_burn(conn: &Connection, scope: &Scope, as_of: Month) -> Result<BudgetBurn> {
-    let plan = crate::plan::plan(conn, as_of, crate::plan::period::today(), &crate::plan::PlanOptions::default())?;
-    Ok(budget_burn_of(&plan, scope))
-}
-
 /// The budget-burn chart of a plan: the period's budget and spend, cumulative, and the plan's
 /// forecast of the rest of it (the running month's month-to-date, then what is still expected).
 pub fn budget_burn_of(plan: &crate::plan::Plan, scope: &Scope) -> BudgetBurn {
@@ -251,43 +249,32 @@ impl MonthlySpend {
 }
 
 /// Monthly actuals over the [`SPEND_MONTHS`] months ending with the last month that has actuals
-/// (up to `as_of`), grouped, with all but the `top` largest groups folded into "Other".
-pub fn monthly_spend(
-    conn: &Connection,
-    scope: &Scope,
-    grouping: SpendGrouping,
-    as_of: Month,
-    top: usize,
-) -> Result<MonthlySpend> {
-    let fx = Converter::load(conn)?;
+/// (up to the as-of month), grouped, with all but the `top` largest groups folded into "Other".
+pub fn monthly_spend(inputs: &PlanInputs, scope: &Scope, grouping: SpendGrouping, top: usize) -> MonthlySpend {
     let empty = |months| MonthlySpend {
         scope: scope.clone(),
-        currency: fx.base,
+        currency: inputs.base_currency,
         grouping,
         months,
         series: Vec::new(),
         folded: 0,
     };
-    let Some(last) = last_actual_month(conn, scope, as_of)? else { return Ok(empty(Vec::new())) };
+    let Some(last) = last_actual_month(inputs, scope) else { return empty(Vec::new()) };
     let first = last.plus(1 - SPEND_MONTHS);
     let months: Vec<Month> = (0..SPEND_MONTHS).map(|k| first.plus(k)).collect();
-    let key = match grouping {
-        SpendGrouping::Category => "category",
-        SpendGrouping::Initiative => "CAST(initiative_id AS TEXT)",
-    };
-    let sql = format!(
-        "SELECT month, {key}, amount_currency, sum(amount_minor) FROM actuals
-         WHERE month BETWEEN ?1 AND ?2 AND (?3 IS NULL OR initiative_id = ?3) GROUP BY 1, 2, 3"
-    );
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(rusqlite::params![first.to_string(), last.to_string(), scope.id()], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?))
-    })?;
-    let mut groups: BTreeMap<Option<String>, Vec<i64>> = BTreeMap::new();
-    for row in rows {
-        let (month, group, code, minor) = row?;
-        let index = first.months_until(month.parse::<Month>()?) as usize;
-        groups.entry(group).or_insert_with(|| vec![0; months.len()])[index] += fx.code_to_base(minor, &code)?;
+    #[derive(PartialEq, Eq, PartialOrd, Ord)]
+    enum Group {
+        Category(usize),
+        Initiative(Option<InitiativeId>),
+    }
+    let mut groups: BTreeMap<Group, Vec<i64>> = BTreeMap::new();
+    for actual in in_scope(inputs, scope).filter(|a| a.month >= first && a.month <= last) {
+        let group = match grouping {
+            SpendGrouping::Category => Group::Category(category_index(actual.category)),
+            SpendGrouping::Initiative => Group::Initiative(actual.initiative),
+        };
+        let index = first.months_until(actual.month) as usize;
+        groups.entry(group).or_insert_with(|| vec![0; months.len()])[index] += actual.minor;
     }
     // Months before the first spend (a portfolio younger than the window) are left out.
     let lead = (0..months.len()).find(|&i| groups.values().any(|v| v[i] != 0)).unwrap_or(0);
@@ -295,27 +282,23 @@ pub fn monthly_spend(
     for values in groups.values_mut() {
         values.drain(..lead);
     }
-    let names = initiative_names(conn)?;
-    let mut series: Vec<NamedSeries> = groups
+    // Categories come in their fixed order (the map's); initiatives by size, below.
+    let series: Vec<NamedSeries> = groups
         .into_iter()
         .map(|(group, values_minor)| {
-            let name = match (grouping, group) {
-                (_, None) => "Unallocated".to_owned(),
-                (SpendGrouping::Category, Some(word)) => capitalised(&word),
-                (SpendGrouping::Initiative, Some(id)) => {
-                    id.parse::<i64>().ok().and_then(|id| names.get(&id).cloned()).unwrap_or(id)
-                }
+            let name = match group {
+                Group::Category(c) => capitalised(Category::ALL[c].as_str()),
+                Group::Initiative(None) => "Unallocated".to_owned(),
+                Group::Initiative(Some(id)) => initiative_name(inputs, id),
             };
             NamedSeries { name, values_minor, is_other: false }
         })
         .collect();
     if grouping == SpendGrouping::Category {
-        let order = |name: &str| Category::ALL.iter().position(|c| capitalised(c.as_str()) == name);
-        series.sort_by_key(|s| order(&s.name).unwrap_or(usize::MAX));
-        return Ok(MonthlySpend { series, ..empty(months) });
+        return MonthlySpend { series, ..empty(months) };
     }
     let (series, folded) = top_with_other(series, top, "initiatives");
-    Ok(MonthlySpend { series, folded, ..empty(months) })
+    MonthlySpend { series, folded, ..empty(months) }
 }
 
 /// Keeps the `top` largest series by total and folds the rest into one "Other (n …)" series;
@@ -364,11 +347,11 @@ impl Headcount {
 /// The chart's figures are the planning core's team projection ([`crate::plan::team`]), so the
 /// chart and the forecast never disagree about what the team costs; people and allocations that
 /// start after `as_of` are not on it.
-pub fn headcount(conn: &Connection, scope: &Scope, as_of: Month) -> Result<Headcount> {
-    let inputs = crate::plan::PlanInputs::load(conn, as_of, crate::plan::period::today())?;
+pub fn headcount(inputs: &PlanInputs, scope: &Scope) -> Headcount {
+    let as_of = inputs.as_of;
     let first = as_of.plus(-HEADCOUNT_MONTHS_BACK);
     let last = as_of.plus(HEADCOUNT_MONTHS_AHEAD);
-    let projection = crate::plan::team::project(&inputs, first, last, scope.id().map(InitiativeId));
+    let projection = crate::plan::team::project(inputs, first, last, scope.initiative);
     let n = projection.months.len();
     let mut chart = Headcount {
         scope: scope.clone(),
@@ -396,7 +379,7 @@ pub fn headcount(conn: &Connection, scope: &Scope, as_of: Month) -> Result<Headc
         chart.filled_cost_minor.push(filled_cost);
         chart.planned_cost_minor.push(planned_cost);
     }
-    Ok(chart)
+    chart
 }
 
 /// Chart 4: who is allocated to what, in percent of their time, in one month.
@@ -428,24 +411,20 @@ impl AllocationMatrix {
     }
 }
 
-/// Allocations covering `month`: people × initiatives. Beyond [`ALLOCATION_MAX_PEOPLE`] people the
-/// most-allocated are shown (overbooked first); beyond [`ALLOCATION_MAX_INITIATIVES`] initiatives
-/// the smaller ones share an "Other" column. For an initiative, its people and everything they are
-/// allocated to, so overbooking elsewhere shows.
-pub fn allocation_matrix(conn: &Connection, scope: &Scope, month: Month) -> Result<AllocationMatrix> {
-    let sql = "SELECT a.person_id, p.name, a.initiative_id, i.name, a.percent
-               FROM allocations a JOIN people p ON p.id = a.person_id JOIN initiatives i ON i.id = a.initiative_id
-               WHERE a.start <= ?1 AND (a.\"end\" IS NULL OR a.\"end\" >= ?1)";
+/// Allocations covering the as-of month: people × initiatives. Beyond [`ALLOCATION_MAX_PEOPLE`]
+/// people the most-allocated are shown (overbooked first); beyond [`ALLOCATION_MAX_INITIATIVES`]
+/// initiatives the smaller ones share an "Other" column. For an initiative, its people and
+/// everything they are allocated to, so overbooking elsewhere shows.
+pub fn allocation_matrix(inputs: &PlanInputs, scope: &Scope) -> AllocationMatrix {
+    let month = inputs.as_of;
+    let person_names: HashMap<i64, String> = inputs.people.iter().map(|p| (p.id.0, p.name.clone())).collect();
+    let initiative_names: HashMap<i64, String> = inputs.initiatives.iter().map(|i| (i.id.0, i.name.clone())).collect();
     let mut cells: BTreeMap<(i64, i64), u32> = BTreeMap::new();
-    let mut person_names: HashMap<i64, String> = HashMap::new();
-    let mut initiative_names: HashMap<i64, String> = HashMap::new();
-    for row in conn.prepare(sql)?.query_map([month.to_string()], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?, r.get(4)?))
-    })? {
-        let (person, person_name, initiative, initiative_name, percent): (i64, String, i64, String, u32) = row?;
-        *cells.entry((person, initiative)).or_insert(0) += percent;
-        person_names.insert(person, person_name);
-        initiative_names.insert(initiative, initiative_name);
+    for allocation in inputs.allocations.iter().filter(|a| a.covers(month)) {
+        let (person, initiative) = (allocation.person.0, allocation.initiative.0);
+        if person_names.contains_key(&person) && initiative_names.contains_key(&initiative) {
+            *cells.entry((person, initiative)).or_insert(0) += allocation.percent;
+        }
     }
     if let Some(only) = scope.id() {
         let members: Vec<i64> = cells.keys().filter(|(_, i)| *i == only).map(|(p, _)| *p).collect();
@@ -517,7 +496,7 @@ pub fn allocation_matrix(conn: &Connection, scope: &Scope, month: Month) -> Resu
             percent[r][c] += p;
         }
     }
-    Ok(AllocationMatrix {
+    AllocationMatrix {
         scope: scope.clone(),
         month,
         person_totals: people.iter().map(|id| totals[id]).collect(),
@@ -527,7 +506,7 @@ pub fn allocation_matrix(conn: &Connection, scope: &Scope, month: Month) -> Resu
         total_people,
         total_initiatives,
         folded_initiatives: folded.len(),
-    })
+    }
 }
 
 /// One day's value of a KPI (the mean of that day's measurements).
@@ -721,21 +700,14 @@ impl ModelInventory {
     }
 }
 
-pub fn model_inventory(conn: &Connection, scope: &Scope) -> Result<ModelInventory> {
+pub fn model_inventory(inputs: &PlanInputs, scope: &Scope) -> ModelInventory {
     let mut counts = vec![vec![0u32; RiskTier::ALL.len()]; ModelStage::ALL.len()];
-    let sql = "SELECT stage, risk_tier, count(*) FROM models WHERE ?1 IS NULL OR initiative_id = ?1 GROUP BY 1, 2";
-    for row in conn
-        .prepare(sql)?
-        .query_map([scope.id()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, u32>(2)?)))?
-    {
-        let (stage, tier, count) = row?;
-        let stage = stage.parse::<ModelStage>()?;
-        let tier = tier.parse::<RiskTier>()?;
-        let s = ModelStage::ALL.iter().position(|x| *x == stage).unwrap_or(0);
-        let t = RiskTier::ALL.iter().position(|x| *x == tier).unwrap_or(0);
-        counts[s][t] += count;
+    for model in inputs.models.iter().filter(|m| scope.initiative.is_none() || m.initiative == scope.initiative) {
+        let s = ModelStage::ALL.iter().position(|x| *x == model.stage).unwrap_or(0);
+        let t = RiskTier::ALL.iter().position(|x| *x == model.risk_tier).unwrap_or(0);
+        counts[s][t] += 1;
     }
-    Ok(ModelInventory { scope: scope.clone(), counts })
+    ModelInventory { scope: scope.clone(), counts }
 }
 
 /// One model's cost over the window, by spending category.
@@ -777,55 +749,41 @@ impl CostPerModel {
 /// Cost per model: actuals tagged with a model are its own; an initiative's untagged spend (its
 /// people, shared compute, vendors) is shared equally among its live (not archived) models. The
 /// split is exact to the minor unit: the remainder goes one unit at a time to the first models.
-pub fn cost_per_model(conn: &Connection, scope: &Scope, as_of: Month, top: usize) -> Result<CostPerModel> {
-    let fx = Converter::load(conn)?;
+pub fn cost_per_model(inputs: &PlanInputs, scope: &Scope, top: usize) -> CostPerModel {
     let mut out = CostPerModel {
         scope: scope.clone(),
-        currency: fx.base,
+        currency: inputs.base_currency,
         first: None,
         last: None,
         models: Vec::new(),
         folded: 0,
         unattributed_minor: 0,
     };
-    let Some(last) = last_actual_month(conn, scope, as_of)? else { return Ok(out) };
+    let Some(last) = last_actual_month(inputs, scope) else { return out };
     let first = last.plus(1 - TRAILING_MONTHS);
     (out.first, out.last) = (Some(first), Some(last));
     let categories = Category::ALL.len();
 
-    let mut models: Vec<(i64, String, Option<i64>, bool)> = Vec::new();
-    let sql = "SELECT id, name, initiative_id, stage FROM models WHERE ?1 IS NULL OR initiative_id = ?1 ORDER BY id";
-    for row in conn.prepare(sql)?.query_map([scope.id()], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<i64>>(2)?, r.get::<_, String>(3)?))
-    })? {
-        let (id, name, initiative, stage) = row?;
-        models.push((id, name, initiative, stage.parse::<ModelStage>()? != ModelStage::Archived));
+    let models: Vec<&crate::plan::ModelFacts> =
+        inputs.models.iter().filter(|m| scope.initiative.is_none() || m.initiative == scope.initiative).collect();
+    let index: HashMap<ModelId, usize> = models.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
+    let mut live_by_initiative: HashMap<InitiativeId, Vec<usize>> = HashMap::new();
+    for (i, model) in models.iter().enumerate() {
+        if let (Some(initiative), true) = (model.initiative, model.stage != ModelStage::Archived) {
+            live_by_initiative.entry(initiative).or_default().push(i);
+        }
     }
-    let index: HashMap<i64, usize> = models.iter().enumerate().map(|(i, m)| (m.0, i)).collect();
-    let mut live_by_initiative: HashMap<i64, Vec<usize>> = HashMap::new();
-    for (i, (_, _, initiative, live)) in models.iter().enumerate() {
-        if let (Some(initiative), true) = (initiative, live) {
-            live_by_initiative.entry(*initiative).or_default().push(i);
+    // Summed per model (or initiative) and category over the window first, then shared, so each
+    // share is split once.
+    let mut sums: BTreeMap<(Option<ModelId>, InitiativeId, usize), i64> = BTreeMap::new();
+    for actual in in_scope(inputs, scope).filter(|a| a.month >= first && a.month <= last) {
+        if let Some(initiative) = actual.initiative {
+            let model = actual.model.filter(|m| index.contains_key(m));
+            *sums.entry((model, initiative, category_index(actual.category))).or_insert(0) += actual.minor;
         }
     }
     let mut costs = vec![vec![0i64; categories]; models.len()];
-    let sql = "SELECT model_id, initiative_id, category, amount_currency, sum(amount_minor) FROM actuals
-               WHERE month BETWEEN ?1 AND ?2 AND (?3 IS NULL OR initiative_id = ?3) AND initiative_id IS NOT NULL
-               GROUP BY 1, 2, 3, 4";
-    let mut stmt = conn.prepare(sql)?;
-    let rows = stmt.query_map(rusqlite::params![first.to_string(), last.to_string(), scope.id()], |r| {
-        Ok((
-            r.get::<_, Option<i64>>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get(4)?,
-        ))
-    })?;
-    for row in rows {
-        let (model, initiative, category, code, minor): (Option<i64>, i64, String, String, i64) = row?;
-        let c = Category::ALL.iter().position(|x| x.as_str() == category).unwrap_or(categories - 1);
-        let amount = fx.code_to_base(minor, &code)?;
+    for ((model, initiative, c), amount) in sums {
         match model.and_then(|m| index.get(&m)) {
             Some(&i) => costs[i][c] += amount,
             None => match live_by_initiative.get(&initiative) {
@@ -844,7 +802,7 @@ pub fn cost_per_model(conn: &Connection, scope: &Scope, as_of: Month, top: usize
         .into_iter()
         .zip(costs)
         .filter(|(_, cost)| cost.iter().any(|&v| v != 0))
-        .map(|((_, name, _, _), by_category_minor)| ModelCost { name, by_category_minor, is_other: false })
+        .map(|(model, by_category_minor)| ModelCost { name: model.name.clone(), by_category_minor, is_other: false })
         .collect();
     rows.sort_by(|a, b| b.total_minor().cmp(&a.total_minor()).then_with(|| a.name.cmp(&b.name)));
     if rows.len() > top + 1 {
@@ -859,7 +817,7 @@ pub fn cost_per_model(conn: &Connection, scope: &Scope, as_of: Month, top: usize
         rows.push(ModelCost { name: format!("Other ({} models)", rest.len()), by_category_minor: sum, is_other: true });
     }
     out.models = rows;
-    Ok(out)
+    out
 }
 
 /// A contract on the vendor timeline.
@@ -903,53 +861,38 @@ impl VendorTimeline {
     }
 }
 
-pub fn vendor_timeline(conn: &Connection, scope: &Scope, as_of: Month, top: usize) -> Result<VendorTimeline> {
-    let fx = Converter::load(conn)?;
+/// Spend per vendor over the [`TRAILING_MONTHS`] months ending with the as-of month, and the
+/// contracts signed by then (their notice deadlines as the planning core reckons them).
+pub fn vendor_timeline(inputs: &PlanInputs, scope: &Scope, top: usize) -> VendorTimeline {
+    let as_of = inputs.as_of;
     let first = as_of.plus(1 - TRAILING_MONTHS);
-    let mut rows: BTreeMap<i64, VendorRow> = BTreeMap::new();
-    fn vendor_row(rows: &mut BTreeMap<i64, VendorRow>, id: i64, name: String) -> &mut VendorRow {
-        rows.entry(id).or_insert_with(|| VendorRow { name, spend_minor: 0, contracts: Vec::new() })
+    let names: HashMap<VendorId, &str> = inputs.vendors.iter().map(|v| (v.id, v.name.as_str())).collect();
+    let mut rows: BTreeMap<VendorId, VendorRow> = BTreeMap::new();
+    fn row_of<'r>(
+        rows: &'r mut BTreeMap<VendorId, VendorRow>,
+        names: &HashMap<VendorId, &str>,
+        id: VendorId,
+    ) -> &'r mut VendorRow {
+        rows.entry(id).or_insert_with(|| VendorRow {
+            name: names.get(&id).map_or_else(String::new, |n| (*n).to_owned()),
+            spend_minor: 0,
+            contracts: Vec::new(),
+        })
     }
-    let sql = "SELECT v.id, v.name, a.amount_currency, sum(a.amount_minor) FROM actuals a JOIN vendors v ON v.id = a.vendor_id
-               WHERE a.month BETWEEN ?1 AND ?2 AND (?3 IS NULL OR a.initiative_id = ?3) GROUP BY 1, 2, 3";
-    let mut stmt = conn.prepare(sql)?;
-    let spend = stmt.query_map(rusqlite::params![first.to_string(), as_of.to_string(), scope.id()], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?))
-    })?;
-    for row in spend {
-        let (id, name, code, minor) = row?;
-        vendor_row(&mut rows, id, name).spend_minor += fx.code_to_base(minor, &code)?;
+    for actual in in_scope(inputs, scope).filter(|a| a.month >= first) {
+        if let Some(vendor) = actual.vendor {
+            row_of(&mut rows, &names, vendor).spend_minor += actual.minor;
+        }
     }
-    let sql =
-        "SELECT v.id, v.name, c.title, c.value_minor, c.value_currency, c.start, c.\"end\", c.notice_days, c.auto_renew
-               FROM contracts c JOIN vendors v ON v.id = c.vendor_id WHERE ?1 IS NULL OR c.initiative_id = ?1
-               ORDER BY c.start, c.id";
-    let mut stmt = conn.prepare(sql)?;
-    let contracts = stmt.query_map([scope.id()], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, i64>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
-            r.get::<_, String>(6)?,
-            r.get::<_, u32>(7)?,
-            r.get::<_, bool>(8)?,
-        ))
-    })?;
-    for row in contracts {
-        let (id, name, title, minor, code, start, end, notice_days, auto_renew) = row?;
-        let date = |text: &str| {
-            text.parse::<NaiveDate>().map_err(|_| {
-                Error::Storage(format!("contract `{title}` has the date `{text}`, which is not YYYY-MM-DD"))
-            })
-        };
-        let (start, end) = (date(&start)?, date(&end)?);
-        let notice_deadline = end - chrono::Days::new(u64::from(notice_days));
-        let value_minor = fx.code_to_base(minor, &code)?;
-        let bar = ContractBar { title, start, end, notice_deadline, auto_renew, value_minor };
-        vendor_row(&mut rows, id, name).contracts.push(bar);
+    for contract in inputs.contracts.iter().filter(|c| scope.initiative.is_none() || c.initiative == scope.initiative) {
+        row_of(&mut rows, &names, contract.vendor_id).contracts.push(ContractBar {
+            title: contract.title.clone(),
+            start: contract.start,
+            end: contract.end,
+            notice_deadline: contract.notice_deadline,
+            auto_renew: contract.auto_renew,
+            value_minor: contract.value_minor,
+        });
     }
     let mut vendors: Vec<VendorRow> = rows.into_values().collect();
     let soonest_end = |v: &VendorRow| v.contracts.iter().map(|c| c.end).min().unwrap_or(NaiveDate::MAX);
@@ -962,26 +905,34 @@ pub fn vendor_timeline(conn: &Connection, scope: &Scope, as_of: Month, top: usiz
         folded = rest.len();
         folded_spend_minor = rest.iter().map(|v| v.spend_minor).sum();
     }
-    Ok(VendorTimeline {
+    VendorTimeline {
         scope: scope.clone(),
-        currency: fx.base,
+        currency: inputs.base_currency,
         as_of,
         first,
         last: as_of,
         vendors,
         folded,
         folded_spend_minor,
-    })
+    }
 }
 
-/// The last month with actuals in scope, up to `as_of`.
-fn last_actual_month(conn: &Connection, scope: &Scope, as_of: Month) -> Result<Option<Month>> {
-    let last: Option<String> = conn.query_row(
-        "SELECT max(month) FROM actuals WHERE month <= ?1 AND (?2 IS NULL OR initiative_id = ?2)",
-        rusqlite::params![as_of.to_string(), scope.id()],
-        |r| r.get(0),
-    )?;
-    Ok(last.map(|m| m.parse()).transpose()?)
+/// The actuals in scope (the inputs hold months through the as-of month only).
+fn in_scope<'i>(inputs: &'i PlanInputs, scope: &'i Scope) -> impl Iterator<Item = &'i MoneyFact> + 'i {
+    inputs.actuals.iter().filter(move |a| scope.initiative.is_none() || a.initiative == scope.initiative)
+}
+
+/// The last month with actuals in scope, up to the as-of month.
+fn last_actual_month(inputs: &PlanInputs, scope: &Scope) -> Option<Month> {
+    in_scope(inputs, scope).map(|a| a.month).max()
+}
+
+fn category_index(category: Category) -> usize {
+    Category::ALL.iter().position(|c| *c == category).unwrap_or(Category::ALL.len() - 1)
+}
+
+fn initiative_name(inputs: &PlanInputs, id: InitiativeId) -> String {
+    inputs.initiatives.iter().find(|i| i.id == id).map_or_else(|| id.0.to_string(), |i| i.name.clone())
 }
 
 fn running_total(values: impl Iterator<Item = i64>) -> Vec<i64> {
@@ -991,13 +942,6 @@ fn running_total(values: impl Iterator<Item = i64>) -> Vec<i64> {
             Some(*sum)
         })
         .collect()
-}
-
-fn initiative_names(conn: &Connection) -> Result<HashMap<i64, String>> {
-    Ok(conn
-        .prepare("SELECT id, name FROM initiatives")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<_, _>>()?)
 }
 
 fn capitalised(word: &str) -> String {

@@ -17,7 +17,7 @@ use super::{ChartRequest, ImportRequest, RecordView, Session};
 use crate::analytics::forecast::{DEFAULT_HORIZON, ForecastOptions, ForecastReport};
 use crate::connect::OsKeyring;
 use crate::connect::probe::ConnectionTest;
-use crate::domain::{ConnectionId, Currency, EntityKind, FxRate, InitiativeId, Month};
+use crate::domain::{Category, ConnectionId, Currency, EntityKind, FxRate, InitiativeId, Month};
 use crate::error::{Error, Result};
 use crate::io::{ImportReport, Preview};
 use crate::plan::Summary;
@@ -35,6 +35,7 @@ macro_rules! for_each_command {
             summary: $crate::api::commands::SummaryRequest => $crate::plan::Summary;
             forecast: $crate::api::commands::ForecastRequest => $crate::analytics::forecast::ForecastReport;
             budget_grid: $crate::api::commands::BudgetGridRequest => $crate::plan::BudgetGrid;
+            mark_one_off: $crate::api::commands::OneOffRequest => $crate::api::commands::OneOffMarked;
             planning_settings: $crate::api::commands::NoArguments => $crate::api::commands::PlanningSettings;
             set_planning_settings: $crate::api::commands::PlanningSettingsUpdate => $crate::api::commands::PlanningSettings;
             list_records: $crate::api::commands::ListRequest => Vec<$crate::api::RecordView>;
@@ -223,6 +224,57 @@ pub fn budget_grid(store: &mut Store, request: BudgetGridRequest) -> Result<crat
     let plan = crate::plan::compute(&inputs, &PlanOptions { period, ..PlanOptions::default() })?;
     crate::plan::grid::budget_grid(&plan, &inputs, request.initiative)
         .ok_or_else(|| Error::not_found(EntityKind::Initiative, request.initiative.0))
+}
+
+/// Spend to mark one-off (counted as spend, left out of forecasts) or to unmark: one initiative's
+/// actuals of one month, of one category or of all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct OneOffRequest {
+    /// The initiative's name or id; absent for Unallocated spend.
+    #[serde(default)]
+    pub initiative: Option<String>,
+    pub month: Month,
+    /// Absent: every category of the month.
+    #[serde(default)]
+    pub category: Option<Category>,
+    /// `true` marks the spend one-off, `false` clears the mark.
+    pub one_off: bool,
+}
+
+/// How many actuals a [`mark_one_off`] changed (those already so are not counted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct OneOffMarked {
+    pub actuals: u64,
+}
+
+/// Marks a month's spend one-off, or clears the mark, in one audited change. A month with no
+/// such spend is an error that says so, rather than a silent nothing.
+pub fn mark_one_off(store: &mut Store, request: OneOffRequest) -> Result<OneOffMarked> {
+    use crate::store::actuals::{OneOffMark, mark_one_off};
+    let initiative = match request.initiative.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(text) => Some(InitiativeId(crate::store::records::resolve(store.conn(), EntityKind::Initiative, text)?)),
+        None => None,
+    };
+    let mark = OneOffMark { initiative, month: request.month, category: request.category, one_off: request.one_off };
+    let actuals = store.in_transaction(|tx, actor| mark_one_off(tx, actor, &mark))?;
+    if actuals == 0 {
+        let any: bool = store.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM actuals WHERE initiative_id IS ?1 AND month = ?2 AND (?3 IS NULL OR category = ?3))",
+            rusqlite::params![initiative.map(|i| i.0), request.month.to_string(), request.category.map(Category::as_str)],
+            |r| r.get(0),
+        )?;
+        if !any {
+            let whose = request.initiative.as_deref().unwrap_or("Unallocated");
+            let what = request.category.map_or(String::new(), |c| format!(" {} spend", c.as_str()));
+            return Err(Error::Validation(format!(
+                "{whose} has no{what} actuals in {}; nothing to mark (check the month and the category)",
+                request.month
+            )));
+        }
+    }
+    Ok(OneOffMarked { actuals })
 }
 
 /// How the planning core cuts periods and what it flags.

@@ -1,4 +1,4 @@
-//! Text on charts: money in the base currency ("$1.2M", "€350k") and month labels (the domain's
+//! Text on charts: money in the base currency ("$1.2M", "€350K") and month labels (the domain's
 //! words, shared with every surface), numbers, and names cut to fit.
 
 #[cfg(test)]
@@ -25,7 +25,7 @@ pub fn ellipsize_middle(text: &str, max_chars: usize) -> String {
     format!("{}…{}", start.trim_end(), end.trim_start())
 }
 
-/// A plain number for labels: `12`, `0.93`, `1.2k`, `3.5M` — at most three significant decimals.
+/// A plain number for labels: `12`, `0.93`, `1.2K`, `3.5M` — at most three significant decimals.
 pub fn compact_number(value: f64) -> String {
     if !value.is_finite() {
         return value.to_string();
@@ -34,7 +34,7 @@ pub fn compact_number(value: f64) -> String {
     let (scaled, suffix) = match magnitude {
         m if m >= 1e9 => (value / 1e9, "B"),
         m if m >= 1e6 => (value / 1e6, "M"),
-        m if m >= 1e4 => (value / 1e3, "k"),
+        m if m >= 1e4 => (value / 1e3, "K"),
         _ => (value, ""),
     };
     let decimals = match scaled.abs() {
@@ -97,31 +97,31 @@ mod tests {
         assert_eq!(usd(0), "$0");
         assert_eq!(usd(95_000), "$950");
         assert_eq!(usd(250), "$2.5");
-        assert_eq!(usd(123_456), "$1.2k");
-        assert_eq!(usd(35_000_000), "$350k");
+        assert_eq!(usd(123_456), "$1.2K");
+        assert_eq!(usd(35_000_000), "$350K");
         assert_eq!(usd(120_000_000), "$1.2M");
         assert_eq!(usd(1_250_000_000), "$12.5M");
         assert_eq!(usd(1_000_000_000), "$10M", "a zero decimal is dropped");
-        assert_eq!(usd(-450_000), "-$4.5k");
+        assert_eq!(usd(-450_000), "-$4.5K");
         assert_eq!(usd(987_654_321_000), "$9.9B");
     }
 
     #[test]
     fn rounding_up_to_a_thousand_moves_to_the_next_unit() {
-        assert_eq!(usd(99_996_000), "$1M", "$999,960 is $1M, not $1000k");
-        assert_eq!(usd(99_940_000), "$999.4k");
-        assert_eq!(usd(99_950), "$1k");
+        assert_eq!(usd(99_996_000), "$1M", "$999,960 is $1M, not $1000K");
+        assert_eq!(usd(99_940_000), "$999.4K");
+        assert_eq!(usd(99_950), "$1K");
     }
 
     #[test]
     fn each_currency_has_its_symbol_or_code_and_its_minor_digits() {
-        assert_eq!(compact_money(35_000_000, Currency::EUR), "€350k");
+        assert_eq!(compact_money(35_000_000, Currency::EUR), "€350K");
         assert_eq!(compact_money(12_000_000, Currency::JPY), "¥12M", "yen have no minor units");
-        assert_eq!(compact_money(150_000, Currency::GBP), "£1.5k");
+        assert_eq!(compact_money(150_000, Currency::GBP), "£1.5K");
         let chf: Currency = "CHF".parse().unwrap();
         assert_eq!(compact_money(95_000, chf), "CHF 950");
         let bhd: Currency = "BHD".parse().unwrap();
-        assert_eq!(compact_money(1_500_000, bhd), "BHD 1.5k", "three minor digits");
+        assert_eq!(compact_money(1_500_000, bhd), "BHD 1.5K", "three minor digits");
     }
 
     #[test]
@@ -145,7 +145,7 @@ mod tests {
         assert_eq!(compact_number(12.0), "12");
         assert_eq!(compact_number(150.0), "150");
         assert_eq!(compact_number(2.5), "2.5");
-        assert_eq!(compact_number(45_000.0), "45k");
+        assert_eq!(compact_number(45_000.0), "45K");
     }
 
     #[test]

@@ -43,6 +43,7 @@ use crate::analytics::series::{
 };
 use crate::domain::{KpiId, ModelId, Month, word_enum};
 use crate::error::{Error, Result};
+use crate::plan::{Plan, PlanInputs, PlanOptions};
 use draw::{Ctx, frame, no_data};
 
 word_enum!(
@@ -214,29 +215,16 @@ impl From<MetricTrend> for Chart {
     }
 }
 
-/// Gathers the figures of a chart from the store.
+/// Gathers the figures of a chart from the store: the planning core's inputs as of the chart's
+/// month (and its plan, for budget burn), or the metric store for the two charts of measurements.
 pub fn gather(conn: &Connection, spec: &ChartSpec) -> Result<Chart> {
-    let scope = &spec.scope;
-    Ok(match spec.name {
-        ChartName::BudgetBurn => series::budget_burn(conn, scope, spec.as_of)?.into(),
-        ChartName::Spend => {
-            let grouping = spec.grouping.unwrap_or(match scope.initiative {
-                Some(_) => SpendGrouping::Category,
-                None => SpendGrouping::Initiative,
-            });
-            series::monthly_spend(conn, scope, grouping, spec.as_of, series::DEFAULT_TOP)?.into()
-        }
-        ChartName::Headcount => series::headcount(conn, scope, spec.as_of)?.into(),
-        ChartName::Allocation => series::allocation_matrix(conn, scope, spec.as_of)?.into(),
+    match spec.name {
         ChartName::Kpi => {
             let kpi = spec.kpi.ok_or_else(|| {
                 Error::Validation("the kpi chart needs a KPI: give --kpi NAME (`list kpi` shows them)".into())
             })?;
-            series::kpi_trend(conn, kpi, spec.as_of)?.into()
+            Ok(series::kpi_trend(conn, kpi, spec.as_of)?.into())
         }
-        ChartName::Models => series::model_inventory(conn, scope)?.into(),
-        ChartName::CostPerModel => series::cost_per_model(conn, scope, spec.as_of, series::COST_PER_MODEL_TOP)?.into(),
-        ChartName::Vendors => series::vendor_timeline(conn, scope, spec.as_of, series::VENDOR_TOP)?.into(),
         ChartName::ModelMetric => {
             let window = spec.metric.as_ref().ok_or_else(|| {
                 Error::Validation(
@@ -245,7 +233,42 @@ pub fn gather(conn: &Connection, spec: &ChartSpec) -> Result<Chart> {
                         .into(),
                 )
             })?;
-            series::metric_trend(conn, window.model, &window.key, window.since, window.now)?.into()
+            Ok(series::metric_trend(conn, window.model, &window.key, window.since, window.now)?.into())
+        }
+        _ => {
+            let inputs = PlanInputs::load(conn, spec.as_of, crate::plan::period::today())?;
+            gather_planned(&inputs, None, spec)
+        }
+    }
+}
+
+/// Gathers a chart of the portfolio's figures from the planning core: `inputs` as of the chart's
+/// month, and `plan` computed from them when the caller has it (budget burn needs the plan and
+/// computes it otherwise). The charts of measurements are refused: they come from [`gather`].
+pub fn gather_planned(inputs: &PlanInputs, plan: Option<&Plan>, spec: &ChartSpec) -> Result<Chart> {
+    let scope = &spec.scope;
+    Ok(match spec.name {
+        ChartName::BudgetBurn => match plan {
+            Some(plan) => series::budget_burn_of(plan, scope).into(),
+            None => series::budget_burn_of(&crate::plan::compute(inputs, &PlanOptions::default())?, scope).into(),
+        },
+        ChartName::Spend => {
+            let grouping = spec.grouping.unwrap_or(match scope.initiative {
+                Some(_) => SpendGrouping::Category,
+                None => SpendGrouping::Initiative,
+            });
+            series::monthly_spend(inputs, scope, grouping, series::DEFAULT_TOP).into()
+        }
+        ChartName::Headcount => series::headcount(inputs, scope).into(),
+        ChartName::Allocation => series::allocation_matrix(inputs, scope).into(),
+        ChartName::Models => series::model_inventory(inputs, scope).into(),
+        ChartName::CostPerModel => series::cost_per_model(inputs, scope, series::COST_PER_MODEL_TOP).into(),
+        ChartName::Vendors => series::vendor_timeline(inputs, scope, series::VENDOR_TOP).into(),
+        ChartName::Kpi | ChartName::ModelMetric => {
+            return Err(Error::Internal(format!(
+                "the {} chart reads measurements, not the plan; gather it from the store",
+                spec.name.as_str()
+            )));
         }
     })
 }

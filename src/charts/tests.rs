@@ -497,12 +497,16 @@ fn escaping_covers_every_markup_character() {
     assert!(labelled.starts_with("<svg width=\"1\" role=\"img\""), "{labelled}");
 }
 
+/// The planning core's inputs as of `as_of`.
+fn inputs(conn: &rusqlite::Connection, as_of: &str) -> crate::plan::PlanInputs {
+    crate::plan::PlanInputs::load(conn, month(as_of), crate::plan::period::today()).expect("the inputs load")
+}
+
 #[test]
 fn spend_series_add_up_to_the_actuals_and_fold_beyond_the_top() {
     let db = demo().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let conn = db.store.conn();
-    let spend = series::monthly_spend(conn, &Scope::portfolio(), SpendGrouping::Initiative, month(AS_OF), 3)
-        .expect("monthly spend");
+    let spend = series::monthly_spend(&inputs(conn, AS_OF), &Scope::portfolio(), SpendGrouping::Initiative, 3);
     let (first, last) = (spend.months[0], *spend.months.last().expect("months"));
     let stored: i64 = conn
         .query_row(
@@ -521,7 +525,7 @@ fn spend_series_add_up_to_the_actuals_and_fold_beyond_the_top() {
 fn cost_per_model_shares_initiative_spend_exactly() {
     let db = demo().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let conn = db.store.conn();
-    let costs = series::cost_per_model(conn, &Scope::portfolio(), month(AS_OF), 100).expect("cost per model");
+    let costs = series::cost_per_model(&inputs(conn, AS_OF), &Scope::portfolio(), 100);
     let (first, last) = (costs.first.expect("a window"), costs.last.expect("a window"));
     let stored: i64 = conn
         .query_row(
@@ -588,7 +592,7 @@ fn a_large_team_is_capped_with_the_people_worth_a_look_and_a_note() {
     }
     person("Zed Split", &[(1, 30), (2, 30), (3, 30)]);
     person("Zoe Overbooked", &[(1, 80), (2, 60)]);
-    let matrix = series::allocation_matrix(conn, &Scope::portfolio(), month("2026-03")).expect("the matrix");
+    let matrix = series::allocation_matrix(&inputs(conn, "2026-03"), &Scope::portfolio());
     assert_eq!(matrix.people.len(), series::ALLOCATION_MAX_PEOPLE);
     assert_eq!(matrix.total_people, 52);
     assert!(matrix.people.contains(&"Zoe Overbooked".to_owned()), "the overbooked person is shown");

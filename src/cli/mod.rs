@@ -14,7 +14,7 @@ use mlops_portfolio::analytics::series::SpendGrouping;
 use mlops_portfolio::api;
 use mlops_portfolio::charts::{ChartName, ThemeName};
 use mlops_portfolio::demo::DemoScale;
-use mlops_portfolio::domain::{Currency, EntityKind, FxRate, InitiativeId, Month};
+use mlops_portfolio::domain::{Category, Currency, EntityKind, FxRate, InitiativeId, Month};
 use mlops_portfolio::io::{CostColumn, FocusOptions, ImportKind};
 use mlops_portfolio::server::ServeOptions;
 use mlops_portfolio::store::Store;
@@ -97,6 +97,20 @@ enum Command {
     /// Planning settings: the fiscal year's first month and the attention floor.
     #[command(subcommand)]
     Settings(SettingsCommand),
+    /// Mark a month's spend one-off (counted as spend, left out of forecasts), or clear the mark:
+    /// `one-off "Fraud detection" 2026-03 --category compute`.
+    OneOff {
+        /// The initiative, by name or id; `unallocated` for spend no initiative claims.
+        initiative: String,
+        #[arg(value_name = "YYYY-MM")]
+        month: String,
+        /// Only this category's spend (people, compute, storage, vendor, other); default: all.
+        #[arg(long)]
+        category: Option<String>,
+        /// Clear the mark instead: the month counts in forecasts again.
+        #[arg(long)]
+        clear: bool,
+    },
     /// Import budgets, actuals or a FOCUS billing export. All or nothing.
     Import {
         #[arg(value_enum)]
@@ -515,6 +529,29 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             let settings = api::commands::set_planning_settings(&mut store, update)?;
             output::print_planning_settings(&settings);
+        }
+        Command::OneOff { initiative, month, category, clear } => {
+            let month = month.parse::<Month>()?;
+            let category = category.map(|c| c.parse::<Category>()).transpose()?;
+            let unallocated = initiative.trim().eq_ignore_ascii_case("unallocated");
+            let request = api::commands::OneOffRequest {
+                initiative: (!unallocated).then(|| initiative.clone()),
+                month,
+                category,
+                one_off: !clear,
+            };
+            let marked = api::commands::mark_one_off(&mut store, request)?;
+            let what = category.map_or("spend".to_owned(), |c| format!("{} spend", c.as_str()));
+            let state = if clear { "not marked one-off" } else { "marked one-off" };
+            match marked.actuals {
+                0 => println!("{initiative}, {what} of {month}: already {state}; nothing changed"),
+                n => {
+                    let actuals = if n == 1 { "1 actual".to_owned() } else { format!("{n} actuals") };
+                    let meaning =
+                        if clear { "they count in forecasts again" } else { "still spend, left out of forecasts" };
+                    println!("{initiative}, {what} of {month}: {actuals} now {state} ({meaning})");
+                }
+            }
         }
         Command::Fx(FxCommand::List { json }) => {
             let rates = api::fx_list(&store)?;

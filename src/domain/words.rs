@@ -1,21 +1,22 @@
-//! Money and months in words, as every surface writes them: `$1.2M`, `€350k`, `Mar 2026`. The
+//! Money and months in words, as every surface writes them: `$1.2M`, `€350K`, `Mar 2026`. The
 //! charts, the planning core's attention list, the report and the deck share these, so a figure
 //! reads the same wherever it appears.
 
 use super::{Currency, Month};
 
-/// A sum of money as short as a chart label can be: `$1.2M`, `€350k`, `-£4.5k`, `¥12M`, `CHF 950`.
+/// A sum of money as short as a chart label can be: `$1.2M`, `€350K`, `-£4.5K`, `¥12M`, `CHF 950`.
 ///
-/// At most one decimal, dropped when it is zero; thousands as `k`, millions `M`, billions `B`,
-/// trillions `T`. Rounds half away from zero from the exact minor units (no floats), and moves up
-/// a unit when rounding reaches 1,000 (`$999.96k` is `$1M`). Currencies without a well-known symbol
+/// At most one decimal, dropped when it is zero; thousands as `K` (as the app writes them, with
+/// the browser's compact notation in English, so one page never shows `$1.2k` beside `$1.2K`),
+/// millions `M`, billions `B`, trillions `T`. Rounds half away from zero from the exact minor units (no floats), and moves up
+/// a unit when rounding reaches 1,000 (`$999.96K` is `$1M`). Currencies without a well-known symbol
 /// show their code.
 pub fn compact_money(minor: i64, currency: Currency) -> String {
     let sign = if minor < 0 { "-" } else { "" };
     let per_major = 10i128.pow(currency.minor_digits());
     let minor = i128::from(minor).abs();
     const UNITS: [(i128, &str); 5] =
-        [(1, ""), (1_000, "k"), (1_000_000, "M"), (1_000_000_000, "B"), (1_000_000_000_000, "T")];
+        [(1, ""), (1_000, "K"), (1_000_000, "M"), (1_000_000_000, "B"), (1_000_000_000_000, "T")];
     let mut chosen = 0;
     for (i, (size, _)) in UNITS.iter().enumerate() {
         if minor >= size * per_major {

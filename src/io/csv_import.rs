@@ -29,9 +29,9 @@ use std::str::FromStr;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{
-    Currencies, ImportKind, ImportReport, LineIndex, NameIndex, Occurrences, PREVIEW_ERROR_LIMIT, PREVIEW_ROW_LIMIT,
-    Preview, PreviewRow, Problems, amount_problem, begin_import, csv_error, file_name, finish_import, is_blank,
-    not_utf8, open_csv, push_field, shorten, trim_bytes,
+    Currencies, ImportKey, ImportKind, ImportReport, LineIndex, NameIndex, Occurrences, PREVIEW_ERROR_LIMIT,
+    PREVIEW_ROW_LIMIT, Preview, PreviewRow, Problems, amount_problem, begin_import, csv_error, file_name,
+    finish_import, is_blank, not_utf8, open_csv, push_field, shorten, trim_bytes,
 };
 use crate::domain::{ActualSource, AmountError, Category, Currency, InitiativeId, ModelId, Money, Month, VendorId};
 use crate::error::Result;
@@ -148,7 +148,7 @@ pub fn import_actuals(store: &mut Store, path: &Path) -> Result<ImportReport> {
                 resource: None,
                 tag: None,
                 note: row.note.as_deref(),
-                key: &row.key,
+                key: row.key,
                 import_id: Some(import_id),
             })?;
             if inserted {
@@ -172,7 +172,7 @@ pub fn preview_actuals(conn: &Connection, path: &Path) -> Result<Preview> {
     let (mut would_write, mut unallocated) = (0, 0);
     let mut sample = Vec::new();
     for row in &parsed.rows {
-        if exists.query_row([&row.key[..]], |r| r.get::<_, bool>(0))? {
+        if exists.query_row([row.key], |r| r.get::<_, bool>(0))? {
             continue;
         }
         would_write += 1;
@@ -200,7 +200,7 @@ struct Row {
     model_id: Option<i64>,
     note: Option<String>,
     /// Actuals: the row's `import_key`.
-    key: [u8; 16],
+    key: ImportKey,
 }
 
 /// A whole file, read and checked against the database.
@@ -539,8 +539,7 @@ impl RowChecker<'_> {
             }
             self.cells.insert((initiative_id, month, category), line);
         }
-        let mut row =
-            Row { line, initiative_id, month, category, amount, source, vendor_id, model_id, note, key: [0; 16] };
+        let mut row = Row { line, initiative_id, month, category, amount, source, vendor_id, model_id, note, key: 0 };
         if self.kind == ImportKind::Actuals {
             row.key = self.key(&row);
         }
@@ -548,7 +547,7 @@ impl RowChecker<'_> {
     }
 
     /// The import key of an actual: its values in a fixed order, plus its occurrence in the file.
-    fn key(&mut self, row: &Row) -> [u8; 16] {
+    fn key(&mut self, row: &Row) -> ImportKey {
         let buf = &mut self.key_buf;
         buf.clear();
         let id = |id: Option<i64>| id.map(i64::to_le_bytes);

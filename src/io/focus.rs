@@ -82,9 +82,9 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Currencies, IMPORT_ERROR_LIMIT, ImportKind, ImportReport, LineIndex, NameIndex, Occurrences, PREVIEW_ERROR_LIMIT,
-    PREVIEW_ROW_LIMIT, Preview, PreviewRow, Problems, amount_problem, begin_import, csv_error, file_name,
-    finish_import, not_utf8, open_csv, push_field, shorten, trim_bytes,
+    Currencies, IMPORT_ERROR_LIMIT, ImportKey, ImportKind, ImportReport, LineIndex, NameIndex, Occurrences,
+    PREVIEW_ERROR_LIMIT, PREVIEW_ROW_LIMIT, Preview, PreviewRow, Problems, amount_problem, begin_import, csv_error,
+    file_name, finish_import, not_utf8, open_csv, push_field, shorten, trim_bytes,
 };
 use crate::domain::{ActualSource, AmountError, Category, Currency, DomainError, InitiativeId, Money, Month};
 use crate::error::{Error, Result};
@@ -177,9 +177,11 @@ pub fn import_focus(store: &mut Store, path: &Path, options: &FocusOptions) -> R
 }
 
 /// SQLite's page cache ceiling while a FOCUS file is imported, in KiB. The default (2 MB) keeps
-/// evicting and re-reading the index pages every batch touches; measured on a million-row bill,
-/// 128 MB saved about a second of I/O. Pages are allocated only as the import needs them.
-const IMPORT_CACHE_KIB: i64 = 128 * 1024;
+/// evicting and re-reading the index pages every batch touches; 20 MB holds the integer key index
+/// of a million-row bill and keeps the whole import under 64 MiB (58 MB measured, with the seen
+/// rows and two batches; 128 MB of cache was no faster once the keys were integers). Pages are
+/// allocated only as the import needs them.
+const IMPORT_CACHE_KIB: i64 = 20 * 1024;
 
 /// Raises the connection's page cache for an import, remembering the setting to put back.
 #[derive(Debug)]
@@ -261,10 +263,11 @@ pub fn category_of_service(service_category: &str) -> Category {
 
 /// Rows per batch handed from the reading thread to the writing one. Each batch is inserted in
 /// `import_key` order, which turns a million scattered B-tree inserts into sweeps: measured here,
-/// 1M rows took 4.7 s in batches of 50,000 against 9.6 s in file order.
-const BATCH_ROWS: usize = 65_536;
+/// 1M rows took 4.7 s in batches of 50,000 against 9.6 s in file order. Two batches are alive at
+/// once (one filling, one writing; the channel holds none), about 5 MB each at this size.
+const BATCH_ROWS: usize = 24_576;
 /// A batch is also sent once its text passes this many bytes (rows with huge cells).
-const BATCH_TEXT: usize = 32 << 20;
+const BATCH_TEXT: usize = 4 << 20;
 
 const PROVIDER: usize = 0;
 const SERVICE: usize = 1;
@@ -277,7 +280,7 @@ const NOTE: usize = 4;
 struct Charge {
     /// Where the row starts in the file (for its line number, should a preview show it).
     offset: u64,
-    key: [u8; 16],
+    key: ImportKey,
     initiative_id: Option<i64>,
     month: Month,
     /// `month` as `YYYY-MM`, formatted once on the reading thread.
@@ -353,7 +356,7 @@ impl Sink for Writer<'_> {
             resource: batch.text(c, RESOURCE),
             tag: batch.text(c, TAG),
             note: batch.text(c, NOTE),
-            key: &c.key,
+            key: c.key,
             import_id: Some(self.import_id),
         })
     }
@@ -371,7 +374,7 @@ impl Sink for Previewer<'_> {
     const AFTER_ERRORS: bool = true;
 
     fn accept(&mut self, batch: &Batch, c: &Charge, initiatives: &NameIndex) -> Result<bool> {
-        let stored_unallocated: Option<bool> = self.lookup.query_row([&c.key[..]], |r| r.get(0)).optional()?;
+        let stored_unallocated: Option<bool> = self.lookup.query_row([c.key], |r| r.get(0)).optional()?;
         let would_write = match stored_unallocated {
             None => true,
             Some(unallocated) => unallocated && c.initiative_id.is_some(),
@@ -561,7 +564,7 @@ fn scan<S: Sink>(conn: &Connection, path: &Path, options: &FocusOptions, limit: 
     };
     let (mut accepted, mut written, mut unallocated) = (0, 0, 0);
     let rows = std::thread::scope(|scope| -> Result<RowReader<'_>> {
-        let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(1);
+        let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(0);
         let (empty_tx, empty_rx) = mpsc::channel::<Batch>();
         let reading = scope.spawn(move || rows.run(reader, path, &full_tx, &empty_rx));
         let mut failure = None;

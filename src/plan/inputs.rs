@@ -16,8 +16,8 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 
 use crate::domain::{
-    Category, Currency, InitiativeId, InitiativeStatus, ModelStage, Month, PersonId, RequisitionStatus, RiskTier,
-    RoleId,
+    Category, Currency, InitiativeId, InitiativeStatus, ModelId, ModelStage, Month, PersonId, RequisitionStatus,
+    RiskTier, RoleId, VendorId,
 };
 use crate::error::{Error, Result};
 use crate::store::fx::Converter;
@@ -38,7 +38,7 @@ pub struct PlanInputs {
     /// Every budget line, summed per initiative, month and category.
     pub budgets: Vec<MoneyFact>,
     /// Actuals of months through the as-of month, summed per initiative (or none), month,
-    /// category and whether a person marked them one-off.
+    /// category, model, vendor and whether a person marked them one-off.
     pub actuals: Vec<MoneyFact>,
     /// Loaded annual cost per role.
     pub role_cost_minor: HashMap<RoleId, i64>,
@@ -47,7 +47,7 @@ pub struct PlanInputs {
     pub requisitions: Vec<RequisitionFacts>,
     pub contracts: Vec<ContractFacts>,
     pub models: Vec<ModelFacts>,
-    pub vendors: u64,
+    pub vendors: Vec<VendorFacts>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -69,6 +69,10 @@ pub struct MoneyFact {
     pub minor: i64,
     /// Marked one-off by a person: counted as spend, left out of forecasts.
     pub one_off: bool,
+    /// The model the spend is tagged with (actuals only).
+    pub model: Option<ModelId>,
+    /// The vendor it was paid to (actuals only).
+    pub vendor: Option<VendorId>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -114,6 +118,7 @@ pub struct RequisitionFacts {
 pub struct ContractFacts {
     pub id: i64,
     pub title: String,
+    pub vendor_id: VendorId,
     pub vendor: String,
     pub initiative: Option<InitiativeId>,
     pub value_minor: i64,
@@ -125,9 +130,17 @@ pub struct ContractFacts {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelFacts {
+    pub id: ModelId,
+    pub name: String,
     pub initiative: Option<InitiativeId>,
     pub stage: ModelStage,
     pub risk_tier: RiskTier,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct VendorFacts {
+    pub id: VendorId,
+    pub name: String,
 }
 
 impl PlanInputs {
@@ -154,29 +167,31 @@ impl PlanInputs {
             },
         )?;
 
-        let money = |row: &rusqlite::Row<'_>, one_off: bool| -> Result<MoneyFact> {
+        let money = |row: &rusqlite::Row<'_>| -> Result<MoneyFact> {
             let code: String = row.get(3)?;
             Ok(MoneyFact {
                 initiative: row.get::<_, Option<i64>>(0)?.map(InitiativeId),
                 month: month(row.get(1)?)?,
                 category: row.get::<_, String>(2)?.parse()?,
                 minor: fx.code_to_base(row.get(4)?, &code)?,
-                one_off,
+                one_off: row.get(5)?,
+                model: row.get::<_, Option<i64>>(6)?.map(ModelId),
+                vendor: row.get::<_, Option<i64>>(7)?.map(VendorId),
             })
         };
         let budgets = collect(
             conn,
-            "SELECT initiative_id, month, category, amount_currency, sum(amount_minor) FROM budget_lines
-             GROUP BY 1, 2, 3, 4",
+            "SELECT initiative_id, month, category, amount_currency, sum(amount_minor), 0, NULL, NULL
+             FROM budget_lines GROUP BY 1, 2, 3, 4",
             [],
-            |row| money(row, false),
+            money,
         )?;
         let actuals = collect(
             conn,
-            "SELECT initiative_id, month, category, amount_currency, sum(amount_minor), one_off FROM actuals
-             WHERE month <= ?1 GROUP BY 1, 2, 3, 4, 6",
+            "SELECT initiative_id, month, category, amount_currency, sum(amount_minor), one_off, model_id, vendor_id
+             FROM actuals WHERE month <= ?1 GROUP BY 1, 2, 3, 4, 6, 7, 8",
             [&through],
-            |row| money(row, row.get(5)?),
+            money,
         )?;
 
         let role_cost_minor =
@@ -231,7 +246,7 @@ impl PlanInputs {
         let contracts = collect(
             conn,
             "SELECT c.id, c.title, v.name, c.initiative_id, c.value_minor, c.value_currency, c.start, c.\"end\",
-                    c.notice_days, c.auto_renew
+                    c.notice_days, c.auto_renew, v.id
              FROM contracts c JOIN vendors v ON v.id = c.vendor_id WHERE c.start <= ?1 ORDER BY c.start, c.id",
             [&end_of_as_of],
             |row| {
@@ -246,6 +261,7 @@ impl PlanInputs {
                 let notice_days: u32 = row.get(8)?;
                 Ok(ContractFacts {
                     id: row.get(0)?,
+                    vendor_id: VendorId(row.get(10)?),
                     vendor: row.get(2)?,
                     initiative: row.get::<_, Option<i64>>(3)?.map(InitiativeId),
                     value_minor: fx.code_to_base(row.get(4)?, &code)?,
@@ -257,14 +273,19 @@ impl PlanInputs {
                 })
             },
         )?;
-        let models = collect(conn, "SELECT initiative_id, stage, risk_tier FROM models", [], |row| {
-            Ok(ModelFacts {
-                initiative: row.get::<_, Option<i64>>(0)?.map(InitiativeId),
-                stage: row.get::<_, String>(1)?.parse()?,
-                risk_tier: row.get::<_, String>(2)?.parse()?,
-            })
+        let models =
+            collect(conn, "SELECT id, name, initiative_id, stage, risk_tier FROM models ORDER BY id", [], |row| {
+                Ok(ModelFacts {
+                    id: ModelId(row.get(0)?),
+                    name: row.get(1)?,
+                    initiative: row.get::<_, Option<i64>>(2)?.map(InitiativeId),
+                    stage: row.get::<_, String>(3)?.parse()?,
+                    risk_tier: row.get::<_, String>(4)?.parse()?,
+                })
+            })?;
+        let vendors = collect(conn, "SELECT id, name FROM vendors ORDER BY id", [], |row| {
+            Ok(VendorFacts { id: VendorId(row.get(0)?), name: row.get(1)? })
         })?;
-        let vendors: i64 = conn.query_row("SELECT count(*) FROM vendors", [], |r| r.get(0))?;
         let (fiscal_year_start, attention_floor_minor) = settings::planning(conn)?;
 
         Ok(PlanInputs {
@@ -282,7 +303,7 @@ impl PlanInputs {
             requisitions,
             contracts,
             models,
-            vendors: vendors as u64,
+            vendors,
         })
     }
 }

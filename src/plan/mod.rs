@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 pub use attention::{ATTENTION_SHOWN, AttentionItem, AttentionKind};
 pub use forecast::{Band, Forecasts, Method, SetAside, SetAsideReason};
 pub use grid::{BudgetGrid, GridCategory, GridMonth};
-pub use inputs::PlanInputs;
+pub use inputs::{ModelFacts, MoneyFact, PlanInputs};
 pub use period::{FiscalCalendar, Period, PeriodChoice, PeriodKind, RunningMonth};
 pub use summary::Summary;
 pub use team::{HeadcountMonth, HeadcountProjection, InitiativeHeadcountCost, Overbooked};
@@ -390,7 +390,7 @@ pub fn compute(inputs: &PlanInputs, options: &PlanOptions) -> Result<Plan> {
         models: inputs.models.len() as u64,
         models_by_stage,
         models_by_risk_tier,
-        vendors: inputs.vendors,
+        vendors: inputs.vendors.len() as u64,
         contracts: inputs.contracts.len() as u64,
         attention_floor_minor: inputs.attention_floor_minor,
         actual_by_month,

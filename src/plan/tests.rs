@@ -32,7 +32,7 @@ fn empty(as_of: &str, today: &str) -> PlanInputs {
         requisitions: Vec::new(),
         contracts: Vec::new(),
         models: Vec::new(),
-        vendors: 0,
+        vendors: Vec::new(),
     }
 }
 
@@ -49,6 +49,8 @@ fn fact(initiative: InitiativeId, month_text: &str, minor: i64) -> MoneyFact {
         category: Category::Compute,
         minor,
         one_off: false,
+        model: None,
+        vendor: None,
     }
 }
 
@@ -201,7 +203,7 @@ fn the_attention_list_puts_the_most_money_at_stake_first_with_one_item_per_initi
     let plan = compute_default(&inputs);
     let kinds: Vec<_> = plan.attention.iter().map(|i| (i.kind, i.id)).collect();
     assert_eq!(kinds, [(AttentionKind::OverBudget, 2), (AttentionKind::OverBudget, 1)], "{:#?}", plan.attention);
-    assert!(plan.attention[0].headline.starts_with("Large is $120k over budget"), "{}", plan.attention[0].headline);
+    assert!(plan.attention[0].headline.starts_with("Large is $120K over budget"), "{}", plan.attention[0].headline);
     assert!(plan.attention[0].detail.contains("run out of its 2026 budget in"), "{}", plan.attention[0].detail);
 }
 

@@ -50,16 +50,13 @@ pub struct ReportOptions {
 /// Builds the report of the portfolio in `conn`; `generated_at` is shown beside it.
 pub fn build(conn: &Connection, source: &Path, options: &ReportOptions, generated_at: &str) -> Result<ReportPage> {
     let as_of = options.as_of;
-    let plan =
-        plan::plan(conn, as_of, options.today, &PlanOptions { period: options.period, ..PlanOptions::default() })?;
+    let inputs = plan::PlanInputs::load(conn, as_of, options.today)?;
+    let plan = plan::compute(&inputs, &PlanOptions { period: options.period, ..PlanOptions::default() })?;
     let mut charts_out = Vec::with_capacity(CHARTS.len());
     let canvas = Canvas { theme: ThemeName::Light, ..Canvas::default() };
     for name in CHARTS {
         let spec = ChartSpec { name, scope: Scope::portfolio(), kpi: None, grouping: None, as_of, metric: None };
-        let chart = match name {
-            ChartName::BudgetBurn => crate::analytics::series::budget_burn_of(&plan, &spec.scope).into(),
-            _ => charts::gather(conn, &spec)?,
-        };
+        let chart = charts::gather_planned(&inputs, Some(&plan), &spec)?;
         let svg = charts::to_svg(&chart, &canvas)?;
         charts_out.push(ReportChart {
             title: chart.title().to_owned(),
@@ -115,7 +112,7 @@ fn money(minor: i64, currency: Currency) -> String {
     compact_money(minor, currency)
 }
 
-/// "$120k over" / "$3k under": a variance in words, never a bare minus sign.
+/// "$120K over" / "$3K under": a variance in words, never a bare minus sign.
 pub fn over_under(variance_minor: i64, currency: Currency) -> String {
     let word = if variance_minor > 0 { "over" } else { "under" };
     format!("{} {word}", money(variance_minor.abs(), currency))

@@ -5,9 +5,12 @@
 //! transaction: one per import, one per sync write.
 
 use rusqlite::{CachedStatement, Connection, params};
+use serde_json::json;
 
-use crate::domain::{ActualSource, Category, InitiativeId, ModelId, Money, VendorId};
+use super::audit::{self, Action, Event, Subject};
+use crate::domain::{ActualSource, Category, InitiativeId, ModelId, Money, Month, VendorId};
 use crate::error::Result;
+use crate::store::import_key::ImportKey;
 
 /// What to do with a row whose key is already stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +38,7 @@ pub struct BulkActual<'a> {
     pub resource: Option<&'a str>,
     pub tag: Option<&'a str>,
     pub note: Option<&'a str>,
-    pub key: &'a [u8; 16],
+    pub key: ImportKey,
     /// The `imports` row of the file it came from, if any.
     pub import_id: Option<i64>,
 }
@@ -96,15 +99,56 @@ impl<'c> ActualWriter<'c> {
             a.resource,
             a.tag,
             a.note,
-            &a.key[..],
+            a.key,
             a.import_id,
         ])?;
         if changed > 0 {
             return Ok(true);
         }
         match (&mut self.attribute, a.initiative) {
-            (Some(attribute), Some(initiative)) => Ok(attribute.execute(params![initiative.0, &a.key[..]])? > 0),
+            (Some(attribute), Some(initiative)) => Ok(attribute.execute(params![initiative.0, a.key])? > 0),
             _ => Ok(false),
         }
     }
+}
+
+/// Which spend to mark one-off (or unmark): one initiative's (`None`: Unallocated) actuals of one
+/// month, of one category or all of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OneOffMark {
+    pub initiative: Option<InitiativeId>,
+    pub month: Month,
+    pub category: Option<Category>,
+    pub one_off: bool,
+}
+
+/// Marks the actuals `mark` names one-off (counted as spend, left out of forecasts) or clears the
+/// mark, with one audit row saying what and how many; returns how many actuals changed (those
+/// already so are left alone).
+pub fn mark_one_off(conn: &Connection, actor: &str, mark: &OneOffMark) -> Result<u64> {
+    let changed = conn.execute(
+        "UPDATE actuals SET one_off = ?1
+         WHERE initiative_id IS ?2 AND month = ?3 AND (?4 IS NULL OR category = ?4) AND one_off <> ?1",
+        params![
+            mark.one_off,
+            mark.initiative.map(|i| i.0),
+            mark.month.to_string(),
+            mark.category.map(Category::as_str)
+        ],
+    )? as u64;
+    if changed > 0 {
+        let state = |one_off: bool| json!({"month": mark.month, "category": mark.category, "one_off": one_off, "actuals": changed});
+        let (before, after) = (state(!mark.one_off), state(mark.one_off));
+        audit::write(
+            conn,
+            actor,
+            Event {
+                subject: Subject::Spend(mark.initiative.map(|i| i.0)),
+                action: Action::Update,
+                before: Some(&before),
+                after: Some(&after),
+            },
+        )?;
+    }
+    Ok(changed)
 }

@@ -34,6 +34,9 @@ pub enum Subject {
     Synced(EntityKind, i64),
     /// What one sync run (its `sync_runs` row) wrote in bulk: cost actuals, metric samples.
     SyncRun(i64),
+    /// The actuals of one initiative (by id; none: Unallocated) changed together, e.g. a month
+    /// marked one-off.
+    Spend(Option<i64>),
 }
 
 /// What happened to it.
@@ -73,6 +76,7 @@ impl Subject {
             Subject::MetricBinding(id) => ("metric_binding", Some(id)),
             Subject::CostMapping(id) => ("cost_mapping", id),
             Subject::SyncRun(id) => ("sync_run", Some(id)),
+            Subject::Spend(id) => ("spend", id),
         }
     }
 }

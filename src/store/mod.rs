@@ -30,7 +30,39 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/004_upstream_models.sql"),
     include_str!("migrations/005_sync_error_codes.sql"),
     include_str!("migrations/006_planning.sql"),
+    include_str!("migrations/007_integer_import_keys.sql"),
 ];
+
+/// The migrations with the Rust each needs beside its SQL.
+fn migrations() -> Migrations<'static> {
+    Migrations::new(
+        MIGRATIONS
+            .iter()
+            .enumerate()
+            .map(|(i, sql)| match i + 1 {
+                7 => M::up_with_hook(sql, integer_import_keys),
+                _ => M::up(sql),
+            })
+            .collect(),
+    )
+}
+
+/// Migration 007: 16-byte import keys become the integers [`import_key::import_key`] now gives
+/// for the same rows. A key that would clash with another (odds of about 10⁻⁸ per million rows)
+/// keeps its old form: that row is then simply not recognised if its file is imported again.
+fn integer_import_keys(tx: &Transaction<'_>) -> rusqlite_migration::HookResult {
+    let mut read = tx.prepare("SELECT id, import_key FROM actuals WHERE typeof(import_key) = 'blob'")?;
+    let mut write = tx.prepare("UPDATE OR IGNORE actuals SET import_key = ?2 WHERE id = ?1")?;
+    let mut rows = read.query([])?;
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        let old: Vec<u8> = row.get(1)?;
+        if let Ok(fingerprint) = <[u8; 16]>::try_from(old.as_slice()) {
+            write.execute(rusqlite::params![id, import_key::key_of_fingerprint(&fingerprint)])?;
+        }
+    }
+    Ok(())
+}
 
 /// The version of this build, recorded in files it migrates so that an older build can say which
 /// version wrote a file it cannot read.
@@ -65,7 +97,7 @@ impl Store {
         )
         .map_err(|e| Error::Storage(format!("cannot open {}: {e}", path.display())))?;
         conn.busy_timeout(Duration::from_secs(10))?;
-        let migrations = Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect());
+        let migrations = migrations();
         let current = match migrations.current_version(&conn) {
             Ok(v) => v,
             Err(e) => return Err(Error::Storage(format!("cannot read {}: {e}", path.display()))),

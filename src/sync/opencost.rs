@@ -55,7 +55,7 @@ use crate::domain::{
 };
 use crate::error::{Error, Result};
 use crate::store::actuals::{ActualWriter, BulkActual, OnRepeat};
-use crate::store::import_key::{import_key, push_field};
+use crate::store::import_key::{ImportKey, import_key, push_field};
 use crate::store::{audit, records, settings};
 
 /// The label mapped when none is named.
@@ -320,7 +320,7 @@ fn finite_decimal(value: f64) -> Option<Decimal> {
 /// The actual an OpenCost day becomes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CostActual {
-    pub key: [u8; 16],
+    pub key: ImportKey,
     pub model_id: i64,
     pub initiative_id: Option<i64>,
     pub month: Month,
@@ -332,7 +332,7 @@ pub struct CostActual {
 }
 
 /// The import key of one mapping's part on one day.
-pub fn cost_key(connection_id: i64, label: &str, value: &str, day: i64, part: Part) -> [u8; 16] {
+pub fn cost_key(connection_id: i64, label: &str, value: &str, day: i64, part: Part) -> ImportKey {
     let mut buf = Vec::with_capacity(64);
     for field in [
         b"opencost".as_slice(),
@@ -497,7 +497,7 @@ fn write_actuals(conn: &Connection, actuals: &[CostActual]) -> Result<usize> {
             resource: Some(&a.resource),
             tag: None,
             note: Some(&note),
-            key: &a.key,
+            key: a.key,
             import_id: None,
         })?;
         written += usize::from(changed);

@@ -8,7 +8,8 @@ use mlops_portfolio::api::{self, Session};
 use mlops_portfolio::charts::format::compact_money;
 use mlops_portfolio::demo::{self, DemoScale};
 use mlops_portfolio::domain::{
-    Allocation, Contract, InitiativeId, InitiativeStatus, Person, Role, Vendor, VendorCategory,
+    Actual, ActualSource, Allocation, Category, Contract, InitiativeId, InitiativeStatus, Person, Role, Vendor,
+    VendorCategory,
 };
 use mlops_portfolio::plan::{PeriodChoice, Summary};
 use mlops_portfolio::report::{self, ReportOptions};
@@ -237,4 +238,70 @@ fn a_year_without_budget_lines_has_no_budget_not_a_budget_of_zero() {
     assert_eq!(summary.budget_period_minor, None);
     assert_eq!(summary.run_out, None);
     assert!(summary.attention.iter().all(|i| !i.headline.contains("over budget")), "{:?}", summary.attention);
+}
+
+/// A user marks the month of one big invoice one-off through the command every surface shares:
+/// the forecast names it as marked (no longer "far from its neighbours"), the spend still counts,
+/// the change is audited once, and clearing the mark brings the detection back. Marking a month
+/// with no spend says so instead of doing nothing.
+#[test]
+fn a_month_marked_one_off_is_named_as_such_still_counts_and_can_be_cleared() {
+    let db = temp_db();
+    let store = db.open();
+    let search = initiative(&store, "Search", InitiativeStatus::Active, None);
+    actuals(&store, search, "2025-01", "2026-10", usd(20_000));
+    insert(
+        &store,
+        Actual {
+            initiative_id: Some(search),
+            month: month("2026-03"),
+            category: Category::Compute,
+            amount: usd(730_000),
+            source: ActualSource::Manual,
+            vendor_id: None,
+            model_id: None,
+            note: Some("yearly licence paid up front".into()),
+            provider: None,
+            service: None,
+            resource: None,
+            tag: None,
+            one_off: false,
+        },
+    );
+    let mut session = Session::new(store);
+    let as_of = month("2026-11");
+    let set_aside = |session: &Session| {
+        let summary = api::summary(session, as_of, PeriodChoice::default()).unwrap();
+        let march: Vec<(String, i64)> = summary
+            .set_aside
+            .iter()
+            .filter(|s| s.month == month("2026-03"))
+            .map(|s| (format!("{:?}", s.reason), s.amount_minor))
+            .collect();
+        (march, summary.actual_to_date_minor)
+    };
+    let (before, spent) = set_aside(&session);
+    assert_eq!(before, [("Detected".to_owned(), 75_000_000)], "the big month is found on its own");
+
+    let mark = |one_off: bool| json!({ "initiative": "Search", "month": "2026-03", "category": "compute", "one_off": one_off });
+    let audit_rows = |session: &Session| -> i64 {
+        session.conn().query_row("SELECT count(*) FROM audit_log WHERE entity = 'spend'", [], |r| r.get(0)).unwrap()
+    };
+    let answer = api::commands::dispatch(&mut session, "mark_one_off", mark(true)).unwrap();
+    assert_eq!(answer, json!({ "actuals": 2 }), "both actuals of the month are marked");
+    assert_eq!(audit_rows(&session), 1, "one audit row for the change");
+    let (marked, spent_after) = set_aside(&session);
+    assert_eq!(marked, [("Marked".to_owned(), 75_000_000)]);
+    assert_eq!(spent_after, spent, "a one-off still counts as spend");
+
+    let again = api::commands::dispatch(&mut session, "mark_one_off", mark(true)).unwrap();
+    assert_eq!(again, json!({ "actuals": 0 }), "marking twice changes nothing");
+    assert_eq!(audit_rows(&session), 1, "and writes no audit row");
+
+    api::commands::dispatch(&mut session, "mark_one_off", mark(false)).unwrap();
+    assert_eq!(set_aside(&session).0, before, "cleared, the month is judged on its numbers again");
+
+    let nothing = json!({ "initiative": "Search", "month": "2027-03", "one_off": true });
+    let err = api::commands::dispatch(&mut session, "mark_one_off", nothing).unwrap_err();
+    assert!(err.to_string().contains("Search has no actuals in 2027-03"), "{err}");
 }

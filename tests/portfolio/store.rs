@@ -44,6 +44,64 @@ fn a_fresh_file_gets_the_whole_schema_and_the_pragmas() {
 }
 
 #[test]
+fn sixteen_byte_import_keys_become_the_integer_keys_the_same_rows_get_now() {
+    // The key a release before migration 7 stored for a row: the whole xxh3-128 fingerprint.
+    let old_key = |content: u128, occurrence: u32| {
+        let mut bytes = content.to_le_bytes().to_vec();
+        bytes.extend_from_slice(&occurrence.to_le_bytes());
+        xxhash_rust::xxh3::xxh3_128(&bytes).to_le_bytes()
+    };
+    let db = temp_file();
+    {
+        let conn = Connection::open(&db.path).unwrap();
+        for sql in [
+            include_str!("../../src/store/migrations/001_portfolio.sql"),
+            include_str!("../../src/store/migrations/002_lookup_indexes.sql"),
+            include_str!("../../src/store/migrations/003_metric_bindings.sql"),
+            include_str!("../../src/store/migrations/004_upstream_models.sql"),
+            include_str!("../../src/store/migrations/005_sync_error_codes.sql"),
+            include_str!("../../src/store/migrations/006_planning.sql"),
+        ] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            "PRAGMA user_version = 6;
+             INSERT INTO portfolio (id, base_currency, created_at) VALUES (1, 'USD', '2025-01-01T00:00:00Z');",
+        )
+        .unwrap();
+        let insert = "INSERT INTO actuals (month, category, amount_minor, amount_currency, source, import_key)
+                      VALUES ('2026-01', 'compute', ?1, 'USD', 'focus', ?2)";
+        conn.execute(insert, rusqlite::params![100, &old_key(42, 0)[..]]).unwrap();
+        conn.execute(insert, rusqlite::params![100, &old_key(42, 1)[..]]).unwrap();
+        conn.execute("INSERT INTO actuals (month, category, amount_minor, amount_currency, source) VALUES ('2026-01', 'people', 5, 'USD', 'manual')", []).unwrap();
+    }
+    let store = db.open();
+    let keys: Vec<(Option<i64>, String)> = store
+        .conn()
+        .prepare("SELECT import_key, typeof(import_key) FROM actuals ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    use mlops_portfolio::store::import_key::import_key;
+    assert_eq!(
+        keys,
+        [
+            (Some(import_key(42, 0)), "integer".to_owned()),
+            (Some(import_key(42, 1)), "integer".to_owned()),
+            (None, "null".to_owned()),
+        ],
+        "a row imported before is recognised by the key it gets today"
+    );
+    let month_index: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM sqlite_schema WHERE name = 'actuals_by_month'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(month_index, 0);
+}
+
+#[test]
 fn an_older_file_with_data_is_backed_up_then_upgraded_keeping_its_data() {
     let db = temp_file();
     {
@@ -333,6 +391,8 @@ fn every_write_command_leaves_its_audit_row_and_no_read_leaves_one() {
     let backup = db.file("before.db");
     let budgets =
         db.write("budgets.csv", "initiative,month,category,amount,currency\nSearch,2026-01,compute,1000.00,USD\n");
+    let actuals =
+        db.write("actuals.csv", "initiative,month,category,amount,currency\nSearch,2026-02,compute,750.00,USD\n");
     let writes: Vec<(&str, Value)> = vec![
         ("init", json!({ "currency": "USD" })),
         (
@@ -342,6 +402,8 @@ fn every_write_command_leaves_its_audit_row_and_no_read_leaves_one() {
         ("update_record", json!({ "kind": "initiative", "id": 1, "changes": { "priority": 2 } })),
         ("fx_set", json!({ "currency": "EUR", "rate": "1.08" })),
         ("import", json!({ "kind": "budgets", "path": budgets })),
+        ("import", json!({ "kind": "actuals", "path": actuals })),
+        ("mark_one_off", json!({ "initiative": "Search", "month": "2026-02", "category": "compute", "one_off": true })),
         ("set_planning_settings", json!({ "fiscal_year_start": 4, "attention_floor": "2,500.00" })),
         (
             "add_connection",

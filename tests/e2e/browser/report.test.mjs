@@ -67,7 +67,7 @@ test('names made of markup appear as text and run nothing', { timeout: 30_000 },
   const table = page.getByRole('table', { name: 'Initiatives, 2026 to date, through Oct' });
   for (const name of [SCRIPT_NAME, SVG_NAME]) {
     await table.getByRole('rowheader', { name, exact: true }).waitFor();
-    await page.getByRole('listitem').filter({ hasText: `${name} is $499k over budget` }).waitFor();
+    await page.getByRole('listitem').filter({ hasText: `${name} is $499K over budget` }).waitFor();
   }
   const injected = await page.evaluate(() => ({
     pwned: typeof window.__pwned,

@@ -44,7 +44,7 @@ browserTest(session, 'security-markup-names', 'initiative names made of markup r
   await openPage(page, '#/', 'Overview');
   const attention = page.getByRole('region', { name: 'Needs attention' });
   for (const name of [SCRIPT_NAME, SVG_NAME]) {
-    await attention.getByRole('link', { name: `${name} is $1.5k over budget`, exact: false }).waitFor();
+    await attention.getByRole('link', { name: `${name} is $1.5K over budget`, exact: false }).waitFor();
   }
   // The chart (an SVG) is drawn once the monthly figures are in.
   await page.getByRole('img', { name: /^Budget and actual spend per month/ }).waitFor();

@@ -24,6 +24,8 @@ import type { ListRequest } from "./ListRequest";
 import type { ModelMetrics } from "./ModelMetrics";
 import type { ModelMetricsRequest } from "./ModelMetricsRequest";
 import type { NoArguments } from "./NoArguments";
+import type { OneOffMarked } from "./OneOffMarked";
+import type { OneOffRequest } from "./OneOffRequest";
 import type { PathRequest } from "./PathRequest";
 import type { PlanningSettings } from "./PlanningSettings";
 import type { PlanningSettingsUpdate } from "./PlanningSettingsUpdate";
@@ -46,6 +48,7 @@ export type Commands = {
   summary: { request: SummaryRequest; response: Summary };
   forecast: { request: ForecastRequest; response: ForecastReport };
   budget_grid: { request: BudgetGridRequest; response: BudgetGrid };
+  mark_one_off: { request: OneOffRequest; response: OneOffMarked };
   planning_settings: { request: NoArguments; response: PlanningSettings };
   set_planning_settings: { request: PlanningSettingsUpdate; response: PlanningSettings };
   list_records: { request: ListRequest; response: Array<RecordView> };

@@ -151,7 +151,7 @@ pub fn budget_burn_of(plan: &crate::plan::Plan, scope: &Scope) -> BudgetBurn {
     let actual_cumulative_minor = running_total(months[..last_recorded.map_or(0, |i| i + 1)].iter().map(recorded));
     let forecast_in_scope = plan.forecasts.series.iter().any(|s| {
         (scope.initiative.is_none() || s.initiative == scope.initiative)
-            && matches!(s.method, Method::Model { .. } | Method::RunRate { .. } | Method::TeamPlan)
+            && matches!(s.method, Method::Model { .. } | Method::RunRate { .. } | Method::TeamPlan | Method::Planned)
     });
     let mut forecast = None;
     if forecast_in_scope {

@@ -13,6 +13,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::connections::{AddConnectionRequest, ConnectionName, ConnectionSecretRequest};
+pub use super::scenarios::{
+    scenario_add, scenario_compare, scenario_drop, scenario_export, scenario_import, scenario_list, scenario_new,
+    scenario_remove, scenario_show,
+};
 use super::{ChartRequest, ImportRequest, RecordView, Session};
 use crate::analytics::forecast::{DEFAULT_HORIZON, ForecastOptions, ForecastReport};
 use crate::connect::OsKeyring;
@@ -36,6 +40,15 @@ macro_rules! for_each_command {
             forecast: $crate::api::commands::ForecastRequest => $crate::analytics::forecast::ForecastReport;
             budget_grid: $crate::api::commands::BudgetGridRequest => $crate::plan::BudgetGrid;
             mark_one_off: $crate::api::commands::OneOffRequest => $crate::api::commands::OneOffMarked;
+            scenario_new: $crate::api::scenarios::ScenarioNewRequest => $crate::store::scenarios::StoredScenario;
+            scenario_list: $crate::api::commands::NoArguments => Vec<$crate::store::scenarios::StoredScenario>;
+            scenario_remove: $crate::api::scenarios::ScenarioName => $crate::store::scenarios::StoredScenario;
+            scenario_add: $crate::api::scenarios::ScenarioAddRequest => $crate::api::scenarios::ChangePosition;
+            scenario_drop: $crate::api::scenarios::ScenarioDropRequest => $crate::store::scenarios::StoredScenario;
+            scenario_show: $crate::api::scenarios::ScenarioShowRequest => $crate::plan::scenario::ScenarioView;
+            scenario_compare: $crate::api::scenarios::ScenarioCompareRequest => $crate::plan::scenario::Comparison;
+            scenario_export: $crate::api::scenarios::ScenarioExportRequest => $crate::api::scenarios::ScenarioExported;
+            scenario_import: $crate::api::scenarios::ScenarioImportRequest => $crate::store::scenarios::StoredScenario;
             planning_settings: $crate::api::commands::NoArguments => $crate::api::commands::PlanningSettings;
             set_planning_settings: $crate::api::commands::PlanningSettingsUpdate => $crate::api::commands::PlanningSettings;
             list_records: $crate::api::commands::ListRequest => Vec<$crate::api::RecordView>;

@@ -7,6 +7,7 @@ pub mod connections;
 pub mod fields;
 pub mod metrics;
 pub mod records;
+pub mod scenarios;
 pub mod session;
 
 use std::path::{Path, PathBuf};

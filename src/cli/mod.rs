@@ -97,6 +97,10 @@ enum Command {
     /// Planning settings: the fiscal year's first month and the attention floor.
     #[command(subcommand)]
     Settings(SettingsCommand),
+    /// What-if scenarios: named lists of changes (hires, leaves, allocations, spend, budgets,
+    /// contracts) evaluated against the baseline.
+    #[command(subcommand)]
+    Scenario(ScenarioCommand),
     /// Mark a month's spend one-off (counted as spend, left out of forecasts), or clear the mark:
     /// `one-off "Fraud detection" 2026-03 --category compute`.
     OneOff {
@@ -300,6 +304,75 @@ enum SettingsCommand {
     Set { name: SettingName, value: String },
 }
 
+#[derive(Debug, Subcommand)]
+enum ScenarioCommand {
+    /// Create an empty scenario.
+    New {
+        name: String,
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        note: String,
+    },
+    /// Every scenario with its changes.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a scenario and its changes.
+    Remove { name: String },
+    /// Add a change: `scenario add "Hiring plan" hire role="ML engineer" count=3 start=2027-03
+    /// initiative=Search`. Kinds: hire, leave, allocate, spend, budget, contract_add,
+    /// contract_cancel, initiative_stop. Prints the change's position.
+    Add {
+        name: String,
+        kind: String,
+        #[arg(value_name = "FIELD=VALUE")]
+        fields: Vec<String>,
+    },
+    /// Remove the change at POSITION (counted from 1); the ones after it move up.
+    Drop { name: String, position: u32 },
+    /// The scenario's figures beside the baseline's, and the difference.
+    Show {
+        name: String,
+        /// A fiscal year (2027), a fiscal quarter (2026-Q3) or `all`; default: the fiscal year of
+        /// the as-of month.
+        #[arg(long, value_name = "PERIOD")]
+        period: Option<String>,
+        /// Use facts through the end of this month; changes touch only later months. Default:
+        /// this month.
+        #[arg(long, value_name = "YYYY-MM")]
+        as_of: Option<String>,
+        /// Each change's own difference; they add up to the total.
+        #[arg(long)]
+        explain: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Up to four scenarios beside the baseline.
+    Compare {
+        #[arg(required = true, num_args = 1..=4)]
+        names: Vec<String>,
+        #[arg(long, value_name = "PERIOD")]
+        period: Option<String>,
+        #[arg(long, value_name = "YYYY-MM")]
+        as_of: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the scenario to a file a colleague can import into their copy.
+    Export {
+        name: String,
+        #[arg(long, value_name = "FILE.json")]
+        out: PathBuf,
+    },
+    /// Read a scenario file; every reference is checked and nothing is written on an error.
+    Import {
+        file: PathBuf,
+        /// The name to give it here (default: the file's).
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum SettingName {
     FiscalYearStart,
@@ -466,6 +539,12 @@ pub fn run(cli: Cli) -> Result<()> {
             let report = mlops_portfolio::demo::build(&mut store, scale, api::current_month())?;
             println!("Demo portfolio written to {}.\n{report}", path.display());
         }
+        Command::Add { kind: EntityKind::Scenario, .. } => {
+            anyhow::bail!(
+                "a scenario is a list of changes: create one with `scenario new NAME`, then `scenario add NAME KIND \
+                 FIELD=VALUE...`"
+            );
+        }
         Command::Add { kind, fields } => {
             let fields = api::fields::parse_assignments(store.conn(), kind, &fields)?;
             let created = api::records::create(&mut store, kind, fields)?;
@@ -553,6 +632,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
+        Command::Scenario(command) => scenario(&mut store, command)?,
         Command::Fx(FxCommand::List { json }) => {
             let rates = api::fx_list(&store)?;
             output::print_json_or(&rates, json, || output::print_rates(&rates))?;
@@ -818,4 +898,62 @@ fn read_secret(name: &str, from_stdin: bool) -> Result<mlops_portfolio::connect:
         anyhow::bail!("the secret of connection `{name}` is empty; give the password or token");
     }
     Ok(mlops_portfolio::connect::Secret::new(text))
+}
+
+fn scenario(store: &mut Store, command: ScenarioCommand) -> Result<()> {
+    use api::scenarios::*;
+    let as_of = |text: Option<String>| text.map(|t| t.parse::<Month>()).transpose();
+    match command {
+        ScenarioCommand::New { name, note } => {
+            let created = scenario_new(store, ScenarioNewRequest { name, note })?;
+            println!(
+                "Created scenario `{}`. Add changes with `scenario add \"{}\" KIND FIELD=VALUE...`.",
+                created.name, created.name
+            );
+        }
+        ScenarioCommand::List { json } => {
+            let all = scenario_list(store, api::commands::NoArguments {})?;
+            output::print_json_or(&all, json, || output::print_scenarios(&all))?;
+        }
+        ScenarioCommand::Remove { name } => {
+            let removed = scenario_remove(store, ScenarioName { name })?;
+            println!("Removed scenario `{}` and its {} changes.", removed.name, removed.changes.len());
+        }
+        ScenarioCommand::Add { name, kind, fields } => {
+            let kind = kind.parse()?;
+            let mut map = std::collections::BTreeMap::new();
+            for arg in fields {
+                let (field, value) = arg
+                    .split_once('=')
+                    .ok_or_else(|| anyhow::anyhow!("`{arg}` is not field=value; for example start=2027-03"))?;
+                map.insert(field.trim().to_owned(), value.to_owned());
+            }
+            let change = mlops_portfolio::plan::scenario::ChangeSpec { kind, fields: map };
+            let added = scenario_add(store, ScenarioAddRequest { name, change })?;
+            println!("{}", added.position);
+        }
+        ScenarioCommand::Drop { name, position } => {
+            let left = scenario_drop(store, ScenarioDropRequest { name, position })?;
+            println!("Dropped change {position} of `{}`; {} left.", left.name, left.changes.len());
+        }
+        ScenarioCommand::Show { name, period, as_of: month, explain, json } => {
+            let view = scenario_show(store, ScenarioShowRequest { name, period, as_of: as_of(month)?, explain })?;
+            let currency = mlops_portfolio::store::settings::base_currency(store.conn())?;
+            output::print_json_or(&view, json, || output::print_scenario_view(&view, currency))?;
+        }
+        ScenarioCommand::Compare { names, period, as_of: month, json } => {
+            let comparison = scenario_compare(store, ScenarioCompareRequest { names, period, as_of: as_of(month)? })?;
+            let currency = mlops_portfolio::store::settings::base_currency(store.conn())?;
+            output::print_json_or(&comparison, json, || output::print_comparison(&comparison, currency))?;
+        }
+        ScenarioCommand::Export { name, out } => {
+            let written = scenario_export(store, ScenarioExportRequest { name, path: out })?;
+            println!("Wrote {} ({} changes).", written.path, written.changes);
+        }
+        ScenarioCommand::Import { file, name } => {
+            let imported = scenario_import(store, ScenarioImportRequest { path: file, name })?;
+            println!("Imported scenario `{}` with {} changes.", imported.name, imported.changes.len());
+        }
+    }
+    Ok(())
 }

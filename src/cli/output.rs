@@ -573,3 +573,127 @@ pub fn print_planning_settings(s: &mlops_portfolio::api::commands::PlanningSetti
         if s.attention_floor_is_default { " (the default)" } else { "" }
     );
 }
+
+pub fn print_scenarios(all: &[mlops_portfolio::store::scenarios::StoredScenario]) {
+    if all.is_empty() {
+        println!("No scenarios yet. Create one with `scenario new NAME`.");
+        return;
+    }
+    for scenario in all {
+        let changes = match scenario.changes.len() {
+            0 => "no changes".to_owned(),
+            1 => "1 change".to_owned(),
+            n => format!("{n} changes"),
+        };
+        println!("{} — {changes}", scenario.name);
+        if !scenario.note.is_empty() {
+            for line in scenario.note.lines() {
+                println!("    {line}");
+            }
+        }
+        for (k, change) in scenario.changes.iter().enumerate() {
+            println!("  {}. {change}", k + 1);
+        }
+    }
+}
+
+/// `+1,250.00` / `-300.00` / `0.00`: a difference, signed.
+fn signed(minor: i64, currency: Currency) -> String {
+    let sign = if minor > 0 {
+        "+"
+    } else if minor < 0 {
+        "-"
+    } else {
+        ""
+    };
+    format!("{sign}{}", grouped(minor.abs(), currency))
+}
+
+fn month_or_none(month: Option<Month>) -> String {
+    month.map_or("—".to_owned(), |m| m.to_string())
+}
+
+/// One money figure of a scenario's column.
+type FigureOf = fn(&mlops_portfolio::plan::scenario::ScenarioFigures) -> i64;
+
+/// The money rows of `scenario show` and `scenario compare`, in order.
+const SCENARIO_MONEY_ROWS: [(&str, FigureOf); 4] = [
+    ("Landing", |f| f.landing_minor),
+    ("Still to spend", |f| f.spend_minor),
+    ("People cost", |f| f.people_cost_minor),
+    ("Budget", |f| f.budget_minor),
+];
+
+pub fn print_scenario_view(view: &mlops_portfolio::plan::scenario::ScenarioView, currency: Currency) {
+    println!("Scenario `{}` — {} as of {}, amounts in {currency}", view.name, view.period, view.as_of);
+    let mut table = new_table(["", "Baseline", "Scenario", "Difference"].map(String::from).to_vec());
+    for (label, value) in SCENARIO_MONEY_ROWS {
+        table.add_row(vec![
+            label.to_owned(),
+            grouped(value(&view.baseline), currency),
+            grouped(value(&view.scenario), currency),
+            signed(value(&view.delta), currency),
+        ]);
+    }
+    table.add_row(vec![
+        "Headcount at the end".to_owned(),
+        view.baseline.headcount_end.to_string(),
+        view.scenario.headcount_end.to_string(),
+        format!("{:+}", view.delta.headcount_end),
+    ]);
+    table.add_row(vec![
+        "Budget runs out".to_owned(),
+        month_or_none(view.baseline.run_out),
+        month_or_none(view.scenario.run_out),
+        String::new(),
+    ]);
+    align_right(&mut table, 1..4);
+    println!("{table}");
+    let moved: Vec<_> =
+        view.delta.by_initiative.iter().filter(|i| i.landing_minor != 0 || i.headcount_end != 0).collect();
+    if !moved.is_empty() {
+        println!("Initiatives it changes:");
+        for i in moved {
+            println!(
+                "  {}: landing {}, people cost {}, headcount {:+}",
+                i.name,
+                signed(i.landing_minor, currency),
+                signed(i.people_cost_minor, currency),
+                i.headcount_end
+            );
+        }
+    }
+    if let Some(changes) = &view.changes {
+        println!("Each change, applied in order (they add up to the difference):");
+        for c in changes {
+            println!(
+                "  {}. {}: landing {}, people cost {}, headcount {:+}",
+                c.position,
+                c.text,
+                signed(c.delta.landing_minor, currency),
+                signed(c.delta.people_cost_minor, currency),
+                c.delta.headcount_end
+            );
+        }
+    }
+}
+
+pub fn print_comparison(comparison: &mlops_portfolio::plan::scenario::Comparison, currency: Currency) {
+    println!("{} as of {}, amounts in {currency}", comparison.period, comparison.as_of);
+    let mut headers = vec![String::new()];
+    headers.extend(comparison.columns.iter().map(|c| c.name.clone()));
+    let mut table = new_table(headers);
+    for (label, value) in SCENARIO_MONEY_ROWS {
+        let mut row = vec![label.to_owned()];
+        row.extend(comparison.columns.iter().map(|c| grouped(value(&c.figures), currency)));
+        table.add_row(row);
+    }
+    let mut headcount = vec!["Headcount at the end".to_owned()];
+    headcount.extend(comparison.columns.iter().map(|c| c.figures.headcount_end.to_string()));
+    table.add_row(headcount);
+    let mut run_out = vec!["Budget runs out".to_owned()];
+    run_out.extend(comparison.columns.iter().map(|c| month_or_none(c.figures.run_out)));
+    table.add_row(run_out);
+    align_right(&mut table, 1..comparison.columns.len() + 1);
+    println!("{table}");
+}

@@ -272,15 +272,12 @@ pub(super) struct KpiDef {
 pub(super) struct ScenarioDef {
     /// `{quarter}` becomes the quarter it starts in, e.g. `Q3 2026`.
     pub name: String,
-    pub description: String,
+    pub note: String,
     /// 1 starts at the beginning of the next calendar quarter.
     pub quarters_ahead: i32,
-    #[serde(default)]
-    pub headcount_delta: i32,
-    #[serde(default)]
-    pub compute_change_percent: i32,
-    #[serde(default)]
-    pub vendor_change_percent: i32,
+    /// Its changes as a person would write them; `{start}` in a value becomes the first month of
+    /// the quarter, `{start+N}` N months later.
+    pub changes: Vec<crate::plan::scenario::ChangeSpec>,
 }
 
 /// Word lists the large scale combines into names.

@@ -19,10 +19,11 @@ use super::{DemoReport, DemoScale, Overbooked};
 use crate::domain::{
     Actual, ActualSource, Allocation, BudgetLine, Category, Contract, Currency, Entity, FxRate, Initiative,
     InitiativeId, InitiativeStatus, Kpi, Model, ModelId, ModelStage, ModelVersion, Money, Month, Person, PersonId,
-    Requisition, Role, RoleId, Scenario, Vendor, VendorId, VendorReview,
+    Requisition, Role, RoleId, Vendor, VendorId, VendorReview,
 };
 use crate::error::{Error, Result};
-use crate::store::{records, settings};
+use crate::plan::scenario::ChangeSpec;
+use crate::store::{records, scenarios, settings};
 
 /// One random stream per part of the demo.
 #[derive(Clone, Copy, Debug)]
@@ -448,14 +449,14 @@ impl<'a> Generator<'a> {
         for def in &self.def.scenarios {
             let start = quarter_start.plus(3 * def.quarters_ahead);
             let quarter = format!("Q{} {}", (start.month() - 1) / 3 + 1, start.year());
-            self.insert(&Scenario {
-                name: def.name.replace("{quarter}", &quarter),
-                description: def.description.clone(),
-                start,
-                headcount_delta: def.headcount_delta,
-                compute_change_percent: def.compute_change_percent,
-                vendor_change_percent: def.vendor_change_percent,
-            })?;
+            let mut scenario =
+                scenarios::create(self.conn, self.actor, &def.name.replace("{quarter}", &quarter), &def.note)?;
+            for change in &def.changes {
+                let fields = change.fields.iter().map(|(k, v)| (k.clone(), months_from(v, start))).collect();
+                let change = ChangeSpec { kind: change.kind, fields };
+                scenarios::add_change(self.conn, self.actor, &scenario, &change)?;
+                scenario.changes.push(change);
+            }
             self.report.scenarios += 1;
         }
         Ok(())
@@ -699,6 +700,15 @@ fn email_for(name: &str) -> String {
         }
     }
     format!("{local}@{EMAIL_DOMAIN}")
+}
+
+/// A demo value with `{start}` (or `{start+N}`) as the month it names.
+fn months_from(value: &str, start: Month) -> String {
+    let mut out = value.replace("{start}", &start.to_string());
+    for n in 1..=24 {
+        out = out.replace(&format!("{{start+{n}}}"), &start.plus(n).to_string());
+    }
+    out
 }
 
 #[cfg(test)]

@@ -491,30 +491,18 @@ entity!(Kpi, KpiId, Kpi, |k| {
     Ok(())
 });
 
-/// A what-if: hires added or removed and spend changed, from a month on.
+/// A what-if: a named list of changes over the baseline (hires, leaves, allocations, spend,
+/// budgets, contracts), kept in `scenario_changes` and evaluated by the planning core
+/// ([`crate::plan::scenario`]). The record is its name and note; `scenario add` writes its changes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Scenario {
     pub name: String,
     #[serde(default)]
-    pub description: String,
-    pub start: Month,
-    #[serde(default)]
-    pub headcount_delta: i32,
-    #[serde(default)]
-    pub compute_change_percent: i32,
-    #[serde(default)]
-    pub vendor_change_percent: i32,
+    pub note: String,
 }
 entity!(Scenario, ScenarioId, Scenario, |s| {
     require_text("name", &s.name)?;
-    for (field, value) in
-        [("compute_change_percent", s.compute_change_percent), ("vendor_change_percent", s.vendor_change_percent)]
-    {
-        if value < -100 {
-            return Err(DomainError::invalid(field, format!("{value}% would make spend negative")));
-        }
-    }
     Ok(())
 });
 

@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use super::inputs::{InitiativeFacts, PlanInputs};
 use super::model::{self, Projection};
 use super::outliers;
+use super::scenario::Target;
 use super::team::HeadcountProjection;
 use crate::domain::{Category, InitiativeId, InitiativeStatus, Month};
 
@@ -80,6 +81,8 @@ pub enum Method {
     Ended,
     /// Too short a history even for a run rate: nothing is forecast.
     NotForecast { months_of_history: u32, months_needed: u32 },
+    /// No history of its own: only what a scenario plans (a hire, a contract, an amount).
+    Planned,
 }
 
 /// Why a month was left out of a fit.
@@ -273,6 +276,7 @@ pub fn forecast(
             }
         }
     }
+    planned_changes(inputs, &mut series, first_month, horizon);
     // Nothing after an initiative's end month.
     for entry in &mut series {
         if let Some(end) = entry.initiative.and_then(|id| initiatives.get(&id)).and_then(|i| i.end) {
@@ -285,6 +289,60 @@ pub fn forecast(
     }
     set_aside.sort_by(|a, b| a.month.cmp(&b.month).then(a.initiative_id.cmp(&b.initiative_id)));
     Forecasts { history_through, first_month, last_month, series, set_aside }
+}
+
+/// A scenario's changes to the months to come, in order: hires whose cost no team plan carries
+/// (an initiative that does not record people spend), then each spend adjustment. Nothing here for
+/// a portfolio as recorded.
+fn planned_changes(inputs: &PlanInputs, series: &mut Vec<Series>, first_month: Month, horizon: usize) {
+    let month_at = |k: usize| first_month.plus(k as i32);
+    let after = inputs.as_of;
+    let series_of = |series: &mut Vec<Series>, initiative: Option<InitiativeId>, category: Category| -> usize {
+        match series.iter().position(|s| s.initiative == initiative && s.category == category) {
+            Some(i) => i,
+            None => {
+                let forecast = vec![Band::default(); horizon];
+                series.push(Series { initiative, category, method: Method::Planned, forecast });
+                series.len() - 1
+            }
+        }
+    };
+    for hire in inputs.requisitions.iter().filter(|r| r.planned && r.status.is_open()) {
+        let i = series_of(series, hire.initiative, Category::People);
+        if series[i].method == Method::TeamPlan {
+            continue;
+        }
+        let annual = i128::from(inputs.role_cost_minor.get(&hire.role).copied().unwrap_or(0));
+        let cost = super::team::monthly(annual * i128::from(hire.percent), 100);
+        for (k, band) in series[i].forecast.iter_mut().enumerate() {
+            let month = month_at(k);
+            if month > after && month >= hire.start {
+                *band = band.plus(Band::exactly(cost));
+            }
+        }
+    }
+    for adjustment in &inputs.adjustments {
+        if let Target::Initiative(id) = adjustment.target
+            && adjustment.adds_spend()
+        {
+            series_of(series, Some(id), adjustment.category);
+        }
+        for entry in
+            series.iter_mut().filter(|s| s.category == adjustment.category && adjustment.target.reaches(s.initiative))
+        {
+            for (k, band) in entry.forecast.iter_mut().enumerate() {
+                let month = month_at(k);
+                if month <= after {
+                    continue;
+                }
+                *band = Band {
+                    point_minor: band.point_minor + adjustment.delta(month, band.point_minor),
+                    lower_minor: band.lower_minor + adjustment.delta(month, band.lower_minor),
+                    upper_minor: band.upper_minor + adjustment.delta(month, band.upper_minor),
+                };
+            }
+        }
+    }
 }
 
 fn series_name(initiative: Option<&InitiativeFacts>) -> String {

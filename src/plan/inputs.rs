@@ -48,6 +48,9 @@ pub struct PlanInputs {
     pub contracts: Vec<ContractFacts>,
     pub models: Vec<ModelFacts>,
     pub vendors: Vec<VendorFacts>,
+    /// Changes to spend the forecast applies to the months after the as-of month: a scenario's
+    /// (none in a portfolio as recorded).
+    pub adjustments: Vec<super::scenario::SpendAdjustment>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -112,6 +115,11 @@ pub struct RequisitionFacts {
     pub initiative: Option<InitiativeId>,
     pub start: Month,
     pub status: RequisitionStatus,
+    /// The share of the role's loaded cost it will cost: 100 for a recorded requisition; a
+    /// scenario's part-time hire less.
+    pub percent: u32,
+    /// Made by a scenario (a `hire`), not recorded.
+    pub planned: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -240,6 +248,8 @@ impl PlanInputs {
                     initiative: row.get::<_, Option<i64>>(2)?.map(InitiativeId),
                     start: month(row.get(3)?)?,
                     status: row.get::<_, String>(4)?.parse()?,
+                    percent: 100,
+                    planned: false,
                 })
             },
         )?;
@@ -304,6 +314,7 @@ impl PlanInputs {
             contracts,
             models,
             vendors,
+            adjustments: Vec::new(),
         })
     }
 }

@@ -19,6 +19,7 @@ pub mod inputs;
 pub mod model;
 pub mod outliers;
 pub mod period;
+pub mod scenario;
 pub mod summary;
 pub mod team;
 
@@ -285,12 +286,8 @@ pub fn compute(inputs: &PlanInputs, options: &PlanOptions) -> Result<Plan> {
     // Forecast still to come per (initiative, month).
     let mut expected: HashMap<(Option<InitiativeId>, Month), Band> = HashMap::new();
     for series in &forecasts.series {
-        for month in period.months().filter(|m| *m >= first_forecast) {
-            let Some(band) = forecasts.month(series, month) else { continue };
-            let band = match running.filter(|r| r.month == month) {
-                Some(r) => band.map(|v| r.remaining_share(v)),
-                None => band,
-            };
+        for month in period.months() {
+            let Some(band) = still_expected(&forecasts, series, month, running.as_ref()) else { continue };
             let entry = expected.entry((series.initiative, month)).or_default();
             *entry = entry.plus(band);
         }
@@ -397,6 +394,24 @@ pub fn compute(inputs: &PlanInputs, options: &PlanOptions) -> Result<Plan> {
     };
     plan.attention = attention::attention(&plan, inputs);
     Ok(plan)
+}
+
+/// What `series` still expects in `month`: its forecast from the first forecast month on, and of
+/// the running month only the share of the days still to come.
+pub fn still_expected(
+    forecasts: &Forecasts,
+    series: &forecast::Series,
+    month: Month,
+    running: Option<&RunningMonth>,
+) -> Option<Band> {
+    if month < forecasts.first_month {
+        return None;
+    }
+    let band = forecasts.month(series, month)?;
+    Some(match running.filter(|r| r.month == month) {
+        Some(r) => band.map(|v| r.remaining_share(v)),
+        None => band,
+    })
 }
 
 /// The figures of one row (the portfolio, an initiative, Unallocated) from its months.

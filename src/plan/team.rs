@@ -114,7 +114,8 @@ pub fn project(inputs: &PlanInputs, first: Month, last: Month, only: Option<Init
         }
         let (mut requisitions, mut requisition_cost) = (0u32, 0i128);
         for requisition in open.iter().filter(|r| r.start <= month) {
-            let cost = cost_of(requisition.role);
+            // Annual cost × percent, like people: divided by 12 × 100 once, below.
+            let cost = cost_of(requisition.role) * i128::from(requisition.percent);
             requisitions += 1;
             requisition_cost += cost;
             if let Some(initiative) = requisition.initiative {
@@ -124,7 +125,7 @@ pub fn project(inputs: &PlanInputs, first: Month, last: Month, only: Option<Init
             }
         }
         let people_cost_minor = monthly(people_cost_percent, 100);
-        let requisition_cost_minor = monthly(requisition_cost, 1);
+        let requisition_cost_minor = monthly(requisition_cost, 100);
         months.push(HeadcountMonth {
             month,
             people: headcount,
@@ -138,7 +139,7 @@ pub fn project(inputs: &PlanInputs, first: Month, last: Month, only: Option<Init
                 .filter(|(id, _)| only.is_none_or(|wanted| wanted == *id))
                 .map(|(initiative_id, sums)| {
                     let people_cost_minor = monthly(sums.people_cost_percent, 100);
-                    let requisition_cost_minor = monthly(sums.requisition_cost, 1);
+                    let requisition_cost_minor = monthly(sums.requisition_cost, 100);
                     InitiativeHeadcountCost {
                         initiative_id,
                         allocated_percent: sums.percent,
@@ -189,7 +190,7 @@ struct Sums {
 }
 
 /// An annual sum (times `percent_scale`) as one month's minor units, rounded half up.
-fn monthly(annual: i128, percent_scale: i128) -> i64 {
+pub(super) fn monthly(annual: i128, percent_scale: i128) -> i64 {
     let denominator = 12 * percent_scale;
     let rounded = (annual + denominator / 2).div_euclid(denominator);
     i64::try_from(rounded).unwrap_or(i64::MAX)

@@ -33,6 +33,7 @@ fn empty(as_of: &str, today: &str) -> PlanInputs {
         contracts: Vec::new(),
         models: Vec::new(),
         vendors: Vec::new(),
+        adjustments: Vec::new(),
     }
 }
 

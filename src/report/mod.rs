@@ -206,7 +206,7 @@ fn initiative_table(plan: &Plan) -> Table {
             let forecast_only_by = |short: bool| {
                 i.methods.iter().all(|m| match &m.method {
                     Method::RunRate { .. } => short,
-                    Method::NotForecast { .. } | Method::Ended | Method::TeamPlan => true,
+                    Method::NotForecast { .. } | Method::Ended | Method::TeamPlan | Method::Planned => true,
                     Method::Model { .. } => false,
                 })
             };

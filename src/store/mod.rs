@@ -11,6 +11,7 @@ pub mod backup;
 pub mod fx;
 pub mod import_key;
 pub mod records;
+pub mod scenarios;
 pub mod schema;
 pub mod settings;
 
@@ -31,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/005_sync_error_codes.sql"),
     include_str!("migrations/006_planning.sql"),
     include_str!("migrations/007_integer_import_keys.sql"),
+    include_str!("migrations/008_scenario_changes.sql"),
 ];
 
 /// The migrations with the Rust each needs beside its SQL.

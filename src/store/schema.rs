@@ -239,14 +239,7 @@ pub static TABLES: &[Table] = &[
         kind: EntityKind::Scenario,
         name: "scenarios",
         label: Some("name"),
-        columns: &[
-            req("name", Text),
-            opt("description", Text),
-            req("start", Text),
-            opt("headcount_delta", Integer),
-            opt("compute_change_percent", Integer),
-            opt("vendor_change_percent", Integer),
-        ],
+        columns: &[req("name", Text), opt("note", Text)],
     },
     Table {
         kind: EntityKind::Connection,

@@ -16,6 +16,7 @@ mod mlflow_server;
 mod plan;
 mod prometheus;
 mod prometheus_server;
+mod scenario;
 mod server;
 mod store;
 

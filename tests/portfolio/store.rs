@@ -44,6 +44,50 @@ fn a_fresh_file_gets_the_whole_schema_and_the_pragmas() {
 }
 
 #[test]
+fn flat_scenarios_of_the_first_release_become_changes_where_they_can() {
+    let db = temp_file();
+    {
+        let conn = Connection::open(&db.path).unwrap();
+        for sql in [
+            include_str!("../../src/store/migrations/001_portfolio.sql"),
+            include_str!("../../src/store/migrations/002_lookup_indexes.sql"),
+            include_str!("../../src/store/migrations/003_metric_bindings.sql"),
+            include_str!("../../src/store/migrations/004_upstream_models.sql"),
+            include_str!("../../src/store/migrations/005_sync_error_codes.sql"),
+            include_str!("../../src/store/migrations/006_planning.sql"),
+            include_str!("../../src/store/migrations/007_integer_import_keys.sql"),
+        ] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            "PRAGMA user_version = 7;
+             INSERT INTO portfolio (id, base_currency, created_at) VALUES (1, 'USD', '2025-01-01T00:00:00Z');
+             INSERT INTO scenarios (name, description, start, headcount_delta, compute_change_percent, vendor_change_percent)
+             VALUES ('Leaner', 'Cheaper GPUs', '2027-01', 0, -15, -20),
+                    ('Hiring', '', '2027-04', 3, 0, 0);",
+        )
+        .unwrap();
+    }
+    let store = db.open();
+    let all = mlops_portfolio::store::scenarios::list(store.conn()).unwrap();
+    let leaner = all.iter().find(|s| s.name == "Leaner").unwrap();
+    let written: Vec<String> = leaner.changes.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        written,
+        ["spend category=compute change=-15% start=2027-01", "spend category=vendor change=-20% start=2027-01"]
+    );
+    assert_eq!(leaner.note, "Cheaper GPUs");
+    let hiring = all.iter().find(|s| s.name == "Hiring").unwrap();
+    assert!(hiring.changes.is_empty(), "a headcount names no role: {:?}", hiring.changes);
+    assert!(
+        hiring.note.contains("Headcount +3 from 2027-04 was not carried over")
+            && hiring.note.contains("scenario add \"Hiring\" hire role=ROLE count=3 start=2027-04"),
+        "{}",
+        hiring.note
+    );
+}
+
+#[test]
 fn sixteen_byte_import_keys_become_the_integer_keys_the_same_rows_get_now() {
     // The key a release before migration 7 stored for a row: the whole xxh3-128 fingerprint.
     let old_key = |content: u128, occurrence: u32| {
@@ -295,7 +339,7 @@ fn every_kind_round_trips_through_its_table() {
         ),
         (
             EntityKind::Scenario,
-            json!({"name": "Hire 3", "description": "Q3 hires", "start": "2026-07", "headcount_delta": 3, "compute_change_percent": -15, "vendor_change_percent": 0}),
+            json!({"name": "Hire 3", "note": "Q3 hires"}),
         ),
         (
             EntityKind::Connection,
@@ -393,6 +437,11 @@ fn every_write_command_leaves_its_audit_row_and_no_read_leaves_one() {
         db.write("budgets.csv", "initiative,month,category,amount,currency\nSearch,2026-01,compute,1000.00,USD\n");
     let actuals =
         db.write("actuals.csv", "initiative,month,category,amount,currency\nSearch,2026-02,compute,750.00,USD\n");
+    let scenario_file = db.write(
+        "scenario.json",
+        r#"{"format": "mlops-portfolio.scenario", "version": 1, "name": "Imported", "note": "",
+            "changes": [{"kind": "spend", "category": "compute", "start": "2027-01", "change": "-10%"}]}"#,
+    );
     let writes: Vec<(&str, Value)> = vec![
         ("init", json!({ "currency": "USD" })),
         (
@@ -405,6 +454,14 @@ fn every_write_command_leaves_its_audit_row_and_no_read_leaves_one() {
         ("import", json!({ "kind": "actuals", "path": actuals })),
         ("mark_one_off", json!({ "initiative": "Search", "month": "2026-02", "category": "compute", "one_off": true })),
         ("set_planning_settings", json!({ "fiscal_year_start": 4, "attention_floor": "2,500.00" })),
+        ("scenario_new", json!({ "name": "Plan" })),
+        (
+            "scenario_add",
+            json!({ "name": "Plan", "change": { "kind": "spend", "fields": { "category": "compute", "start": "2027-01", "change": "-10%" } } }),
+        ),
+        ("scenario_drop", json!({ "name": "Plan", "position": 1 })),
+        ("scenario_remove", json!({ "name": "Plan" })),
+        ("scenario_import", json!({ "path": scenario_file })),
         (
             "add_connection",
             json!({ "connection": { "name": "prom", "kind": "prometheus", "base_url": "http://127.0.0.1:9", "auth": "none",

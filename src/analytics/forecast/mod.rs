@@ -277,6 +277,7 @@ fn outlook(methods: &[&Method], months: Vec<ForecastMonth>) -> Outlook {
             Method::NotForecast { months_of_history: n, .. } => {
                 shortest_missing = Some(shortest_missing.map_or(*n, |m| m.max(*n)));
             }
+            Method::Planned => models.push("scenario plan".to_owned()),
         }
     }
     models.sort();

@@ -3,4 +3,4 @@
 /**
  * How a series' months to come are forecast.
  */
-export type Method = { "method": "model", model: string, months_of_history: number, } | { "method": "run_rate", months_of_history: number, } | { "method": "team_plan" } | { "method": "ended" } | { "method": "not_forecast", months_of_history: number, months_needed: number, };
+export type Method = { "method": "model", model: string, months_of_history: number, } | { "method": "run_rate", months_of_history: number, } | { "method": "team_plan" } | { "method": "ended" } | { "method": "not_forecast", months_of_history: number, months_needed: number, } | { "method": "planned" };

@@ -1,0 +1,260 @@
+//! A scenario's figures, the baseline's, and the difference: what `scenario show` and `scenario
+//! compare` print and the app's Planning page draws. Each comes from a [`Plan`] computed by the
+//! one compute of the planning core, on the inputs with the changes applied.
+//!
+//! - `landing`: the period's projected total spend, actual to date plus the forecast (people cost
+//!   included as in the baseline);
+//! - `spend`: the part of the landing still to come after the as-of date;
+//! - `people_cost`: the people category of the landing: people actuals to date plus the team's
+//!   projected cost where the forecast carries it, and scenario hires;
+//! - `budget`: the period's budget lines (0 when there are none);
+//! - `headcount_end`: people on the team in the period's last month, plus open requisitions and
+//!   hires that start by then (a count of people, not FTE);
+//! - `run_out`: the month cumulative spend passes the period's budget.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Change, apply};
+use crate::domain::{Category, InitiativeId, Month};
+use crate::error::Result;
+use crate::plan::{Plan, PlanInputs, PlanOptions, compute, still_expected};
+
+/// The figures of one column: the portfolio, and each initiative.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ScenarioFigures {
+    pub spend_minor: i64,
+    pub people_cost_minor: i64,
+    pub budget_minor: i64,
+    pub landing_minor: i64,
+    pub headcount_end: i64,
+    pub run_out: Option<Month>,
+    pub by_initiative: Vec<InitiativeScenarioFigures>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct InitiativeScenarioFigures {
+    pub name: String,
+    pub spend_minor: i64,
+    pub people_cost_minor: i64,
+    pub budget_minor: i64,
+    pub landing_minor: i64,
+    pub headcount_end: i64,
+    pub run_out: Option<Month>,
+}
+
+/// One change's own difference, in the order the scenario lists them: applied one after another,
+/// so the differences add up to the scenario's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ChangeDelta {
+    pub position: u32,
+    pub kind: super::ChangeKind,
+    /// The change as written: `hire role="ML engineer" count=3 start=2027-03`.
+    pub text: String,
+    pub delta: ScenarioFigures,
+}
+
+/// `scenario show`: the baseline, the scenario and the difference, for one period as of a month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ScenarioView {
+    pub name: String,
+    /// How the period is written: `2027`, `FY2027`, `Q3 2026`, `all time`.
+    pub period: String,
+    pub as_of: Month,
+    pub baseline: ScenarioFigures,
+    pub scenario: ScenarioFigures,
+    /// Scenario − baseline; `run_out` is the scenario's.
+    pub delta: ScenarioFigures,
+    /// With `explain`: each change's own difference.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub changes: Option<Vec<ChangeDelta>>,
+}
+
+/// `scenario compare`: the baseline first, then each scenario.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Comparison {
+    pub period: String,
+    pub as_of: Month,
+    pub columns: Vec<ComparisonColumn>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ComparisonColumn {
+    pub name: String,
+    pub figures: ScenarioFigures,
+}
+
+/// The figures of the inputs with `changes` applied (none: the baseline), and the plan they come from.
+pub fn evaluate(inputs: &PlanInputs, changes: &[Change], options: &PlanOptions) -> Result<(ScenarioFigures, Plan)> {
+    let applied = apply(inputs, changes);
+    let plan = compute(&applied, options)?;
+    Ok((ScenarioFigures::of(&plan, &applied), plan))
+}
+
+/// The baseline, the scenario, their difference, and with `explain` each change's own.
+pub fn view(
+    name: &str,
+    inputs: &PlanInputs,
+    changes: &[(ChangeDeltaLabel, Change)],
+    options: &PlanOptions,
+    explain: bool,
+) -> Result<ScenarioView> {
+    let resolved: Vec<Change> = changes.iter().map(|(_, c)| c.clone()).collect();
+    let (baseline, plan) = evaluate(inputs, &[], options)?;
+    let (scenario, _) = evaluate(inputs, &resolved, options)?;
+    let explained = if explain {
+        let mut out = Vec::with_capacity(changes.len());
+        let mut before = baseline.clone();
+        for (k, (label, _)) in changes.iter().enumerate() {
+            let (after, _) = evaluate(inputs, &resolved[..=k], options)?;
+            out.push(ChangeDelta {
+                position: label.position,
+                kind: label.kind,
+                text: label.text.clone(),
+                delta: after.minus(&before),
+            });
+            before = after;
+        }
+        Some(out)
+    } else {
+        None
+    };
+    Ok(ScenarioView {
+        name: name.to_owned(),
+        period: plan.period.label.clone(),
+        as_of: plan.as_of,
+        delta: scenario.minus(&baseline),
+        baseline,
+        scenario,
+        changes: explained,
+    })
+}
+
+/// Where a change stands in its scenario and how it is written, for `--explain`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeDeltaLabel {
+    pub position: u32,
+    pub kind: super::ChangeKind,
+    pub text: String,
+}
+
+impl ScenarioFigures {
+    /// The figures of a computed plan, from the inputs it was computed on.
+    pub fn of(plan: &Plan, inputs: &PlanInputs) -> ScenarioFigures {
+        let period_end = plan.period.last;
+        let people_actual = |initiative: Option<Option<InitiativeId>>| -> i64 {
+            inputs
+                .actuals
+                .iter()
+                .filter(|a| a.category == Category::People && plan.period.contains(a.month) && a.month <= plan.as_of)
+                .filter(|a| initiative.is_none_or(|i| a.initiative == i))
+                .map(|a| a.minor)
+                .sum()
+        };
+        let people_expected = |initiative: Option<Option<InitiativeId>>| -> i64 {
+            plan.forecasts
+                .series
+                .iter()
+                .filter(|s| s.category == Category::People && initiative.is_none_or(|i| s.initiative == i))
+                .flat_map(|s| {
+                    plan.period.months().filter_map(move |m| {
+                        still_expected(&plan.forecasts, s, m, plan.running.as_ref()).map(|b| b.point_minor)
+                    })
+                })
+                .sum()
+        };
+        let requisitions_by = |initiative: Option<InitiativeId>| -> i64 {
+            inputs
+                .requisitions
+                .iter()
+                .filter(|r| r.status.is_open() && r.start <= period_end)
+                .filter(|r| initiative.is_none() || r.initiative == initiative)
+                .count() as i64
+        };
+        let on_team = |id| inputs.people.iter().any(|p| p.id == id && p.on_team(period_end));
+        let row = |figures: &crate::plan::Figures| {
+            let landing = figures.landing.map_or(figures.actual_to_date_minor, |b| b.point_minor);
+            (landing - figures.actual_to_date_minor, figures.budget_period_minor.unwrap_or(0), landing, figures.run_out)
+        };
+        let by_initiative = plan
+            .initiatives
+            .iter()
+            .map(|i| {
+                let (spend_minor, budget_minor, landing_minor, run_out) = row(&i.figures);
+                let mut people: Vec<_> = inputs
+                    .allocations
+                    .iter()
+                    .filter(|a| a.initiative == i.id && a.covers(period_end) && on_team(a.person))
+                    .map(|a| a.person)
+                    .collect();
+                people.sort_unstable();
+                people.dedup();
+                InitiativeScenarioFigures {
+                    name: i.name.clone(),
+                    spend_minor,
+                    people_cost_minor: people_actual(Some(Some(i.id))) + people_expected(Some(Some(i.id))),
+                    budget_minor,
+                    landing_minor,
+                    headcount_end: people.len() as i64 + requisitions_by(Some(i.id)),
+                    run_out,
+                }
+            })
+            .collect();
+        let (spend_minor, budget_minor, landing_minor, run_out) = row(&plan.portfolio);
+        ScenarioFigures {
+            spend_minor,
+            people_cost_minor: people_actual(None) + people_expected(None),
+            budget_minor,
+            landing_minor,
+            headcount_end: inputs.people.iter().filter(|p| p.on_team(period_end)).count() as i64
+                + requisitions_by(None),
+            run_out,
+            by_initiative,
+        }
+    }
+
+    /// `self − other`, initiative by initiative (matched by name); `run_out` is `self`'s.
+    pub fn minus(&self, other: &ScenarioFigures) -> ScenarioFigures {
+        let by_initiative = self
+            .by_initiative
+            .iter()
+            .map(|mine| {
+                let theirs = other.by_initiative.iter().find(|o| o.name == mine.name);
+                let zero = InitiativeScenarioFigures {
+                    name: mine.name.clone(),
+                    spend_minor: 0,
+                    people_cost_minor: 0,
+                    budget_minor: 0,
+                    landing_minor: 0,
+                    headcount_end: 0,
+                    run_out: None,
+                };
+                let theirs = theirs.unwrap_or(&zero);
+                InitiativeScenarioFigures {
+                    name: mine.name.clone(),
+                    spend_minor: mine.spend_minor - theirs.spend_minor,
+                    people_cost_minor: mine.people_cost_minor - theirs.people_cost_minor,
+                    budget_minor: mine.budget_minor - theirs.budget_minor,
+                    landing_minor: mine.landing_minor - theirs.landing_minor,
+                    headcount_end: mine.headcount_end - theirs.headcount_end,
+                    run_out: mine.run_out,
+                }
+            })
+            .collect();
+        ScenarioFigures {
+            spend_minor: self.spend_minor - other.spend_minor,
+            people_cost_minor: self.people_cost_minor - other.people_cost_minor,
+            budget_minor: self.budget_minor - other.budget_minor,
+            landing_minor: self.landing_minor - other.landing_minor,
+            headcount_end: self.headcount_end - other.headcount_end,
+            run_out: self.run_out,
+            by_initiative,
+        }
+    }
+}

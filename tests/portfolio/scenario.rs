@@ -1,0 +1,421 @@
+//! What-if scenarios: a scenario with no changes is the baseline; each kind of change moves the
+//! figures by exactly what it says; the differences of `--explain` add up; a scenario file carries
+//! to another copy of the portfolio; bad changes and bad files are refused with the field at fault
+//! and write nothing.
+
+use std::collections::BTreeMap;
+
+use mlops_portfolio::api::{Session, commands};
+use mlops_portfolio::domain::*;
+use mlops_portfolio::plan::scenario::figures::{self, ChangeDeltaLabel};
+use mlops_portfolio::plan::scenario::{Catalog, ChangeKind, ChangeSpec, ScenarioFigures, ScenarioView};
+use mlops_portfolio::plan::{PeriodChoice, PlanInputs, PlanOptions};
+use mlops_portfolio::store::Store;
+use serde_json::{Value, json};
+
+use crate::analytics::{actuals, initiative, insert, month, usd};
+use crate::{TempDb, temp_db};
+
+/// Whole dollars in cents.
+fn dollars(amount: i64) -> i64 {
+    amount * 100
+}
+
+fn change(kind: ChangeKind, fields: &[(&str, &str)]) -> ChangeSpec {
+    ChangeSpec {
+        kind,
+        fields: fields.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect::<BTreeMap<_, _>>(),
+    }
+}
+
+/// A small portfolio at the end of 2026: Search spends 10,000.00 a month on compute (two flat
+/// years, so its forecast is exactly that), Fraud records people spend (so the team plan carries
+/// its people), a 144,000.00-a-year role, Ada on Fraud full time, and a labelling contract of
+/// 120,000.00 from July 2026 to June 2027.
+fn small_portfolio(db: &TempDb) {
+    let store = db.open();
+    let search = initiative(&store, "Search", InitiativeStatus::Active, None);
+    let fraud = initiative(&store, "Fraud", InitiativeStatus::Active, None);
+    actuals(&store, search, "2025-01", "2026-12", usd(10_000));
+    for m in 1..=12 {
+        for (initiative, category, amount) in [(search, Category::Compute, 12_000), (fraud, Category::People, 12_000)] {
+            insert(
+                &store,
+                BudgetLine {
+                    initiative_id: initiative,
+                    month: Month::new(2027, m).unwrap(),
+                    category,
+                    amount: usd(amount),
+                    note: None,
+                },
+            );
+        }
+    }
+    let role = insert(
+        &store,
+        Role { name: "ML engineer".into(), base_salary: usd(110_000), loaded_annual_cost: usd(144_000) },
+    );
+    let ada = insert(
+        &store,
+        Person { name: "Ada".into(), email: None, role_id: role, location: None, start: month("2024-01"), end: None },
+    );
+    insert(
+        &store,
+        Allocation { person_id: ada, initiative_id: fraud, percent: 100, start: month("2024-01"), end: None },
+    );
+    let vendor = insert(
+        &store,
+        Vendor { name: "Scale".into(), category: VendorCategory::Labeling, contact: None, website: None },
+    );
+    insert(
+        &store,
+        Contract {
+            vendor_id: vendor,
+            title: "Labelling".into(),
+            initiative_id: Some(fraud),
+            value: usd(120_000),
+            start: "2026-07-01".parse().unwrap(),
+            end: "2027-06-30".parse().unwrap(),
+            notice_days: 30,
+            auto_renew: false,
+        },
+    );
+}
+
+/// The scenario of `changes` for 2027 as of the end of 2026 (on 2 January 2027).
+fn show(store: &Store, changes: &[ChangeSpec]) -> ScenarioView {
+    let inputs = PlanInputs::load(store.conn(), month("2026-12"), "2027-01-02".parse().unwrap()).unwrap();
+    let catalog = Catalog::load(store.conn()).unwrap();
+    let resolved: Vec<_> = changes
+        .iter()
+        .enumerate()
+        .map(|(k, spec)| {
+            let label = ChangeDeltaLabel { position: k as u32 + 1, kind: spec.kind, text: spec.to_string() };
+            (label, spec.resolve(&catalog).unwrap_or_else(|e| panic!("{spec}: {e}")))
+        })
+        .collect();
+    let options = PlanOptions { period: PeriodChoice::FiscalYear(2027), ..PlanOptions::default() };
+    figures::view("test", &inputs, &resolved, &options, true).unwrap()
+}
+
+fn initiative_delta<'a>(
+    view: &'a ScenarioView,
+    name: &str,
+) -> &'a mlops_portfolio::plan::scenario::figures::InitiativeScenarioFigures {
+    view.delta.by_initiative.iter().find(|i| i.name == name).unwrap()
+}
+
+#[test]
+fn a_scenario_without_changes_is_the_baseline() {
+    let db = temp_db();
+    small_portfolio(&db);
+    let view = show(&db.open(), &[]);
+    assert_eq!(view.scenario, view.baseline);
+    let zero = ScenarioFigures { run_out: view.scenario.run_out, ..view.delta.clone() };
+    assert_eq!(view.delta, zero);
+    assert_eq!((view.delta.landing_minor, view.delta.people_cost_minor, view.delta.headcount_end), (0, 0, 0));
+    assert!(view.baseline.landing_minor > 0 && view.baseline.budget_minor == dollars(288_000), "{:?}", view.baseline);
+}
+
+#[test]
+fn three_hires_from_march_add_exactly_ten_months_of_their_cost() {
+    let db = temp_db();
+    small_portfolio(&db);
+    let store = db.open();
+    for initiative in ["Search", "Fraud"] {
+        // Search records no people spend (the hire's cost is added to it); Fraud does (the team
+        // plan carries the hires). Either way: 3 × 144,000.00 / 12 × 10 months.
+        let hire = change(
+            ChangeKind::Hire,
+            &[("role", "ML engineer"), ("count", "3"), ("start", "2027-03"), ("initiative", initiative)],
+        );
+        let view = show(&store, &[hire]);
+        assert_eq!(view.delta.people_cost_minor, dollars(360_000), "{initiative}");
+        assert_eq!(view.delta.landing_minor, dollars(360_000), "{initiative}");
+        assert_eq!(view.delta.spend_minor, dollars(360_000), "{initiative}");
+        assert_eq!(view.delta.headcount_end, 3, "{initiative}");
+        assert_eq!(initiative_delta(&view, initiative).landing_minor, dollars(360_000), "{initiative}");
+    }
+    let half = change(ChangeKind::Hire, &[("role", "ML engineer"), ("start", "2027-07"), ("percent", "50%")]);
+    assert_eq!(show(&store, &[half]).delta.people_cost_minor, 6 * dollars(6_000), "half of six months");
+}
+
+#[test]
+fn each_kind_of_change_moves_the_figures_by_exactly_what_it_says() {
+    let db = temp_db();
+    small_portfolio(&db);
+    let store = db.open();
+    let cases: Vec<(ChangeSpec, &str, i64, i64)> = vec![
+        // (change, initiative, its landing delta, its budget delta)
+        (
+            change(
+                ChangeKind::Spend,
+                &[
+                    ("initiative", "Search"),
+                    ("category", "compute"),
+                    ("start", "2027-04"),
+                    ("end", "2027-06"),
+                    ("amount", "15,000.00"),
+                ],
+            ),
+            "Search",
+            dollars(45_000),
+            0,
+        ),
+        (
+            change(
+                ChangeKind::Spend,
+                &[("initiative", "Search"), ("category", "compute"), ("start", "2027-07"), ("change", "-35%")],
+            ),
+            "Search",
+            -6 * dollars(3_500),
+            0,
+        ),
+        (
+            change(
+                ChangeKind::Budget,
+                &[
+                    ("initiative", "Search"),
+                    ("category", "compute"),
+                    ("start", "2027-01"),
+                    ("end", "2027-12"),
+                    ("change", "+5%"),
+                ],
+            ),
+            "Search",
+            0,
+            12 * dollars(600),
+        ),
+        (
+            change(
+                ChangeKind::Budget,
+                &[
+                    ("initiative", "Search"),
+                    ("category", "storage"),
+                    ("start", "2027-10"),
+                    ("end", "2027-12"),
+                    ("amount", "1,000.00"),
+                ],
+            ),
+            "Search",
+            0,
+            3 * dollars(1_000),
+        ),
+        (
+            change(
+                ChangeKind::ContractAdd,
+                &[
+                    ("vendor", "Scale"),
+                    ("title", "Extra labelling"),
+                    ("value", "90,000.00"),
+                    ("start", "2027-04"),
+                    ("end", "2027-12"),
+                    ("initiative", "Search"),
+                ],
+            ),
+            "Search",
+            dollars(90_000),
+            0,
+        ),
+        (
+            change(ChangeKind::ContractCancel, &[("contract", "Labelling"), ("from", "2027-03")]),
+            "Fraud",
+            -dollars(40_000),
+            0,
+        ),
+        (change(ChangeKind::Leave, &[("person", "Ada"), ("end", "2027-06")]), "Fraud", -6 * dollars(12_000), 0),
+        (
+            change(
+                ChangeKind::Allocate,
+                &[
+                    ("person", "Ada"),
+                    ("initiative", "Fraud"),
+                    ("percent", "25"),
+                    ("start", "2027-05"),
+                    ("end", "2027-08"),
+                ],
+            ),
+            "Fraud",
+            -4 * dollars(9_000),
+            0,
+        ),
+        (
+            change(ChangeKind::InitiativeStop, &[("initiative", "Search"), ("from", "2027-10")]),
+            "Search",
+            -3 * dollars(10_000),
+            0,
+        ),
+    ];
+    for (spec, name, landing, budget) in cases {
+        let view = show(&store, std::slice::from_ref(&spec));
+        let delta = initiative_delta(&view, name);
+        assert_eq!((delta.landing_minor, delta.budget_minor), (landing, budget), "{spec}");
+    }
+    // Ada leaves Fraud's allocations when Fraud stops, but stays on the team (and in people cost).
+    let stop = change(ChangeKind::InitiativeStop, &[("initiative", "Fraud"), ("from", "2027-10")]);
+    let view = show(&store, &[stop]);
+    assert_eq!(view.delta.headcount_end, 0, "she is still on the team");
+    assert_eq!(initiative_delta(&view, "Fraud").headcount_end, -1, "but no longer on Fraud");
+}
+
+#[test]
+fn explained_changes_add_up_to_the_difference() {
+    let db = temp_db();
+    small_portfolio(&db);
+    let changes = [
+        change(
+            ChangeKind::Hire,
+            &[("role", "ML engineer"), ("count", "2"), ("start", "2027-02"), ("initiative", "Fraud")],
+        ),
+        change(ChangeKind::Spend, &[("category", "compute"), ("start", "2027-01"), ("change", "-15%")]),
+        change(ChangeKind::ContractCancel, &[("contract", "Labelling"), ("from", "2027-03")]),
+    ];
+    let view = show(&db.open(), &changes);
+    let explained = view.changes.clone().unwrap();
+    assert_eq!(explained.len(), 3);
+    let sum = |f: fn(&ScenarioFigures) -> i64| explained.iter().map(|c| f(&c.delta)).sum::<i64>();
+    assert_eq!(sum(|f| f.landing_minor), view.delta.landing_minor);
+    assert_eq!(sum(|f| f.people_cost_minor), view.delta.people_cost_minor);
+    assert_eq!(sum(|f| f.headcount_end), view.delta.headcount_end);
+    assert_eq!(explained[0].delta.people_cost_minor, 2 * 11 * dollars(12_000));
+    assert_eq!(explained[1].delta.landing_minor, -12 * dollars(1_500), "15% of Search's 10,000.00 a month");
+    assert_eq!(explained[2].delta.landing_minor, -dollars(40_000), "March to June at 10,000.00 a month");
+}
+
+fn dispatch(session: &mut Session, name: &str, request: Value) -> mlops_portfolio::Result<Value> {
+    commands::dispatch(session, name, request)
+}
+
+#[test]
+fn bad_changes_are_refused_with_the_field_at_fault_and_nothing_is_written() {
+    let db = temp_db();
+    small_portfolio(&db);
+    let mut session = Session::new(db.open());
+    dispatch(&mut session, "scenario_new", json!({ "name": "Plan A" })).unwrap();
+    let cases = [
+        (
+            json!({ "kind": "hire", "fields": { "role": "Wizard", "start": "2027-03" } }),
+            "role: there is no role named `Wizard`",
+        ),
+        (
+            json!({ "kind": "hire", "fields": { "role": "ML engineer", "start": "2027-13" } }),
+            "start: `2027-13` is not a month",
+        ),
+        (
+            json!({ "kind": "hire", "fields": { "role": "ML engineer", "start": "2027-03", "percent": "150" } }),
+            "percent: `150` is not a percent",
+        ),
+        (
+            json!({ "kind": "spend", "fields": { "category": "compute", "start": "2027-01" } }),
+            "change or amount: a spend change needs it",
+        ),
+        (
+            json!({ "kind": "spend", "fields": { "category": "compute", "start": "2027-01", "change": "fast" } }),
+            "change: `fast` is not a percent change",
+        ),
+        (
+            json!({ "kind": "leave", "fields": { "person": "Ada", "end": "2027-06", "colour": "red" } }),
+            "colour: a leave change has no such field",
+        ),
+        (
+            json!({ "kind": "allocate", "fields": { "person": "Ada", "initiative": "Fraud", "percent": "50", "start": "2027-06", "end": "2027-01" } }),
+            "end: 2027-01 is before the start",
+        ),
+    ];
+    for (change, expected) in cases {
+        let err = dispatch(&mut session, "scenario_add", json!({ "name": "Plan A", "change": change })).unwrap_err();
+        assert!(err.to_string().contains(expected), "{err} (expected {expected})");
+    }
+    let err = dispatch(
+        &mut session,
+        "scenario_add",
+        json!({ "name": "Plan A", "change": { "kind": "teleport", "fields": {} } }),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("`teleport` is not one of"), "{err}");
+    let list = dispatch(&mut session, "scenario_list", json!({})).unwrap();
+    assert_eq!(list, json!([{ "name": "Plan A", "note": "", "changes": [] }]), "nothing was written");
+}
+
+#[test]
+fn a_scenario_file_carries_to_another_copy_and_a_bad_one_writes_nothing() {
+    let (here, there) = (temp_db(), temp_db());
+    small_portfolio(&here);
+    small_portfolio(&there);
+    let mut session = Session::new(here.open());
+    dispatch(&mut session, "scenario_new", json!({ "name": "Hiring", "note": "Q1 plan" })).unwrap();
+    for fields in [
+        json!({ "role": "ML engineer", "count": "3", "start": "2027-03", "initiative": "Search" }),
+        json!({ "person": "Ada", "end": "2027-06" }),
+    ] {
+        let kind = if fields.get("role").is_some() { "hire" } else { "leave" };
+        let added = dispatch(
+            &mut session,
+            "scenario_add",
+            json!({ "name": "Hiring", "change": { "kind": kind, "fields": fields } }),
+        )
+        .unwrap();
+        assert!(added["position"].as_u64().is_some(), "{added}");
+    }
+    let file = here.file("hiring.json");
+    dispatch(&mut session, "scenario_export", json!({ "name": "Hiring", "path": file })).unwrap();
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(written["format"], "mlops-portfolio.scenario");
+    assert_eq!(written["version"], 1);
+    assert_eq!(written["changes"][0]["kind"], "hire");
+    assert_eq!(written["changes"][1]["person"], "Ada");
+
+    let mut other = Session::new(there.open());
+    dispatch(&mut other, "scenario_import", json!({ "path": file })).unwrap();
+    let show = |session: &mut Session| {
+        dispatch(session, "scenario_show", json!({ "name": "Hiring", "as_of": "2026-11", "period": "2027" })).unwrap()
+    };
+    assert_eq!(show(&mut session), show(&mut other), "the same figures in the other copy");
+
+    // Each bad file is refused with the change's position, and nothing is written.
+    let mut bad = |name: &str, body: Value| {
+        let path = there.file(name);
+        std::fs::write(&path, body.to_string()).unwrap();
+        dispatch(&mut other, "scenario_import", json!({ "path": path, "name": "Imported" })).unwrap_err().to_string()
+    };
+    let mut wrong = written.clone();
+    wrong["changes"][1]["person"] = json!("Grace");
+    assert!(bad("missing.json", wrong).contains("change 2: person: there is no person named `Grace`"));
+    let mut wrong = written.clone();
+    wrong["changes"][0]["start"] = json!("March");
+    assert!(bad("month.json", wrong).contains("change 1: start: `March` is not a month"));
+    let mut wrong = written.clone();
+    wrong["changes"][0]["kind"] = json!("promote");
+    assert!(bad("kind.json", wrong).contains("change 1: kind: `promote` is not one of"));
+    let mut wrong = written.clone();
+    wrong["version"] = json!(2);
+    assert!(bad("version.json", wrong).contains("version 2 is not one this build reads"));
+    let names = dispatch(&mut other, "scenario_list", json!({})).unwrap();
+    assert_eq!(names.as_array().unwrap().len(), 1, "only the good import is there: {names}");
+}
+
+#[test]
+fn dropping_a_change_moves_the_rest_up_and_every_write_is_audited() {
+    let db = temp_db();
+    small_portfolio(&db);
+    let mut session = Session::new(db.open());
+    let audit = |session: &Session| -> i64 {
+        session.conn().query_row("SELECT count(*) FROM audit_log WHERE entity = 'scenario'", [], |r| r.get(0)).unwrap()
+    };
+    dispatch(&mut session, "scenario_new", json!({ "name": "Cuts" })).unwrap();
+    for change in ["-10%", "-20%", "-30%"] {
+        let request = json!({ "name": "Cuts", "change": { "kind": "spend", "fields": { "category": "compute", "start": "2027-01", "change": change } } });
+        dispatch(&mut session, "scenario_add", request).unwrap();
+    }
+    assert_eq!(audit(&session), 4, "created, then three changes");
+    let left = dispatch(&mut session, "scenario_drop", json!({ "name": "Cuts", "position": 2 })).unwrap();
+    let changes: Vec<&str> =
+        left["changes"].as_array().unwrap().iter().map(|c| c["fields"]["change"].as_str().unwrap()).collect();
+    assert_eq!(changes, ["-10%", "-30%"]);
+    assert_eq!(audit(&session), 5);
+    let err = dispatch(&mut session, "scenario_drop", json!({ "name": "Cuts", "position": 3 })).unwrap_err();
+    assert!(err.to_string().contains("has 2 changes (positions 1 to 2)"), "{err}");
+    dispatch(&mut session, "scenario_remove", json!({ "name": "Cuts" })).unwrap();
+    let rows: i64 = session.conn().query_row("SELECT count(*) FROM scenario_changes", [], |r| r.get(0)).unwrap();
+    assert_eq!(rows, 0, "its changes went with it");
+}

@@ -161,6 +161,107 @@ fn plan_large(c: &mut Criterion) {
     group.finish();
 }
 
+/// Scenarios on the large demo: one of 20 changes against the baseline (`scenario show`), and four
+/// of 5 changes beside it (`scenario compare`), from inputs already read; the fits are remembered,
+/// as they are after the first computation in a process.
+fn scenarios_large(c: &mut Criterion) {
+    use mlops_portfolio::domain::{Initiative, Person, Role};
+    use mlops_portfolio::plan::scenario::figures::{self, ChangeDeltaLabel};
+    use mlops_portfolio::plan::scenario::{Catalog, ChangeKind, ChangeSpec};
+    use mlops_portfolio::plan::{PeriodChoice, PlanInputs, PlanOptions};
+    use mlops_portfolio::store::records as typed;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = Store::open_as(&dir.path().join("large.db"), "bench").expect("portfolio opens");
+    let current: Month = "2026-11".parse().expect("month");
+    demo::build(&mut store, DemoScale::Large, current).expect("large demo");
+    let today = "2026-12-03".parse().expect("a date");
+    let conn = store.conn();
+    let initiatives: Vec<String> = typed::list::<Initiative>(conn, &Default::default())
+        .expect("initiatives")
+        .into_iter()
+        .map(|s| s.record.name)
+        .collect();
+    let roles: Vec<String> =
+        typed::list::<Role>(conn, &Default::default()).expect("roles").into_iter().map(|s| s.record.name).collect();
+    let people: Vec<String> = typed::list::<Person>(conn, &Default::default())
+        .expect("people")
+        .into_iter()
+        .take(50)
+        .map(|s| s.record.name)
+        .collect();
+    let spec = |kind, fields: Vec<(&str, String)>| ChangeSpec {
+        kind,
+        fields: fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+    };
+    // Twenty changes of every kind but the contract ones, spread over the portfolio.
+    let changes: Vec<ChangeSpec> = (0..20)
+        .map(|k| {
+            let initiative = initiatives[k * 7 % initiatives.len()].clone();
+            match k % 5 {
+                0 => spec(
+                    ChangeKind::Hire,
+                    vec![
+                        ("role", roles[k % roles.len()].clone()),
+                        ("count", "2".into()),
+                        ("start", "2027-03".into()),
+                        ("initiative", initiative),
+                    ],
+                ),
+                1 => spec(
+                    ChangeKind::Spend,
+                    vec![
+                        ("initiative", initiative),
+                        ("category", "compute".into()),
+                        ("start", "2027-01".into()),
+                        ("change", "-20%".into()),
+                    ],
+                ),
+                2 => spec(
+                    ChangeKind::Budget,
+                    vec![
+                        ("initiative", initiative),
+                        ("category", "compute".into()),
+                        ("start", "2027-01".into()),
+                        ("amount", "10,000.00".into()),
+                    ],
+                ),
+                3 => spec(ChangeKind::Leave, vec![("person", people[k].clone()), ("end", "2027-06".into())]),
+                _ => spec(ChangeKind::InitiativeStop, vec![("initiative", initiative), ("from", "2027-07".into())]),
+            }
+        })
+        .collect();
+    let catalog = Catalog::load(conn).expect("catalog");
+    let resolved: Vec<_> = changes
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let label = ChangeDeltaLabel { position: k as u32 + 1, kind: c.kind, text: c.to_string() };
+            (label, c.resolve(&catalog).expect("a valid change"))
+        })
+        .collect();
+    let inputs = PlanInputs::load(conn, current, today).expect("inputs");
+    let options = PlanOptions { period: PeriodChoice::FiscalYear(2027), ..PlanOptions::default() };
+    figures::view("bench", &inputs, &resolved, &options, false).expect("warm the fits");
+
+    let mut group = c.benchmark_group("scenario");
+    group.sample_size(20);
+    group.bench_function("show_20_changes/large_demo", |b| {
+        b.iter(|| figures::view("bench", &inputs, &resolved, &options, false).expect("view"))
+    });
+    let plain: Vec<_> = resolved.iter().map(|(_, c)| c.clone()).collect();
+    group.bench_function("compare_4x5_changes/large_demo", |b| {
+        b.iter(|| {
+            let mut columns = vec![figures::evaluate(&inputs, &[], &options).expect("baseline").0];
+            for chunk in plain.chunks(5) {
+                columns.push(figures::evaluate(&inputs, chunk, &options).expect("scenario").0);
+            }
+            columns
+        })
+    });
+    group.finish();
+}
+
 /// Monthly spend series: a level, a trend, uniform noise of 2–10%, and for every other series a
 /// yearly swing of up to 30%.
 fn spend_series(count: usize, months: usize) -> Vec<Vec<f64>> {
@@ -401,5 +502,14 @@ fn sync_throughput(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, focus_import, plan_large, charts_large, forecasts, report_large, sync_throughput);
+criterion_group!(
+    benches,
+    focus_import,
+    plan_large,
+    scenarios_large,
+    charts_large,
+    forecasts,
+    report_large,
+    sync_throughput
+);
 criterion_main!(benches);

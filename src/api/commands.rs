@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+pub use super::budgets::budget_copy;
 use super::connections::{AddConnectionRequest, ConnectionName, ConnectionSecretRequest};
 pub use super::scenarios::{
     scenario_add, scenario_compare, scenario_drop, scenario_export, scenario_import, scenario_list, scenario_new,
@@ -40,6 +41,7 @@ macro_rules! for_each_command {
             forecast: $crate::api::commands::ForecastRequest => $crate::analytics::forecast::ForecastReport;
             budget_grid: $crate::api::commands::BudgetGridRequest => $crate::plan::BudgetGrid;
             mark_one_off: $crate::api::commands::OneOffRequest => $crate::api::commands::OneOffMarked;
+            budget_copy: $crate::api::budgets::BudgetCopyRequest => $crate::api::budgets::BudgetCopied;
             scenario_new: $crate::api::scenarios::ScenarioNewRequest => $crate::store::scenarios::StoredScenario;
             scenario_list: $crate::api::commands::NoArguments => Vec<$crate::store::scenarios::StoredScenario>;
             scenario_remove: $crate::api::scenarios::ScenarioName => $crate::store::scenarios::StoredScenario;

@@ -2,6 +2,7 @@
 //! calls these today; the desktop shell and the HTTP twin call the same functions, so a command's
 //! behaviour is written once. Errors leave as [`crate::ApiError`] (`{code, message}`).
 
+pub mod budgets;
 pub mod commands;
 pub mod connections;
 pub mod fields;

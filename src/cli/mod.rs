@@ -97,6 +97,9 @@ enum Command {
     /// Planning settings: the fiscal year's first month and the attention floor.
     #[command(subcommand)]
     Settings(SettingsCommand),
+    /// Next year's budget: copy a year's lines forward, or write the forecast as the budget.
+    #[command(subcommand)]
+    Budget(BudgetCommand),
     /// What-if scenarios: named lists of changes (hires, leaves, allocations, spend, budgets,
     /// contracts) evaluated against the baseline.
     #[command(subcommand)]
@@ -302,6 +305,35 @@ enum SettingsCommand {
     /// Set one: `settings set fiscal-year-start 4` (April), `settings set attention-floor 2,500.00`
     /// (or `default`).
     Set { name: SettingName, value: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum BudgetCommand {
+    /// `budget copy --from-year 2026 --to-year 2027 --change +5%`, or `budget copy
+    /// --from-forecast --to-year 2027`. A year that has lines is refused unless --replace.
+    Copy {
+        /// The fiscal year to copy, month for month.
+        #[arg(long, value_name = "YEAR", conflicts_with = "from_forecast", required_unless_present = "from_forecast")]
+        from_year: Option<i32>,
+        /// Write the forecast of the target year instead.
+        #[arg(long)]
+        from_forecast: bool,
+        /// The fiscal year to fill (named by the year it ends in).
+        #[arg(long, value_name = "YEAR")]
+        to_year: i32,
+        /// Change every amount: +5%, -10%.
+        #[arg(long, value_name = "PERCENT", allow_hyphen_values = true)]
+        change: Option<String>,
+        /// Only this initiative.
+        #[arg(long, value_name = "NAME-OR-ID")]
+        initiative: Option<String>,
+        /// Remove the target year's lines first.
+        #[arg(long)]
+        replace: bool,
+        /// With --from-forecast: the forecast as of the end of this month (default: this month).
+        #[arg(long, value_name = "YYYY-MM")]
+        as_of: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -633,6 +665,32 @@ pub fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Scenario(command) => scenario(&mut store, command)?,
+        Command::Budget(BudgetCommand::Copy {
+            from_year,
+            from_forecast: _,
+            to_year,
+            change,
+            initiative,
+            replace,
+            as_of,
+        }) => {
+            use api::budgets::{BudgetCopyRequest, BudgetSource, budget_copy};
+            let source = from_year.map_or(BudgetSource::Forecast, BudgetSource::Year);
+            let as_of = as_of.map(|t| t.parse::<Month>()).transpose()?;
+            let request = BudgetCopyRequest { source, to_year, change, initiative, replace, as_of };
+            let copied = budget_copy(&mut store, request)?;
+            let currency = mlops_portfolio::store::settings::base_currency(store.conn())?;
+            let replaced =
+                if copied.replaced > 0 { format!(" (replacing {})", copied.replaced) } else { String::new() };
+            println!(
+                "Wrote {} budget lines for {}{replaced}: {} {currency} in all.",
+                copied.lines,
+                copied.year,
+                mlops_portfolio::domain::group_thousands(
+                    mlops_portfolio::domain::Money::new(copied.total_minor, currency).to_decimal()
+                )
+            );
+        }
         Command::Fx(FxCommand::List { json }) => {
             let rates = api::fx_list(&store)?;
             output::print_json_or(&rates, json, || output::print_rates(&rates))?;

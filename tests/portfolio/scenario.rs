@@ -419,3 +419,71 @@ fn dropping_a_change_moves_the_rest_up_and_every_write_is_audited() {
     let rows: i64 = session.conn().query_row("SELECT count(*) FROM scenario_changes", [], |r| r.get(0)).unwrap();
     assert_eq!(rows, 0, "its changes went with it");
 }
+
+fn budget_lines(store: &Store, year: i32) -> Vec<(String, Month, Category, i64)> {
+    let names: BTreeMap<i64, String> =
+        mlops_portfolio::store::records::list::<Initiative>(store.conn(), &Default::default())
+            .unwrap()
+            .into_iter()
+            .map(|s| (s.id.0, s.record.name))
+            .collect();
+    let mut lines: Vec<_> = mlops_portfolio::store::records::list::<BudgetLine>(store.conn(), &Default::default())
+        .unwrap()
+        .into_iter()
+        .map(|s| s.record)
+        .filter(|l| l.month.year() == year)
+        .map(|l| (names[&l.initiative_id.0].clone(), l.month, l.category, l.amount.minor))
+        .collect();
+    lines.sort();
+    lines
+}
+
+#[test]
+fn next_years_budget_is_copied_forward_or_from_the_forecast_and_a_filled_year_is_not_overwritten() {
+    let db = temp_db();
+    small_portfolio(&db);
+    let mut session = Session::new(db.open());
+    let copy = |session: &mut Session, request: Value| dispatch(session, "budget_copy", request);
+
+    let answer =
+        copy(&mut session, json!({ "source": { "from": "year", "year": 2027 }, "to_year": 2028, "change": "+5%" }))
+            .unwrap();
+    assert_eq!(answer["lines"], 24);
+    assert_eq!(answer["total_minor"], json!(24 * dollars(12_600)), "every line 5% up");
+    let copied = budget_lines(&session, 2028);
+    assert_eq!(copied.len(), 24);
+    assert!(copied.iter().all(|(_, _, _, minor)| *minor == dollars(12_600)), "{copied:?}");
+    assert_eq!(copied[0].1, month("2028-01"), "month for month");
+
+    // A filled year is refused, and nothing changes; --replace writes over it.
+    let err = copy(&mut session, json!({ "source": { "from": "year", "year": 2027 }, "to_year": 2028 })).unwrap_err();
+    assert!(err.to_string().contains("2028 already has 24 budget lines; nothing was copied"), "{err}");
+    assert_eq!(budget_lines(&session, 2028), copied);
+    let answer = copy(
+        &mut session,
+        json!({ "source": { "from": "year", "year": 2027 }, "to_year": 2028, "initiative": "Search", "replace": true }),
+    )
+    .unwrap();
+    assert_eq!((answer["lines"].as_u64(), answer["replaced"].as_u64()), (Some(12), Some(12)));
+    let after = budget_lines(&session, 2028);
+    assert!(after.iter().filter(|l| l.0 == "Search").all(|l| l.3 == dollars(12_000)), "Search's lines without the 5%");
+    assert!(after.iter().filter(|l| l.0 == "Fraud").all(|l| l.3 == dollars(12_600)), "Fraud's untouched");
+
+    // From the forecast: Search's flat 10,000.00 a month of compute, as of the end of 2026 (its
+    // lines for 2027 replaced).
+    let answer = copy(
+        &mut session,
+        json!({ "source": { "from": "forecast" }, "to_year": 2027, "initiative": "Search", "replace": true, "as_of": "2026-12" }),
+    )
+    .unwrap();
+    assert_eq!(answer["lines"], 12);
+    let search: Vec<_> = budget_lines(&session, 2027).into_iter().filter(|l| l.0 == "Search").collect();
+    assert!(search.iter().all(|l| l.2 == Category::Compute && l.3 == dollars(10_000)), "{search:?}");
+
+    let err = copy(&mut session, json!({ "source": { "from": "year", "year": 2031 }, "to_year": 2032 })).unwrap_err();
+    assert!(err.to_string().contains("2031 has no budget lines to copy"), "{err}");
+    let err =
+        copy(&mut session, json!({ "source": { "from": "year", "year": 2027 }, "to_year": 2029, "change": "lots" }))
+            .unwrap_err();
+    assert!(err.to_string().contains("change: `lots` is not a percent change"), "{err}");
+}

@@ -337,10 +337,7 @@ fn every_kind_round_trips_through_its_table() {
             EntityKind::Kpi,
             json!({"name": "p95 latency", "initiative_id": 1, "model_id": 1, "metric_key": "latency_p95_ms", "unit": "ms", "direction": "lower_is_better", "target_low": null, "target_high": 150.5}),
         ),
-        (
-            EntityKind::Scenario,
-            json!({"name": "Hire 3", "note": "Q3 hires"}),
-        ),
+        (EntityKind::Scenario, json!({"name": "Hire 3", "note": "Q3 hires"})),
         (
             EntityKind::Connection,
             json!({"name": "prod-prom", "kind": "prometheus", "base_url": "https://prom.example", "auth": "bearer", "username": null, "ca_file": null, "insecure_skip_verify": false, "interval_minutes": 15}),
@@ -452,6 +449,7 @@ fn every_write_command_leaves_its_audit_row_and_no_read_leaves_one() {
         ("fx_set", json!({ "currency": "EUR", "rate": "1.08" })),
         ("import", json!({ "kind": "budgets", "path": budgets })),
         ("import", json!({ "kind": "actuals", "path": actuals })),
+        ("budget_copy", json!({ "source": { "from": "year", "year": 2026 }, "to_year": 2027 })),
         ("mark_one_off", json!({ "initiative": "Search", "month": "2026-02", "category": "compute", "one_off": true })),
         ("set_planning_settings", json!({ "fiscal_year_start": 4, "attention_floor": "2,500.00" })),
         ("scenario_new", json!({ "name": "Plan" })),

@@ -147,37 +147,40 @@ pub struct ChangeDeltaLabel {
 impl ScenarioFigures {
     /// The figures of a computed plan, from the inputs it was computed on.
     pub fn of(plan: &Plan, inputs: &PlanInputs) -> ScenarioFigures {
+        use std::collections::{HashMap, HashSet};
         let period_end = plan.period.last;
-        let people_actual = |initiative: Option<Option<InitiativeId>>| -> i64 {
-            inputs
-                .actuals
-                .iter()
-                .filter(|a| a.category == Category::People && plan.period.contains(a.month) && a.month <= plan.as_of)
-                .filter(|a| initiative.is_none_or(|i| a.initiative == i))
-                .map(|a| a.minor)
-                .sum()
-        };
-        let people_expected = |initiative: Option<Option<InitiativeId>>| -> i64 {
-            plan.forecasts
-                .series
-                .iter()
-                .filter(|s| s.category == Category::People && initiative.is_none_or(|i| s.initiative == i))
-                .flat_map(|s| {
-                    plan.period.months().filter_map(move |m| {
-                        still_expected(&plan.forecasts, s, m, plan.running.as_ref()).map(|b| b.point_minor)
-                    })
+        // One pass over each list, summed per initiative (`None`: Unallocated).
+        let mut people_cost: HashMap<Option<InitiativeId>, i64> = HashMap::new();
+        for a in inputs
+            .actuals
+            .iter()
+            .filter(|a| a.category == Category::People && plan.period.contains(a.month) && a.month <= plan.as_of)
+        {
+            *people_cost.entry(a.initiative).or_default() += a.minor;
+        }
+        for series in plan.forecasts.series.iter().filter(|s| s.category == Category::People) {
+            let expected: i64 = plan
+                .period
+                .months()
+                .filter_map(|m| {
+                    still_expected(&plan.forecasts, series, m, plan.running.as_ref()).map(|b| b.point_minor)
                 })
-                .sum()
-        };
-        let requisitions_by = |initiative: Option<InitiativeId>| -> i64 {
-            inputs
-                .requisitions
-                .iter()
-                .filter(|r| r.status.is_open() && r.start <= period_end)
-                .filter(|r| initiative.is_none() || r.initiative == initiative)
-                .count() as i64
-        };
-        let on_team = |id| inputs.people.iter().any(|p| p.id == id && p.on_team(period_end));
+                .sum();
+            *people_cost.entry(series.initiative).or_default() += expected;
+        }
+        let mut requisitions: HashMap<Option<InitiativeId>, i64> = HashMap::new();
+        for r in inputs.requisitions.iter().filter(|r| r.status.is_open() && r.start <= period_end) {
+            *requisitions.entry(r.initiative).or_default() += 1;
+        }
+        let on_team: HashSet<_> = inputs.people.iter().filter(|p| p.on_team(period_end)).map(|p| p.id).collect();
+        let mut members: HashSet<(InitiativeId, crate::domain::PersonId)> = HashSet::new();
+        for a in inputs.allocations.iter().filter(|a| a.covers(period_end) && on_team.contains(&a.person)) {
+            members.insert((a.initiative, a.person));
+        }
+        let mut people_on: HashMap<InitiativeId, i64> = HashMap::new();
+        for (initiative, _) in &members {
+            *people_on.entry(*initiative).or_default() += 1;
+        }
         let row = |figures: &crate::plan::Figures| {
             let landing = figures.landing.map_or(figures.actual_to_date_minor, |b| b.point_minor);
             (landing - figures.actual_to_date_minor, figures.budget_period_minor.unwrap_or(0), landing, figures.run_out)
@@ -187,21 +190,14 @@ impl ScenarioFigures {
             .iter()
             .map(|i| {
                 let (spend_minor, budget_minor, landing_minor, run_out) = row(&i.figures);
-                let mut people: Vec<_> = inputs
-                    .allocations
-                    .iter()
-                    .filter(|a| a.initiative == i.id && a.covers(period_end) && on_team(a.person))
-                    .map(|a| a.person)
-                    .collect();
-                people.sort_unstable();
-                people.dedup();
                 InitiativeScenarioFigures {
                     name: i.name.clone(),
                     spend_minor,
-                    people_cost_minor: people_actual(Some(Some(i.id))) + people_expected(Some(Some(i.id))),
+                    people_cost_minor: people_cost.get(&Some(i.id)).copied().unwrap_or(0),
                     budget_minor,
                     landing_minor,
-                    headcount_end: people.len() as i64 + requisitions_by(Some(i.id)),
+                    headcount_end: people_on.get(&i.id).copied().unwrap_or(0)
+                        + requisitions.get(&Some(i.id)).copied().unwrap_or(0),
                     run_out,
                 }
             })
@@ -209,11 +205,10 @@ impl ScenarioFigures {
         let (spend_minor, budget_minor, landing_minor, run_out) = row(&plan.portfolio);
         ScenarioFigures {
             spend_minor,
-            people_cost_minor: people_actual(None) + people_expected(None),
+            people_cost_minor: people_cost.values().sum(),
             budget_minor,
             landing_minor,
-            headcount_end: inputs.people.iter().filter(|p| p.on_team(period_end)).count() as i64
-                + requisitions_by(None),
+            headcount_end: on_team.len() as i64 + requisitions.values().sum::<i64>(),
             run_out,
             by_initiative,
         }

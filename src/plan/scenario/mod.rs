@@ -398,7 +398,7 @@ fn example(kind: ChangeKind) -> &'static str {
 }
 
 /// `+20%`, `-35%`, `12.5%`, `+20` → hundredths of a percent; at least −100%.
-fn parse_change(text: &str) -> Option<i64> {
+pub fn parse_change(text: &str) -> Option<i64> {
     let number = text.trim().strip_suffix('%').unwrap_or(text.trim()).trim();
     let value: rust_decimal::Decimal = number.strip_prefix('+').unwrap_or(number).parse().ok()?;
     let hundredths = (value * rust_decimal::Decimal::from(100)).round();

@@ -628,10 +628,13 @@ pub fn print_scenario_view(view: &mlops_portfolio::plan::scenario::ScenarioView,
     println!("Scenario `{}` — {} as of {}, amounts in {currency}", view.name, view.period, view.as_of);
     let mut table = new_table(["", "Baseline", "Scenario", "Difference"].map(String::from).to_vec());
     for (label, value) in SCENARIO_MONEY_ROWS {
+        let shown = |f: &mlops_portfolio::plan::scenario::ScenarioFigures| {
+            if label == "Budget" && !f.budget_set { "none set".to_owned() } else { grouped(value(f), currency) }
+        };
         table.add_row(vec![
             label.to_owned(),
-            grouped(value(&view.baseline), currency),
-            grouped(value(&view.scenario), currency),
+            shown(&view.baseline),
+            shown(&view.scenario),
             signed(value(&view.delta), currency),
         ]);
     }
@@ -685,7 +688,13 @@ pub fn print_comparison(comparison: &mlops_portfolio::plan::scenario::Comparison
     let mut table = new_table(headers);
     for (label, value) in SCENARIO_MONEY_ROWS {
         let mut row = vec![label.to_owned()];
-        row.extend(comparison.columns.iter().map(|c| grouped(value(&c.figures), currency)));
+        row.extend(comparison.columns.iter().map(|c| {
+            if label == "Budget" && !c.figures.budget_set {
+                "none set".to_owned()
+            } else {
+                grouped(value(&c.figures), currency)
+            }
+        }));
         table.add_row(row);
     }
     let mut headcount = vec!["Headcount at the end".to_owned()];

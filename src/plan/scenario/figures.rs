@@ -7,7 +7,7 @@
 //! - `spend`: the part of the landing still to come after the as-of date;
 //! - `people_cost`: the people category of the landing: people actuals to date plus the team's
 //!   projected cost where the forecast carries it, and scenario hires;
-//! - `budget`: the period's budget lines (0 when there are none);
+//! - `budget`: the period's budget lines (0 when there are none, and `budget_set` is false);
 //! - `headcount_end`: people on the team in the period's last month, plus open requisitions and
 //!   hires that start by then (a count of people, not FTE);
 //! - `run_out`: the month cumulative spend passes the period's budget.
@@ -26,6 +26,9 @@ pub struct ScenarioFigures {
     pub spend_minor: i64,
     pub people_cost_minor: i64,
     pub budget_minor: i64,
+    /// Whether the period has budget lines at all: without, `budget_minor` is 0 and surfaces say
+    /// "no budget set", never $0.
+    pub budget_set: bool,
     pub landing_minor: i64,
     pub headcount_end: i64,
     pub run_out: Option<Month>,
@@ -39,6 +42,7 @@ pub struct InitiativeScenarioFigures {
     pub spend_minor: i64,
     pub people_cost_minor: i64,
     pub budget_minor: i64,
+    pub budget_set: bool,
     pub landing_minor: i64,
     pub headcount_end: i64,
     pub run_out: Option<Month>,
@@ -195,6 +199,7 @@ impl ScenarioFigures {
                     spend_minor,
                     people_cost_minor: people_cost.get(&Some(i.id)).copied().unwrap_or(0),
                     budget_minor,
+                    budget_set: i.figures.budget_period_minor.is_some(),
                     landing_minor,
                     headcount_end: people_on.get(&i.id).copied().unwrap_or(0)
                         + requisitions.get(&Some(i.id)).copied().unwrap_or(0),
@@ -207,6 +212,7 @@ impl ScenarioFigures {
             spend_minor,
             people_cost_minor: people_cost.values().sum(),
             budget_minor,
+            budget_set: plan.portfolio.budget_period_minor.is_some(),
             landing_minor,
             headcount_end: on_team.len() as i64 + requisitions.values().sum::<i64>(),
             run_out,
@@ -226,6 +232,7 @@ impl ScenarioFigures {
                     spend_minor: 0,
                     people_cost_minor: 0,
                     budget_minor: 0,
+                    budget_set: false,
                     landing_minor: 0,
                     headcount_end: 0,
                     run_out: None,
@@ -236,6 +243,7 @@ impl ScenarioFigures {
                     spend_minor: mine.spend_minor - theirs.spend_minor,
                     people_cost_minor: mine.people_cost_minor - theirs.people_cost_minor,
                     budget_minor: mine.budget_minor - theirs.budget_minor,
+                    budget_set: mine.budget_set,
                     landing_minor: mine.landing_minor - theirs.landing_minor,
                     headcount_end: mine.headcount_end - theirs.headcount_end,
                     run_out: mine.run_out,
@@ -246,6 +254,7 @@ impl ScenarioFigures {
             spend_minor: self.spend_minor - other.spend_minor,
             people_cost_minor: self.people_cost_minor - other.people_cost_minor,
             budget_minor: self.budget_minor - other.budget_minor,
+            budget_set: self.budget_set,
             landing_minor: self.landing_minor - other.landing_minor,
             headcount_end: self.headcount_end - other.headcount_end,
             run_out: self.run_out,

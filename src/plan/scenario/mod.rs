@@ -243,13 +243,16 @@ impl ChangeSpec {
     /// Checks the fields and resolves the references, naming the field at fault.
     pub fn resolve(&self, catalog: &Catalog) -> Result<Change> {
         let (required, optional) = self.kind.fields();
+        let kind = self.kind.as_str();
+        let a_kind =
+            if kind.starts_with(['a', 'e', 'i', 'o', 'u']) { format!("an {kind}") } else { format!("a {kind}") };
         for field in self.fields.keys() {
             let known = required.iter().chain(optional).any(|f| f.split('|').any(|alt| alt == field));
             if !known {
                 let all: Vec<&str> = required.iter().chain(optional).flat_map(|f| f.split('|')).collect();
                 return Err(bad(
                     field,
-                    format!("a {} change has no such field; its fields are {}", self.kind.as_str(), all.join(", ")),
+                    format!("{a_kind} change has no such field; its fields are {}", all.join(", ")),
                 ));
             }
         }
@@ -258,10 +261,7 @@ impl ChangeSpec {
             match present.len() {
                 0 => {
                     let say = field.replace('|', " or ");
-                    return Err(bad(
-                        &say,
-                        format!("a {} change needs it, e.g. {}", self.kind.as_str(), example(self.kind)),
-                    ));
+                    return Err(bad(&say, format!("{a_kind} change needs it, e.g. {}", example(self.kind))));
                 }
                 1 => {}
                 _ => return Err(bad(field, format!("give one of {}, not both", field.replace('|', " or ")))),

@@ -2,6 +2,8 @@
 import type { AddConnectionRequest } from "./AddConnectionRequest";
 import type { AuditEntry } from "./AuditEntry";
 import type { AuditRequest } from "./AuditRequest";
+import type { BudgetCopied } from "./BudgetCopied";
+import type { BudgetCopyRequest } from "./BudgetCopyRequest";
 import type { BudgetGrid } from "./BudgetGrid";
 import type { BudgetGridRequest } from "./BudgetGridRequest";
 import type { ChangePosition } from "./ChangePosition";
@@ -62,6 +64,7 @@ export type Commands = {
   forecast: { request: ForecastRequest; response: ForecastReport };
   budget_grid: { request: BudgetGridRequest; response: BudgetGrid };
   mark_one_off: { request: OneOffRequest; response: OneOffMarked };
+  budget_copy: { request: BudgetCopyRequest; response: BudgetCopied };
   scenario_new: { request: ScenarioNewRequest; response: StoredScenario };
   scenario_list: { request: NoArguments; response: Array<StoredScenario> };
   scenario_remove: { request: ScenarioName; response: StoredScenario };

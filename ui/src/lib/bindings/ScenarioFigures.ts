@@ -5,4 +5,9 @@ import type { Month } from "./Month";
 /**
  * The figures of one column: the portfolio, and each initiative.
  */
-export type ScenarioFigures = { spend_minor: number, people_cost_minor: number, budget_minor: number, landing_minor: number, headcount_end: number, run_out: Month | null, by_initiative: Array<InitiativeScenarioFigures>, };
+export type ScenarioFigures = { spend_minor: number, people_cost_minor: number, budget_minor: number, 
+/**
+ * Whether the period has budget lines at all: without, `budget_minor` is 0 and surfaces say
+ * "no budget set", never $0.
+ */
+budget_set: boolean, landing_minor: number, headcount_end: number, run_out: Month | null, by_initiative: Array<InitiativeScenarioFigures>, };

@@ -15,8 +15,8 @@ use serde_json::{Map, Value};
 pub use super::budgets::budget_copy;
 use super::connections::{AddConnectionRequest, ConnectionName, ConnectionSecretRequest};
 pub use super::scenarios::{
-    scenario_add, scenario_compare, scenario_drop, scenario_export, scenario_import, scenario_list, scenario_new,
-    scenario_remove, scenario_show,
+    scenario_add, scenario_apply, scenario_compare, scenario_drop, scenario_export, scenario_import, scenario_list,
+    scenario_new, scenario_remove, scenario_show,
 };
 use super::{ChartRequest, ImportRequest, RecordView, Session};
 use crate::analytics::forecast::{DEFAULT_HORIZON, ForecastOptions, ForecastReport};
@@ -51,6 +51,7 @@ macro_rules! for_each_command {
             scenario_compare: $crate::api::scenarios::ScenarioCompareRequest => $crate::plan::scenario::Comparison;
             scenario_export: $crate::api::scenarios::ScenarioExportRequest => $crate::api::scenarios::ScenarioExported;
             scenario_import: $crate::api::scenarios::ScenarioImportRequest => $crate::store::scenarios::StoredScenario;
+            scenario_apply: $crate::api::scenarios::ScenarioApplyRequest => $crate::api::scenarios::ScenarioApplied;
             planning_settings: $crate::api::commands::NoArguments => $crate::api::commands::PlanningSettings;
             set_planning_settings: $crate::api::commands::PlanningSettingsUpdate => $crate::api::commands::PlanningSettings;
             list_records: $crate::api::commands::ListRequest => Vec<$crate::api::RecordView>;

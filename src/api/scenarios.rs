@@ -309,3 +309,243 @@ fn resolved(store: &Store, scenario: &StoredScenario) -> Result<Vec<(ChangeDelta
         })
         .collect()
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ScenarioApplyRequest {
+    pub name: String,
+    /// Must be true: applying writes real records (the CLI's `--yes`).
+    #[serde(default)]
+    pub yes: bool,
+    /// Changes touch the months after this one (this month when absent), as `scenario show`.
+    #[serde(default)]
+    pub as_of: Option<Month>,
+}
+
+/// What `scenario apply` wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ScenarioApplied {
+    /// Records created or changed: requisitions, people, allocations, budget lines, contracts,
+    /// initiatives.
+    pub records: u32,
+    /// Rows of planned spend the forecast now uses.
+    pub planned_spend: u32,
+}
+
+/// Turns a scenario's changes into real records in one audited transaction, so that afterwards
+/// the baseline shows what the scenario showed: hires become open requisitions, leaves end people,
+/// allocations are split and written, budget changes write budget lines, spend and contract
+/// changes become planned spend (and a contract record, or a contract's earlier end). Any failure
+/// writes nothing.
+pub fn scenario_apply(store: &mut Store, request: ScenarioApplyRequest) -> Result<ScenarioApplied> {
+    use crate::domain::{Allocation, BudgetLine, Contract, Initiative, Money, Person, Requisition, RequisitionStatus};
+    use crate::plan::scenario::{Adjust, SpendAdjustment, SpendChange, Target, budget_horizon};
+    if !request.yes {
+        return Err(Error::Validation(
+            "yes: applying writes the scenario's changes into the portfolio as real records; confirm with --yes".into(),
+        ));
+    }
+    let scenario = scenarios::get(store.conn(), &request.name)?;
+    let changes = resolved(store, &scenario)?;
+    let as_of = request.as_of.unwrap_or_else(super::current_month);
+    let inputs = PlanInputs::load(store.conn(), as_of, crate::plan::period::today())?;
+    let base = crate::store::settings::base_currency(store.conn())?;
+    let after = as_of.plus(1);
+    let from = |month: Month| month.max(after);
+    let name = scenario.name.clone();
+    store.in_transaction(|tx, actor| {
+        let (mut written, mut planned) = (0u32, 0u32);
+        let mut plan = |adjustment: SpendAdjustment| -> Result<()> {
+            scenarios::add_planned_spend(tx, actor, &name, &adjustment)?;
+            planned += 1;
+            Ok(())
+        };
+        for (label, change) in &changes {
+            let at = |e: Error| match e {
+                Error::Validation(m) | Error::Conflict(m) => {
+                    Error::Validation(format!("change {} ({}): {m}; nothing was applied", label.position, label.text))
+                }
+                other => other,
+            };
+            match change {
+                Change::Hire { role, count, start, initiative, percent } => {
+                    if *percent != 100 {
+                        return Err(at(Error::Validation(format!(
+                            "percent: a requisition is for a whole person; a {percent}% hire cannot be one (make it 100%, or keep it a scenario)"
+                        ))));
+                    }
+                    let role_name: String = tx.query_row("SELECT name FROM roles WHERE id = ?1", [role.0], |r| r.get(0))?;
+                    for k in 0..*count {
+                        let title = if *count == 1 { format!("{role_name} ({name})") } else { format!("{role_name} {} ({name})", k + 1) };
+                        records::insert(
+                            tx,
+                            actor,
+                            &Requisition { title, role_id: *role, initiative_id: *initiative, start: from(*start), status: RequisitionStatus::Open },
+                        )
+                        .map_err(at)?;
+                        written += 1;
+                    }
+                }
+                Change::Leave { person, end } => {
+                    let mut stored = records::get::<Person>(tx, *person)?.record;
+                    let end = (*end).max(as_of);
+                    stored.end = Some(stored.end.map_or(end, |e| e.min(end)));
+                    records::update(tx, actor, *person, &stored).map_err(at)?;
+                    written += 1;
+                }
+                Change::Allocate { person, initiative, percent, start, end } => {
+                    let start = from(*start);
+                    let filter = serde_json::json!({ "person_id": person.0, "initiative_id": initiative.0 });
+                    let Value::Object(filter) = filter else { unreachable!("a JSON object") };
+                    for existing in records::list::<Allocation>(tx, &filter)? {
+                        let a = existing.record;
+                        let overlaps = a.end.is_none_or(|e| e >= start) && end.is_none_or(|end| a.start <= end);
+                        if !overlaps {
+                            continue;
+                        }
+                        // The part before the window and the part after it stay as they were.
+                        records::delete::<Allocation>(tx, actor, existing.id).map_err(at)?;
+                        if a.start < start {
+                            records::insert(tx, actor, &Allocation { end: Some(start.plus(-1)), ..a.clone() }).map_err(at)?;
+                        }
+                        if let Some(end) = end
+                            && a.end.is_none_or(|e| e > *end)
+                        {
+                            records::insert(tx, actor, &Allocation { start: a.start.max(end.plus(1)), ..a.clone() }).map_err(at)?;
+                        }
+                        written += 1;
+                    }
+                    let percent = u8::try_from(*percent).unwrap_or(100);
+                    records::insert(tx, actor, &Allocation { person_id: *person, initiative_id: *initiative, percent, start, end: *end })
+                        .map_err(at)?;
+                    written += 1;
+                }
+                Change::Spend { target, category, start, end, adjust } => {
+                    plan(SpendAdjustment { target: *target, category: *category, first: from(*start), last: *end, change: SpendChange::Adjust(*adjust) })?;
+                }
+                Change::Budget { initiative, category, start, end, adjust } => {
+                    let first = from(*start);
+                    let last = match (adjust, end) {
+                        (_, Some(end)) => *end,
+                        (Adjust::PerMonth(_), None) => budget_horizon(&inputs, first),
+                        (Adjust::Percent(_), None) => Month::new(9999, 12).unwrap_or(first),
+                    };
+                    let filter = serde_json::json!({ "initiative_id": initiative.0, "category": category.as_str() });
+                    let Value::Object(filter) = filter else { unreachable!("a JSON object") };
+                    let lines = records::list::<BudgetLine>(tx, &filter)?;
+                    match adjust {
+                        Adjust::Percent(_) => {
+                            for line in lines.into_iter().filter(|l| l.record.month >= first && l.record.month <= last) {
+                                let mut record = line.record;
+                                record.amount = Money::new(adjust.apply(record.amount.minor), record.amount.currency);
+                                records::update(tx, actor, line.id, &record).map_err(at)?;
+                                written += 1;
+                            }
+                        }
+                        Adjust::PerMonth(minor) => {
+                            for k in 0..=first.months_until(last).max(-1) {
+                                let month = first.plus(k);
+                                match lines.iter().find(|l| l.record.month == month) {
+                                    Some(line) if line.record.amount.currency == base => {
+                                        let mut record = line.record.clone();
+                                        record.amount = Money::new(record.amount.minor + minor, base);
+                                        records::update(tx, actor, line.id, &record).map_err(at)?;
+                                    }
+                                    Some(line) => {
+                                        return Err(at(Error::Validation(format!(
+                                            "the {} budget line of {month} is in {}, the change in {base}; change that line in the budget grid",
+                                            category.as_str(),
+                                            line.record.amount.currency
+                                        ))));
+                                    }
+                                    None => {
+                                        let line = BudgetLine {
+                                            initiative_id: *initiative,
+                                            month,
+                                            category: *category,
+                                            amount: Money::new(*minor, base),
+                                            note: Some(format!("scenario {name}")),
+                                        };
+                                        records::insert(tx, actor, &line).map_err(at)?;
+                                    }
+                                }
+                                written += 1;
+                            }
+                        }
+                    }
+                }
+                Change::ContractAdd { vendor, title, value_minor, start, end, initiative } => {
+                    let contract = Contract {
+                        vendor_id: *vendor,
+                        title: title.clone(),
+                        initiative_id: *initiative,
+                        value: Money::new(*value_minor, base),
+                        start: start.first_day(),
+                        end: crate::plan::period::last_day(*end),
+                        notice_days: 0,
+                        auto_renew: false,
+                    };
+                    records::insert(tx, actor, &contract).map_err(at)?;
+                    written += 1;
+                    plan(SpendAdjustment {
+                        target: initiative.map_or(Target::Every, Target::Initiative),
+                        category: crate::domain::Category::Vendor,
+                        first: from(*start),
+                        last: Some(*end),
+                        change: SpendChange::Spread { total_minor: *value_minor, term_first: *start, term_last: *end },
+                    })?;
+                }
+                Change::ContractCancel { contract, from: cancel } => {
+                    let Some(facts) = inputs.contracts.iter().find(|c| c.id == contract.0) else { continue };
+                    let (term_first, term_last) = (Month::of(facts.start), Month::of(facts.end));
+                    let first = from(*cancel);
+                    if first > term_last {
+                        continue;
+                    }
+                    let mut stored = records::get::<Contract>(tx, *contract)?.record;
+                    stored.end = crate::plan::period::last_day(first.plus(-1)).max(stored.start);
+                    records::update(tx, actor, *contract, &stored).map_err(at)?;
+                    written += 1;
+                    plan(SpendAdjustment {
+                        target: facts.initiative.map_or(Target::Every, Target::Initiative),
+                        category: crate::domain::Category::Vendor,
+                        first,
+                        last: Some(term_last),
+                        change: SpendChange::Spread { total_minor: -facts.value_minor, term_first, term_last },
+                    })?;
+                }
+                Change::InitiativeStop { initiative, from: stop } => {
+                    let last = from(*stop).plus(-1);
+                    let mut stored = records::get::<Initiative>(tx, *initiative)?.record;
+                    stored.end = Some(stored.end.map_or(last, |e| e.min(last)));
+                    records::update(tx, actor, *initiative, &stored).map_err(at)?;
+                    written += 1;
+                    let filter = serde_json::json!({ "initiative_id": initiative.0 });
+                    let Value::Object(filter) = filter else { unreachable!("a JSON object") };
+                    for allocation in records::list::<Allocation>(tx, &filter)? {
+                        let mut a = allocation.record;
+                        if a.start > last {
+                            records::delete::<Allocation>(tx, actor, allocation.id).map_err(at)?;
+                        } else if a.end.is_none_or(|e| e > last) {
+                            a.end = Some(last);
+                            records::update(tx, actor, allocation.id, &a).map_err(at)?;
+                        } else {
+                            continue;
+                        }
+                        written += 1;
+                    }
+                    for requisition in records::list::<Requisition>(tx, &filter)? {
+                        let mut r = requisition.record;
+                        if r.start > last && r.status.is_open() {
+                            r.initiative_id = None;
+                            records::update(tx, actor, requisition.id, &r).map_err(at)?;
+                            written += 1;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(ScenarioApplied { records: written, planned_spend: planned })
+    })
+}

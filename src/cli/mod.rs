@@ -396,6 +396,14 @@ enum ScenarioCommand {
         #[arg(long, value_name = "FILE.json")]
         out: PathBuf,
     },
+    /// Make the scenario real: hires become requisitions, leaves end people, allocations, budget
+    /// lines and contracts are written, spend changes become planned spend. All or nothing.
+    Apply {
+        name: String,
+        /// Confirm: this writes to the portfolio.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Read a scenario file; every reference is checked and nothing is written on an error.
     Import {
         file: PathBuf,
@@ -1007,6 +1015,13 @@ fn scenario(store: &mut Store, command: ScenarioCommand) -> Result<()> {
         ScenarioCommand::Export { name, out } => {
             let written = scenario_export(store, ScenarioExportRequest { name, path: out })?;
             println!("Wrote {} ({} changes).", written.path, written.changes);
+        }
+        ScenarioCommand::Apply { name, yes } => {
+            let applied = scenario_apply(store, ScenarioApplyRequest { name: name.clone(), yes, as_of: None })?;
+            println!(
+                "Applied `{name}`: {} records written and {} rows of planned spend; the baseline now shows what the scenario showed.",
+                applied.records, applied.planned_spend
+            );
         }
         ScenarioCommand::Import { file, name } => {
             let imported = scenario_import(store, ScenarioImportRequest { path: file, name })?;

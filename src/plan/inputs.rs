@@ -2,8 +2,10 @@
 //!
 //! This is the only half of the core that touches the database. It converts every amount to the
 //! base currency (per currency sum, half to even, as [`Converter`] does everywhere) and drops what
-//! was not true through the end of the as-of month: actuals of later months, people and
-//! allocations that start later, contracts that start later. Budget lines are plans and are all
+//! was not known by the end of the as-of month: actuals of later months; people, allocations and
+//! contracts that neither started by then nor were recorded by then (their audit log `create`
+//! row), so a hire or an allocation decided this month for next spring counts today, and one
+//! recorded later does not count in an earlier month's view. Budget lines are plans and are all
 //! kept (the period chooses which count). Requisitions and models carry no date of record yet, so
 //! all of them count.
 //!
@@ -48,8 +50,8 @@ pub struct PlanInputs {
     pub contracts: Vec<ContractFacts>,
     pub models: Vec<ModelFacts>,
     pub vendors: Vec<VendorFacts>,
-    /// Changes to spend the forecast applies to the months after the as-of month: a scenario's
-    /// (none in a portfolio as recorded).
+    /// Changes to spend the forecast applies to the months after the as-of month: planned spend
+    /// (an applied scenario's), then an evaluated scenario's.
     pub adjustments: Vec<super::scenario::SpendAdjustment>,
 }
 
@@ -157,6 +159,13 @@ impl PlanInputs {
         let fx = Converter::load(conn)?;
         let through = as_of.to_string();
         let end_of_as_of = super::period::last_day(as_of).to_string();
+        // Recorded by the end of the as-of month: the audit log's time of the record's creation.
+        let known_by = format!("{end_of_as_of}T23:59:59Z");
+        let known = |entity: &str| {
+            format!(
+                "id IN (SELECT entity_id FROM audit_log WHERE entity = '{entity}' AND action = 'create' AND at <= ?2)"
+            )
+        };
         let month = |text: String| -> Result<Month> { Ok(text.parse::<Month>()?) };
         let optional_month = |text: Option<String>| -> Result<Option<Month>> { text.map(month).transpose() };
 
@@ -211,8 +220,11 @@ impl PlanInputs {
             .collect();
         let people = collect(
             conn,
-            "SELECT id, name, role_id, start, \"end\" FROM people WHERE start <= ?1 ORDER BY id",
-            [&through],
+            &format!(
+                "SELECT id, name, role_id, start, \"end\" FROM people WHERE start <= ?1 OR {} ORDER BY id",
+                known("person")
+            ),
+            [&through, &known_by],
             |row| {
                 Ok(PersonFacts {
                     id: PersonId(row.get(0)?),
@@ -225,8 +237,11 @@ impl PlanInputs {
         )?;
         let allocations = collect(
             conn,
-            "SELECT person_id, initiative_id, percent, start, \"end\" FROM allocations WHERE start <= ?1 ORDER BY id",
-            [&through],
+            &format!(
+                "SELECT person_id, initiative_id, percent, start, \"end\" FROM allocations WHERE start <= ?1 OR {} ORDER BY id",
+                known("allocation")
+            ),
+            [&through, &known_by],
             |row| {
                 Ok(AllocationFacts {
                     person: PersonId(row.get(0)?),
@@ -255,10 +270,13 @@ impl PlanInputs {
         )?;
         let contracts = collect(
             conn,
-            "SELECT c.id, c.title, v.name, c.initiative_id, c.value_minor, c.value_currency, c.start, c.\"end\",
+            &format!(
+                "SELECT c.id, c.title, v.name, c.initiative_id, c.value_minor, c.value_currency, c.start, c.\"end\",
                     c.notice_days, c.auto_renew, v.id
-             FROM contracts c JOIN vendors v ON v.id = c.vendor_id WHERE c.start <= ?1 ORDER BY c.start, c.id",
-            [&end_of_as_of],
+             FROM contracts c JOIN vendors v ON v.id = c.vendor_id WHERE c.start <= ?1 OR c.{} ORDER BY c.start, c.id",
+                known("contract")
+            ),
+            [&end_of_as_of, &known_by],
             |row| {
                 let title: String = row.get(1)?;
                 let date = |text: String| {
@@ -297,6 +315,36 @@ impl PlanInputs {
             Ok(VendorFacts { id: VendorId(row.get(0)?), name: row.get(1)? })
         })?;
         let (fiscal_year_start, attention_floor_minor) = settings::planning(conn)?;
+        let adjustments = collect(
+            conn,
+            "SELECT initiative_id, category, first, last, percent_hundredths, amount_minor, spread_total_minor,
+                    term_first, term_last FROM planned_spend ORDER BY id",
+            [],
+            |row| {
+                use super::scenario::{Adjust, SpendAdjustment, SpendChange, Target};
+                let change =
+                    match (row.get::<_, Option<i64>>(4)?, row.get::<_, Option<i64>>(5)?, row.get::<_, Option<i64>>(6)?)
+                    {
+                        (Some(hundredths), _, _) => SpendChange::Adjust(Adjust::Percent(hundredths)),
+                        (_, Some(minor), _) => SpendChange::Adjust(Adjust::PerMonth(minor)),
+                        (_, _, Some(total_minor)) => SpendChange::Spread {
+                            total_minor,
+                            term_first: month(row.get(7)?)?,
+                            term_last: month(row.get(8)?)?,
+                        },
+                        _ => return Err(Error::Storage("a planned spend row has no change".into())),
+                    };
+                Ok(SpendAdjustment {
+                    target: row
+                        .get::<_, Option<i64>>(0)?
+                        .map_or(Target::Every, |id| Target::Initiative(InitiativeId(id))),
+                    category: row.get::<_, String>(1)?.parse()?,
+                    first: month(row.get(2)?)?,
+                    last: optional_month(row.get(3)?)?,
+                    change,
+                })
+            },
+        )?;
 
         Ok(PlanInputs {
             base_currency: fx.base,
@@ -314,7 +362,7 @@ impl PlanInputs {
             contracts,
             models,
             vendors,
-            adjustments: Vec::new(),
+            adjustments,
         })
     }
 }

@@ -37,6 +37,8 @@ pub enum Subject {
     /// The actuals of one initiative (by id; none: Unallocated) changed together, e.g. a month
     /// marked one-off.
     Spend(Option<i64>),
+    /// A row of planned spend (an applied scenario's spend or contract change).
+    PlannedSpend(i64),
 }
 
 /// What happened to it.
@@ -77,6 +79,7 @@ impl Subject {
             Subject::CostMapping(id) => ("cost_mapping", id),
             Subject::SyncRun(id) => ("sync_run", Some(id)),
             Subject::Spend(id) => ("spend", id),
+            Subject::PlannedSpend(id) => ("planned_spend", Some(id)),
         }
     }
 }

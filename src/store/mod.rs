@@ -33,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/006_planning.sql"),
     include_str!("migrations/007_integer_import_keys.sql"),
     include_str!("migrations/008_scenario_changes.sql"),
+    include_str!("migrations/009_planned_spend.sql"),
 ];
 
 /// The migrations with the Rust each needs beside its SQL.

@@ -129,3 +129,52 @@ pub fn drop_change(conn: &Connection, actor: &str, scenario: &StoredScenario, po
     )?;
     Ok(removed)
 }
+
+/// Writes one row of planned spend (an applied scenario's spend or contract change); its id.
+pub fn add_planned_spend(
+    conn: &Connection,
+    actor: &str,
+    scenario: &str,
+    adjustment: &crate::plan::scenario::SpendAdjustment,
+) -> Result<i64> {
+    use crate::plan::scenario::{Adjust, SpendChange, Target};
+    let initiative = match adjustment.target {
+        Target::Every => None,
+        Target::Initiative(id) => Some(id.0),
+    };
+    let (percent, amount, spread, term) = match adjustment.change {
+        SpendChange::Adjust(Adjust::Percent(hundredths)) => (Some(hundredths), None, None, None),
+        SpendChange::Adjust(Adjust::PerMonth(minor)) => (None, Some(minor), None, None),
+        SpendChange::Spread { total_minor, term_first, term_last } => {
+            (None, None, Some(total_minor), Some((term_first.to_string(), term_last.to_string())))
+        }
+    };
+    conn.execute(
+        "INSERT INTO planned_spend (scenario, initiative_id, category, first, last, percent_hundredths, amount_minor,
+                                    spread_total_minor, term_first, term_last)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        rusqlite::params![
+            scenario,
+            initiative,
+            adjustment.category.as_str(),
+            adjustment.first.to_string(),
+            adjustment.last.map(|m| m.to_string()),
+            percent,
+            amount,
+            spread,
+            term.as_ref().map(|t| t.0.clone()),
+            term.as_ref().map(|t| t.1.clone()),
+        ],
+    )?;
+    let id = conn.last_insert_rowid();
+    let after = json!({
+        "scenario": scenario, "initiative_id": initiative, "category": adjustment.category, "first": adjustment.first,
+        "last": adjustment.last, "percent_hundredths": percent, "amount_minor": amount, "spread_total_minor": spread,
+    });
+    audit::write(
+        conn,
+        actor,
+        Event { subject: Subject::PlannedSpend(id), action: Action::Create, before: None, after: Some(&after) },
+    )?;
+    Ok(id)
+}

@@ -487,3 +487,60 @@ fn next_years_budget_is_copied_forward_or_from_the_forecast_and_a_filled_year_is
             .unwrap_err();
     assert!(err.to_string().contains("change: `lots` is not a percent change"), "{err}");
 }
+
+/// `apply` makes the scenario real: afterwards the baseline is what the scenario showed, every
+/// write is audited, and a change that cannot become a record stops the whole apply.
+#[test]
+fn applying_a_scenario_makes_the_baseline_what_the_scenario_showed() {
+    let db = temp_db();
+    small_portfolio(&db);
+    let mut session = Session::new(db.open());
+    dispatch(&mut session, "scenario_new", json!({ "name": "Real" })).unwrap();
+    let changes = [
+        json!({ "kind": "hire", "fields": { "role": "ML engineer", "count": "2", "start": "2027-03", "initiative": "Fraud" } }),
+        json!({ "kind": "leave", "fields": { "person": "Ada", "end": "2027-09" } }),
+        json!({ "kind": "allocate", "fields": { "person": "Ada", "initiative": "Fraud", "percent": "50", "start": "2027-02", "end": "2027-04" } }),
+        json!({ "kind": "spend", "fields": { "initiative": "Search", "category": "compute", "start": "2027-06", "change": "-30%" } }),
+        json!({ "kind": "budget", "fields": { "initiative": "Search", "category": "compute", "start": "2027-01", "change": "+10%" } }),
+        json!({ "kind": "budget", "fields": { "initiative": "Fraud", "category": "storage", "start": "2027-01", "end": "2027-03", "amount": "2,000.00" } }),
+        json!({ "kind": "contract_add", "fields": { "vendor": "Scale", "title": "More labels", "value": "60,000.00", "start": "2027-07", "end": "2027-12", "initiative": "Search" } }),
+        json!({ "kind": "contract_cancel", "fields": { "contract": "Labelling", "from": "2027-05" } }),
+    ];
+    for change in changes {
+        dispatch(&mut session, "scenario_add", json!({ "name": "Real", "change": change })).unwrap();
+    }
+    let show = |session: &mut Session| {
+        dispatch(session, "scenario_show", json!({ "name": "Real", "as_of": "2026-12", "period": "2027" })).unwrap()
+    };
+    let before = show(&mut session);
+    assert_ne!(before["delta"]["landing_minor"], json!(0), "the scenario changes something");
+    let audit = |session: &Session| -> i64 {
+        session.conn().query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).unwrap()
+    };
+    let audited = audit(&session);
+
+    let refused = dispatch(&mut session, "scenario_apply", json!({ "name": "Real", "as_of": "2026-12" })).unwrap_err();
+    assert!(refused.to_string().contains("confirm with --yes"), "{refused}");
+    let applied =
+        dispatch(&mut session, "scenario_apply", json!({ "name": "Real", "as_of": "2026-12", "yes": true })).unwrap();
+    assert_eq!(applied["planned_spend"], 3, "the spend change and both contract changes: {applied}");
+    assert!(audit(&session) >= audited + applied["records"].as_i64().unwrap() + 3, "every write is audited");
+
+    // The baseline now is what the scenario showed (the scenario itself would now count twice).
+    let after = show(&mut session);
+    assert_eq!(after["baseline"], before["scenario"]);
+
+    // A half-time hire cannot be a requisition: the whole apply stops and writes nothing.
+    dispatch(&mut session, "scenario_new", json!({ "name": "Half" })).unwrap();
+    for change in [
+        json!({ "kind": "budget", "fields": { "initiative": "Search", "category": "other", "start": "2027-01", "end": "2027-02", "amount": "500.00" } }),
+        json!({ "kind": "hire", "fields": { "role": "ML engineer", "start": "2027-05", "percent": "50" } }),
+    ] {
+        dispatch(&mut session, "scenario_add", json!({ "name": "Half", "change": change })).unwrap();
+    }
+    let rows = audit(&session);
+    let err = dispatch(&mut session, "scenario_apply", json!({ "name": "Half", "as_of": "2026-12", "yes": true }))
+        .unwrap_err();
+    assert!(err.to_string().contains("change 2 (hire") && err.to_string().contains("nothing was applied"), "{err}");
+    assert_eq!(audit(&session), rows, "nothing was written, not even the first change's budget lines");
+}

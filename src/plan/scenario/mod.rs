@@ -558,7 +558,7 @@ pub fn apply(inputs: &PlanInputs, changes: &[Change]) -> PlanInputs {
 
 /// The last month an open-ended budget change reaches: the later of the last budget line and two
 /// years after it starts.
-fn budget_horizon(inputs: &PlanInputs, first: Month) -> Month {
+pub fn budget_horizon(inputs: &PlanInputs, first: Month) -> Month {
     let last_line = inputs.budgets.iter().map(|b| b.month).max().unwrap_or(first);
     last_line.max(first.plus(23))
 }

@@ -79,5 +79,13 @@ browserTest(session, 'planning', 'a scenario built in the app shows the core fig
   const written = JSON.parse(readFileSync(file, 'utf8'));
   assert.equal(written.format, 'mlops-portfolio.scenario');
   assert.deepEqual(written.changes.map((c) => c.kind), ['hire', 'spend', 'initiative_stop']);
+
+  // Apply it, after a second click: the hires are open requisitions now.
+  const before = (await cli(session.db, 'list', 'requisition', '--json')).length;
+  await page.getByRole('button', { name: 'Apply to the portfolio…' }).click();
+  await page.getByRole('button', { name: 'Yes, write these changes' }).click();
+  await page.getByText(/^Applied: \d+ records written and 1 rows of planned spend/).waitFor();
+  const requisitions = await cli(session.db, 'list', 'requisition', '--json');
+  assert.equal(requisitions.length, before + 3, 'three requisitions for the three hires');
   assert.deepEqual(session.pageErrors, [], 'no script errors on the page');
 });

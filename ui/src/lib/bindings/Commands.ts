@@ -40,6 +40,8 @@ import type { RecordView } from "./RecordView";
 import type { ReportRequest } from "./ReportRequest";
 import type { ReportWritten } from "./ReportWritten";
 import type { ScenarioAddRequest } from "./ScenarioAddRequest";
+import type { ScenarioApplied } from "./ScenarioApplied";
+import type { ScenarioApplyRequest } from "./ScenarioApplyRequest";
 import type { ScenarioCompareRequest } from "./ScenarioCompareRequest";
 import type { ScenarioDropRequest } from "./ScenarioDropRequest";
 import type { ScenarioExportRequest } from "./ScenarioExportRequest";
@@ -74,6 +76,7 @@ export type Commands = {
   scenario_compare: { request: ScenarioCompareRequest; response: Comparison };
   scenario_export: { request: ScenarioExportRequest; response: ScenarioExported };
   scenario_import: { request: ScenarioImportRequest; response: StoredScenario };
+  scenario_apply: { request: ScenarioApplyRequest; response: ScenarioApplied };
   planning_settings: { request: NoArguments; response: PlanningSettings };
   set_planning_settings: { request: PlanningSettingsUpdate; response: PlanningSettings };
   list_records: { request: ListRequest; response: Array<RecordView> };

@@ -59,6 +59,9 @@ for (let run = 0; run < runs; run++) {
     return row !== undefined && row.querySelectorAll('td').length === 5;
   }, null, { timeout: 60_000, polling: 'raf' });
   times.push(performance.now() - started);
+  // Let the page's later requests (record lists, the changes' own differences) finish, so the next
+  // run does not wait behind them.
+  await page.waitForTimeout(Number(process.env.BENCH_SETTLE_MS ?? 3000));
   await page.close();
 }
 await browser.close();

@@ -56,7 +56,8 @@ pub fn init(store: &mut Store, currency: Currency) -> Result<InitResponse> {
 /// The headline figures of `period` as of `as_of`, from the planning core.
 pub fn summary(store: &Store, as_of: Month, period: PeriodChoice) -> Result<Summary> {
     let options = PlanOptions { period, ..PlanOptions::default() };
-    let plan = crate::plan::plan(store.conn(), as_of, crate::plan::period::today(), &options)?;
+    let inputs = crate::plan::PlanInputs::load_remembered(store, as_of, crate::plan::period::today())?;
+    let plan = crate::plan::compute(&inputs, &options)?;
     Ok(Summary::from(&plan))
 }
 

@@ -145,7 +145,7 @@ pub fn scenario_drop(store: &mut Store, request: ScenarioDropRequest) -> Result<
 pub fn scenario_show(store: &mut Store, request: ScenarioShowRequest) -> Result<ScenarioView> {
     let scenario = scenarios::get(store.conn(), &request.name)?;
     let (inputs, options) = setting(store, request.as_of, request.period.as_deref())?;
-    let changes = resolved(store, &scenario)?;
+    let changes = resolved(&Catalog::load(store.conn())?, &scenario)?;
     figures::view(&scenario.name, &inputs, &changes, &options, request.explain)
 }
 
@@ -158,14 +158,21 @@ pub fn scenario_compare(store: &mut Store, request: ScenarioCompareRequest) -> R
     }
     let (inputs, options) = setting(store, request.as_of, request.period.as_deref())?;
     let (baseline, plan) = figures::evaluate(&inputs, &[], &options)?;
-    let mut columns = vec![ComparisonColumn { name: "baseline".to_owned(), figures: baseline }];
+    let mut columns = vec![ComparisonColumn { name: "baseline".to_owned(), figures: baseline.clone(), delta: None }];
+    let catalog = Catalog::load(store.conn())?;
     for name in &request.names {
         let scenario = scenarios::get(store.conn(), name)?;
-        let changes: Vec<Change> = resolved(store, &scenario)?.into_iter().map(|(_, c)| c).collect();
+        let changes: Vec<Change> = resolved(&catalog, &scenario)?.into_iter().map(|(_, c)| c).collect();
         let (figures, _) = figures::evaluate(&inputs, &changes, &options)?;
-        columns.push(ComparisonColumn { name: scenario.name, figures });
+        let delta = Some(figures.minus(&baseline));
+        columns.push(ComparisonColumn { name: scenario.name, figures, delta });
     }
-    Ok(Comparison { period: plan.period.label.clone(), as_of: plan.as_of, columns })
+    Ok(Comparison {
+        period: plan.period.label.clone(),
+        period_key: plan.period.key.clone(),
+        as_of: plan.as_of,
+        columns,
+    })
 }
 
 /// What `scenario export` wrote.
@@ -278,27 +285,30 @@ fn normalised(change: &ChangeSpec) -> ChangeSpec {
 }
 
 /// The inputs as of the month asked for (this month by default) and the period.
-fn setting(store: &Store, as_of: Option<Month>, period: Option<&str>) -> Result<(PlanInputs, PlanOptions)> {
+fn setting(
+    store: &Store,
+    as_of: Option<Month>,
+    period: Option<&str>,
+) -> Result<(std::sync::Arc<PlanInputs>, PlanOptions)> {
     let as_of = as_of.unwrap_or_else(super::current_month);
     let period = match period {
         Some(text) => text.parse::<PeriodChoice>()?,
         None => PeriodChoice::default(),
     };
-    let inputs = PlanInputs::load(store.conn(), as_of, crate::plan::period::today())?;
+    let inputs = PlanInputs::load_remembered(store, as_of, crate::plan::period::today())?;
     Ok((inputs, PlanOptions { period, ..PlanOptions::default() }))
 }
 
 /// The scenario's changes resolved against the portfolio as it is now; one that no longer
 /// resolves (a person removed since) is an error naming its position.
-fn resolved(store: &Store, scenario: &StoredScenario) -> Result<Vec<(ChangeDeltaLabel, Change)>> {
-    let catalog = Catalog::load(store.conn())?;
+fn resolved(catalog: &Catalog, scenario: &StoredScenario) -> Result<Vec<(ChangeDeltaLabel, Change)>> {
     scenario
         .changes
         .iter()
         .enumerate()
         .map(|(k, spec)| {
             let position = k as u32 + 1;
-            let change = spec.resolve(&catalog).map_err(|e| match e {
+            let change = spec.resolve(catalog).map_err(|e| match e {
                 Error::Validation(m) => Error::Validation(format!(
                     "scenario `{}`, change {position} ({spec}): {m}; drop it with `scenario drop \"{}\" {position}`",
                     scenario.name, scenario.name
@@ -347,7 +357,7 @@ pub fn scenario_apply(store: &mut Store, request: ScenarioApplyRequest) -> Resul
         ));
     }
     let scenario = scenarios::get(store.conn(), &request.name)?;
-    let changes = resolved(store, &scenario)?;
+    let changes = resolved(&Catalog::load(store.conn())?, &scenario)?;
     let as_of = request.as_of.unwrap_or_else(super::current_month);
     let inputs = PlanInputs::load(store.conn(), as_of, crate::plan::period::today())?;
     let base = crate::store::settings::base_currency(store.conn())?;

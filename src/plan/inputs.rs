@@ -154,6 +154,16 @@ pub struct VendorFacts {
 }
 
 impl PlanInputs {
+    /// [`PlanInputs::load`], remembered by the store until the file changes: the pages of the app
+    /// and the scenario commands ask for the same month again and again between writes.
+    pub fn load_remembered(
+        store: &crate::store::Store,
+        as_of: Month,
+        today: NaiveDate,
+    ) -> Result<std::sync::Arc<PlanInputs>> {
+        store.remembered(&format!("plan-inputs {as_of} {today}"), |conn| PlanInputs::load(conn, as_of, today))
+    }
+
     /// Reads the portfolio in `conn` as of the end of `as_of`, on the day `today`.
     pub fn load(conn: &Connection, as_of: Month, today: NaiveDate) -> Result<PlanInputs> {
         let fx = Converter::load(conn)?;

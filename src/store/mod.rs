@@ -81,6 +81,22 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     actor: String,
+    memo: std::sync::Mutex<Memo>,
+}
+
+/// One value computed from the file (the planning core's inputs), kept until the file changes: a
+/// write on this connection (its total changes) or a commit by any other connection, another
+/// process included (SQLite's `data_version`), or until it is asked for with another key.
+#[derive(Default)]
+struct Memo {
+    key: Option<(i64, u64, String)>,
+    value: Option<std::sync::Arc<dyn std::any::Any + Send + Sync>>,
+}
+
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Memo").field("key", &self.key).finish_non_exhaustive()
+    }
 }
 
 impl Store {
@@ -128,7 +144,7 @@ impl Store {
                 [APP_VERSION],
             )?;
         }
-        Ok(Store { conn, path: path.to_owned(), actor: actor.to_owned() })
+        Ok(Store { conn, path: path.to_owned(), actor: actor.to_owned(), memo: Default::default() })
     }
 
     pub fn conn(&self) -> &Connection {
@@ -141,6 +157,26 @@ impl Store {
 
     pub fn actor(&self) -> &str {
         &self.actor
+    }
+
+    /// `compute`'s value for `key`, computed once while the file is unchanged (see [`Memo`]). One
+    /// value is kept: asking with another key computes again.
+    pub fn remembered<T: std::any::Any + Send + Sync>(
+        &self,
+        key: &str,
+        compute: impl FnOnce(&Connection) -> Result<T>,
+    ) -> Result<std::sync::Arc<T>> {
+        let data_version: i64 = self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        let full_key = (data_version, self.conn.total_changes(), key.to_owned());
+        let mut memo = self.memo.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if memo.key.as_ref() == Some(&full_key)
+            && let Some(value) = memo.value.clone().and_then(|v| v.downcast::<T>().ok())
+        {
+            return Ok(value);
+        }
+        let value = std::sync::Arc::new(compute(&self.conn)?);
+        *memo = Memo { key: Some(full_key), value: Some(value.clone()) };
+        Ok(value)
     }
 
     /// Starts a write transaction (taking the write lock at once, so writers queue rather than

@@ -542,3 +542,32 @@ fn every_write_command_leaves_its_audit_row_and_no_read_leaves_one() {
     api::metrics::cost_unmap(&mut store, None, "namespace", "rank").unwrap();
     assert_eq!(count(&store), before + 3, "add connection, map, unmap: three audit rows");
 }
+
+/// What the store remembers (the planning core's inputs) is computed again after any write, by
+/// this connection or another (another process included), and not otherwise.
+#[test]
+fn a_remembered_value_lasts_until_the_file_changes_from_any_connection() {
+    let db = temp_db();
+    let (mine, other) = (db.open(), db.open());
+    let computed = std::cell::Cell::new(0);
+    let initiatives = |store: &Store| {
+        *store
+            .remembered("initiatives", |conn| {
+                computed.set(computed.get() + 1);
+                Ok(count(conn, "initiatives"))
+            })
+            .unwrap()
+    };
+    assert_eq!(initiatives(&mine), 0);
+    assert_eq!(initiatives(&mine), 0);
+    assert_eq!(computed.get(), 1, "unchanged: not computed again");
+    records::insert(other.conn(), "tester", &initiative("Search")).unwrap();
+    assert_eq!(initiatives(&mine), 1, "another connection's commit is seen");
+    records::insert(mine.conn(), "tester", &initiative("Fraud")).unwrap();
+    assert_eq!(initiatives(&mine), 2, "this connection's write is seen");
+    assert_eq!(computed.get(), 3);
+    let other_key = mine.remembered("something else", |_| Ok(7)).unwrap();
+    assert_eq!(*other_key, 7);
+    assert_eq!(initiatives(&mine), 2);
+    assert_eq!(computed.get(), 4, "one value is kept: another key replaced it");
+}

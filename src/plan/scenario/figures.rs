@@ -82,7 +82,9 @@ pub struct ScenarioView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Comparison {
+    /// How the period is written (`2027`, `FY2027`) and what `--period` takes to choose it again.
     pub period: String,
+    pub period_key: String,
     pub as_of: Month,
     pub columns: Vec<ComparisonColumn>,
 }
@@ -92,6 +94,8 @@ pub struct Comparison {
 pub struct ComparisonColumn {
     pub name: String,
     pub figures: ScenarioFigures,
+    /// Figures − the baseline's (`None` for the baseline itself).
+    pub delta: Option<ScenarioFigures>,
 }
 
 /// The figures of the inputs with `changes` applied (none: the baseline), and the plan they come from.

@@ -5,4 +5,8 @@ import type { Month } from "./Month";
 /**
  * `scenario compare`: the baseline first, then each scenario.
  */
-export type Comparison = { period: string, as_of: Month, columns: Array<ComparisonColumn>, };
+export type Comparison = { 
+/**
+ * How the period is written (`2027`, `FY2027`) and what `--period` takes to choose it again.
+ */
+period: string, period_key: string, as_of: Month, columns: Array<ComparisonColumn>, };

@@ -5,6 +5,7 @@ import { renewalsWithin } from './vendors';
 import { changedFields, collect, fieldOfError, fromInput, splitCurrency, toInput, type FieldSpec } from './forms';
 import { href, parseHash } from './router.svelte';
 import { daysBetween, formatMonth, monthsOf } from './format';
+import { describeChange } from './scenarios';
 
 const rec = (kind: RecordView['kind'], id: number, fields: RecordView['fields']): RecordView => ({ kind, id, fields });
 
@@ -181,5 +182,22 @@ describe('team allocation', () => {
       [2, 60],
     ]);
     expect(row).toMatchObject({ role: 'ML engineer', loadedMinor: 25000000 });
+  });
+});
+
+describe('scenario changes in words', () => {
+  it('says each kind as a person would, from the change as written', () => {
+    expect(describeChange('hire', { role: 'ML engineer', count: '3', start: '2027-03', initiative: 'Search' })).toBe(
+      'Hire 3 ML engineer from Mar 2027 on Search',
+    );
+    expect(describeChange('hire', { role: 'Data scientist', start: '2027-07', percent: '50%' })).toBe('Hire 1 Data scientist at 50% from Jul 2027');
+    expect(describeChange('spend', { category: 'compute', start: '2027-01', change: '-20%' })).toBe(
+      'Compute spend of every initiative changes by -20% from Jan 2027',
+    );
+    expect(describeChange('budget', { initiative: 'Search', category: 'storage', start: '2027-10', end: '2027-12', amount: '1,000.00' })).toBe(
+      'Storage budget of Search changes by 1,000.00 a month from Oct 2027 through Dec 2027',
+    );
+    expect(describeChange('contract_cancel', { contract: 'Labelling', from: '2027-05' })).toBe('Cancel “Labelling” from May 2027');
+    expect(describeChange('initiative_stop', { initiative: 'Churn', from: 'someday' })).toBe('Churn stops from someday');
   });
 });

@@ -103,3 +103,46 @@ export function filledFields(values: Record<string, string>): Record<string, str
   }
   return out;
 }
+
+/** A change in words, as a person would say it: `Hire 3 ML engineer from Mar 2027 on Search`. The
+ * values are the change's own text (records by name, months as written), never recomputed. */
+export function describeChange(kind: ChangeKind, fields: Record<string, string | undefined>): string {
+  const f = (name: string) => fields[name]?.trim() ?? '';
+  const month = (name: string) => formatMonthText(f(name));
+  const on = f('initiative') ? ` on ${f('initiative')}` : '';
+  const until = f('end') ? ` through ${month('end')}` : '';
+  const by = f('change') ? `by ${f('change')}` : `by ${f('amount')} a month`;
+  switch (kind) {
+    case 'hire': {
+      const count = f('count') || '1';
+      const share = f('percent') && f('percent').replace('%', '') !== '100' ? ` at ${f('percent').replace('%', '')}%` : '';
+      return `Hire ${count} ${f('role')}${share} from ${month('start')}${on}`;
+    }
+    case 'leave':
+      return `${f('person')} leaves after ${month('end')}`;
+    case 'allocate':
+      return `${f('person')} on ${f('initiative')} at ${f('percent').replace('%', '')}% from ${month('start')}${until}`;
+    case 'spend':
+      return `${capitalise(f('category'))} spend${on || ' of every initiative'} changes ${by} from ${month('start')}${until}`;
+    case 'budget':
+      return `${capitalise(f('category'))} budget of ${f('initiative')} changes ${by} from ${month('start')}${until}`;
+    case 'contract_add':
+      return `New contract “${f('title')}” with ${f('vendor')}, ${f('value')}, ${month('start')} to ${month('end')}${on}`;
+    case 'contract_cancel':
+      return `Cancel “${f('contract')}” from ${month('from')}`;
+    case 'initiative_stop':
+      return `${f('initiative')} stops from ${month('from')}`;
+  }
+}
+
+function capitalise(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+/** `2027-03` → `Mar 2027`; anything else as written. */
+function formatMonthText(text: string): string {
+  const m = /^(\d{4})-(\d{2})$/.exec(text);
+  if (!m) return text;
+  const names = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  return `${names[Number(m[2]) - 1] ?? m[2]} ${m[1]}`;
+}

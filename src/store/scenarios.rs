@@ -74,22 +74,30 @@ pub fn create(conn: &Connection, actor: &str, name: &str, note: &str) -> Result<
 /// Appends a change (already checked); its position.
 pub fn add_change(conn: &Connection, actor: &str, scenario: &StoredScenario, change: &ChangeSpec) -> Result<u32> {
     let position = scenario.changes.len() as u32 + 1;
+    insert_change(conn, scenario.id, position, change)?;
+    let after = json!({ "scenario": scenario.name, "added": position, "change": change });
+    audit_change(conn, actor, scenario, None, Some(&after))?;
+    Ok(position)
+}
+
+fn insert_change(conn: &Connection, scenario: i64, position: u32, change: &ChangeSpec) -> Result<()> {
     conn.execute(
         "INSERT INTO scenario_changes (scenario_id, position, kind, fields) VALUES (?1, ?2, ?3, ?4)",
-        rusqlite::params![scenario.id, position, change.kind.as_str(), serde_json::to_string(&change.fields)?],
+        rusqlite::params![scenario, position, change.kind.as_str(), serde_json::to_string(&change.fields)?],
     )?;
-    let after = json!({ "scenario": scenario.name, "added": position, "change": change });
-    audit::write(
-        conn,
-        actor,
-        Event {
-            subject: Subject::Record(EntityKind::Scenario, scenario.id),
-            action: Action::Update,
-            before: None,
-            after: Some(&after),
-        },
-    )?;
-    Ok(position)
+    Ok(())
+}
+
+/// A change to a scenario's list is an update of the scenario, in the audit log.
+fn audit_change(
+    conn: &Connection,
+    actor: &str,
+    scenario: &StoredScenario,
+    before: Option<&serde_json::Value>,
+    after: Option<&serde_json::Value>,
+) -> Result<()> {
+    let subject = Subject::Record(EntityKind::Scenario, scenario.id);
+    audit::write(conn, actor, Event { subject, action: Action::Update, before, after })
 }
 
 /// Removes the change at `position`; those after it move up one.
@@ -111,22 +119,10 @@ pub fn drop_change(conn: &Connection, actor: &str, scenario: &StoredScenario, po
     conn.execute("DELETE FROM scenario_changes WHERE scenario_id = ?1", [scenario.id])?;
     let rest = scenario.changes.iter().enumerate().filter(|(i, _)| *i as u32 + 1 != position).map(|(_, c)| c);
     for (k, change) in rest.enumerate() {
-        conn.execute(
-            "INSERT INTO scenario_changes (scenario_id, position, kind, fields) VALUES (?1, ?2, ?3, ?4)",
-            rusqlite::params![scenario.id, k as u32 + 1, change.kind.as_str(), serde_json::to_string(&change.fields)?],
-        )?;
+        insert_change(conn, scenario.id, k as u32 + 1, change)?;
     }
     let before = json!({ "scenario": scenario.name, "removed": position, "change": removed });
-    audit::write(
-        conn,
-        actor,
-        Event {
-            subject: Subject::Record(EntityKind::Scenario, scenario.id),
-            action: Action::Update,
-            before: Some(&before),
-            after: None,
-        },
-    )?;
+    audit_change(conn, actor, scenario, Some(&before), None)?;
     Ok(removed)
 }
 

@@ -23,6 +23,22 @@ fn count(conn: &Connection, table: &str) -> i64 {
     conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
 }
 
+/// The schema of the first `through` migrations, as releases before wrote it.
+fn migrate_by_hand(conn: &Connection, through: usize) {
+    let migrations = [
+        include_str!("../../src/store/migrations/001_portfolio.sql"),
+        include_str!("../../src/store/migrations/002_lookup_indexes.sql"),
+        include_str!("../../src/store/migrations/003_metric_bindings.sql"),
+        include_str!("../../src/store/migrations/004_upstream_models.sql"),
+        include_str!("../../src/store/migrations/005_sync_error_codes.sql"),
+        include_str!("../../src/store/migrations/006_planning.sql"),
+        include_str!("../../src/store/migrations/007_integer_import_keys.sql"),
+    ];
+    for sql in &migrations[..through] {
+        conn.execute_batch(sql).unwrap();
+    }
+}
+
 fn file_bytes(path: &std::path::Path) -> Vec<u8> {
     std::fs::read(path).expect("the file can be read")
 }
@@ -48,17 +64,7 @@ fn flat_scenarios_of_the_first_release_become_changes_where_they_can() {
     let db = temp_file();
     {
         let conn = Connection::open(&db.path).unwrap();
-        for sql in [
-            include_str!("../../src/store/migrations/001_portfolio.sql"),
-            include_str!("../../src/store/migrations/002_lookup_indexes.sql"),
-            include_str!("../../src/store/migrations/003_metric_bindings.sql"),
-            include_str!("../../src/store/migrations/004_upstream_models.sql"),
-            include_str!("../../src/store/migrations/005_sync_error_codes.sql"),
-            include_str!("../../src/store/migrations/006_planning.sql"),
-            include_str!("../../src/store/migrations/007_integer_import_keys.sql"),
-        ] {
-            conn.execute_batch(sql).unwrap();
-        }
+        migrate_by_hand(&conn, 7);
         conn.execute_batch(
             "PRAGMA user_version = 7;
              INSERT INTO portfolio (id, base_currency, created_at) VALUES (1, 'USD', '2025-01-01T00:00:00Z');
@@ -98,16 +104,7 @@ fn sixteen_byte_import_keys_become_the_integer_keys_the_same_rows_get_now() {
     let db = temp_file();
     {
         let conn = Connection::open(&db.path).unwrap();
-        for sql in [
-            include_str!("../../src/store/migrations/001_portfolio.sql"),
-            include_str!("../../src/store/migrations/002_lookup_indexes.sql"),
-            include_str!("../../src/store/migrations/003_metric_bindings.sql"),
-            include_str!("../../src/store/migrations/004_upstream_models.sql"),
-            include_str!("../../src/store/migrations/005_sync_error_codes.sql"),
-            include_str!("../../src/store/migrations/006_planning.sql"),
-        ] {
-            conn.execute_batch(sql).unwrap();
-        }
+        migrate_by_hand(&conn, 6);
         conn.execute_batch(
             "PRAGMA user_version = 6;
              INSERT INTO portfolio (id, base_currency, created_at) VALUES (1, 'USD', '2025-01-01T00:00:00Z');",

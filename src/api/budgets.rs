@@ -53,6 +53,7 @@ pub struct BudgetCopied {
     pub replaced: u32,
     /// The new lines' total in the base currency.
     pub total_minor: i64,
+    pub currency: crate::domain::Currency,
 }
 
 pub fn budget_copy(store: &mut Store, request: BudgetCopyRequest) -> Result<BudgetCopied> {
@@ -72,10 +73,11 @@ pub fn budget_copy(store: &mut Store, request: BudgetCopyRequest) -> Result<Budg
     let wanted = |id: InitiativeId| initiative.is_none_or(|only| only == id);
     let in_target = |month: Month| target.contains(month);
 
-    let existing: Vec<(i64, BudgetLine)> = records::list::<BudgetLine>(conn, &Default::default())?
-        .into_iter()
+    let all_lines = records::list::<BudgetLine>(conn, &Default::default())?;
+    let existing: Vec<i64> = all_lines
+        .iter()
         .filter(|s| in_target(s.record.month) && wanted(s.record.initiative_id))
-        .map(|s| (s.id.0, s.record))
+        .map(|s| s.id.0)
         .collect();
     if !existing.is_empty() && !request.replace {
         return Err(Error::Conflict(format!(
@@ -96,7 +98,7 @@ pub fn budget_copy(store: &mut Store, request: BudgetCopyRequest) -> Result<Budg
             }
             let source = fiscal.year(from);
             let shift = source.first.months_until(target.first);
-            records::list::<BudgetLine>(conn, &Default::default())?
+            all_lines
                 .into_iter()
                 .map(|s| s.record)
                 .filter(|l| source.contains(l.month) && wanted(l.initiative_id))
@@ -110,7 +112,7 @@ pub fn budget_copy(store: &mut Store, request: BudgetCopyRequest) -> Result<Budg
         }
         BudgetSource::Forecast => {
             let as_of = request.as_of.unwrap_or_else(super::current_month);
-            let inputs = PlanInputs::load(conn, as_of, crate::plan::period::today())?;
+            let inputs = PlanInputs::load_remembered(store, as_of, crate::plan::period::today())?;
             let options = PlanOptions { period: PeriodChoice::FiscalYear(request.to_year), ..PlanOptions::default() };
             let plan = crate::plan::compute(&inputs, &options)?;
             let mut out = Vec::new();
@@ -148,7 +150,7 @@ pub fn budget_copy(store: &mut Store, request: BudgetCopyRequest) -> Result<Budg
     }
     let replaced = existing.len() as u32;
     store.in_transaction(|tx, actor| {
-        for (id, _) in &existing {
+        for id in &existing {
             records::delete_json(tx, actor, crate::domain::EntityKind::BudgetLine, *id)?;
         }
         for line in &lines {
@@ -156,5 +158,5 @@ pub fn budget_copy(store: &mut Store, request: BudgetCopyRequest) -> Result<Budg
         }
         Ok(())
     })?;
-    Ok(BudgetCopied { year: target.label.clone(), lines: lines.len() as u32, replaced, total_minor })
+    Ok(BudgetCopied { year: target.label.clone(), lines: lines.len() as u32, replaced, total_minor, currency: base })
 }

@@ -274,22 +274,14 @@ pub fn mark_one_off(store: &mut Store, request: OneOffRequest) -> Result<OneOffM
         None => None,
     };
     let mark = OneOffMark { initiative, month: request.month, category: request.category, one_off: request.one_off };
-    let actuals = store.in_transaction(|tx, actor| mark_one_off(tx, actor, &mark))?;
-    if actuals == 0 {
-        let any: bool = store.conn().query_row(
-            "SELECT EXISTS (SELECT 1 FROM actuals WHERE initiative_id IS ?1 AND month = ?2 AND (?3 IS NULL OR category = ?3))",
-            rusqlite::params![initiative.map(|i| i.0), request.month.to_string(), request.category.map(Category::as_str)],
-            |r| r.get(0),
-        )?;
-        if !any {
-            let whose = request.initiative.as_deref().unwrap_or("Unallocated");
-            let what = request.category.map_or(String::new(), |c| format!(" {} spend", c.as_str()));
-            return Err(Error::Validation(format!(
-                "{whose} has no{what} actuals in {}; nothing to mark (check the month and the category)",
-                request.month
-            )));
-        }
-    }
+    let Some(actuals) = store.in_transaction(|tx, actor| mark_one_off(tx, actor, &mark))? else {
+        let whose = request.initiative.as_deref().unwrap_or("Unallocated");
+        let what = request.category.map_or(String::new(), |c| format!(" {} spend", c.as_str()));
+        return Err(Error::Validation(format!(
+            "{whose} has no{what} actuals in {}; nothing to mark (check the month and the category)",
+            request.month
+        )));
+    };
     Ok(OneOffMarked { actuals })
 }
 

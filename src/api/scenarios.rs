@@ -14,7 +14,8 @@ use crate::error::{Error, Result};
 use crate::plan::scenario::figures::{self, ChangeDeltaLabel, ComparisonColumn};
 use crate::plan::scenario::{Catalog, Change, ChangeKind, ChangeSpec, Comparison, ScenarioView};
 use crate::plan::{PeriodChoice, PlanInputs, PlanOptions};
-use crate::store::scenarios::{self, StoredScenario};
+use crate::store::scenarios;
+pub use crate::store::scenarios::StoredScenario;
 use crate::store::{Store, records};
 
 /// What `scenario export` writes and `scenario import` reads.
@@ -168,6 +169,7 @@ pub fn scenario_compare(store: &mut Store, request: ScenarioCompareRequest) -> R
         columns.push(ComparisonColumn { name: scenario.name, figures, delta });
     }
     Ok(Comparison {
+        currency: inputs.base_currency,
         period: plan.period.label.clone(),
         period_key: plan.period.key.clone(),
         as_of: plan.as_of,
@@ -359,8 +361,8 @@ pub fn scenario_apply(store: &mut Store, request: ScenarioApplyRequest) -> Resul
     let scenario = scenarios::get(store.conn(), &request.name)?;
     let changes = resolved(&Catalog::load(store.conn())?, &scenario)?;
     let as_of = request.as_of.unwrap_or_else(super::current_month);
-    let inputs = PlanInputs::load(store.conn(), as_of, crate::plan::period::today())?;
-    let base = crate::store::settings::base_currency(store.conn())?;
+    let inputs = PlanInputs::load_remembered(store, as_of, crate::plan::period::today())?;
+    let base = inputs.base_currency;
     let after = as_of.plus(1);
     let from = |month: Month| month.max(after);
     let name = scenario.name.clone();

@@ -687,7 +687,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let as_of = as_of.map(|t| t.parse::<Month>()).transpose()?;
             let request = BudgetCopyRequest { source, to_year, change, initiative, replace, as_of };
             let copied = budget_copy(&mut store, request)?;
-            let currency = mlops_portfolio::store::settings::base_currency(store.conn())?;
+            let currency = copied.currency;
             let replaced =
                 if copied.replaced > 0 { format!(" (replacing {})", copied.replaced) } else { String::new() };
             println!(
@@ -1004,13 +1004,11 @@ fn scenario(store: &mut Store, command: ScenarioCommand) -> Result<()> {
         }
         ScenarioCommand::Show { name, period, as_of: month, explain, json } => {
             let view = scenario_show(store, ScenarioShowRequest { name, period, as_of: as_of(month)?, explain })?;
-            let currency = mlops_portfolio::store::settings::base_currency(store.conn())?;
-            output::print_json_or(&view, json, || output::print_scenario_view(&view, currency))?;
+            output::print_json_or(&view, json, || output::print_scenario_view(&view))?;
         }
         ScenarioCommand::Compare { names, period, as_of: month, json } => {
             let comparison = scenario_compare(store, ScenarioCompareRequest { names, period, as_of: as_of(month)? })?;
-            let currency = mlops_portfolio::store::settings::base_currency(store.conn())?;
-            output::print_json_or(&comparison, json, || output::print_comparison(&comparison, currency))?;
+            output::print_json_or(&comparison, json, || output::print_comparison(&comparison))?;
         }
         ScenarioCommand::Export { name, out } => {
             let written = scenario_export(store, ScenarioExportRequest { name, path: out })?;

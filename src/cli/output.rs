@@ -574,7 +574,7 @@ pub fn print_planning_settings(s: &mlops_portfolio::api::commands::PlanningSetti
     );
 }
 
-pub fn print_scenarios(all: &[mlops_portfolio::store::scenarios::StoredScenario]) {
+pub fn print_scenarios(all: &[mlops_portfolio::api::scenarios::StoredScenario]) {
     if all.is_empty() {
         println!("No scenarios yet. Create one with `scenario new NAME`.");
         return;
@@ -624,7 +624,8 @@ const SCENARIO_MONEY_ROWS: [(&str, FigureOf); 4] = [
     ("Budget", |f| f.budget_minor),
 ];
 
-pub fn print_scenario_view(view: &mlops_portfolio::plan::scenario::ScenarioView, currency: Currency) {
+pub fn print_scenario_view(view: &mlops_portfolio::plan::scenario::ScenarioView) {
+    let currency = view.currency;
     println!("Scenario `{}` — {} as of {}, amounts in {currency}", view.name, view.period, view.as_of);
     let mut table = new_table(["", "Baseline", "Scenario", "Difference"].map(String::from).to_vec());
     for (label, value) in SCENARIO_MONEY_ROWS {
@@ -681,7 +682,8 @@ pub fn print_scenario_view(view: &mlops_portfolio::plan::scenario::ScenarioView,
     }
 }
 
-pub fn print_comparison(comparison: &mlops_portfolio::plan::scenario::Comparison, currency: Currency) {
+pub fn print_comparison(comparison: &mlops_portfolio::plan::scenario::Comparison) {
+    let currency = comparison.currency;
     println!("{} as of {}, amounts in {currency}", comparison.period, comparison.as_of);
     let mut headers = vec![String::new()];
     headers.extend(comparison.columns.iter().map(|c| c.name.clone()));

@@ -122,21 +122,27 @@ pub struct OneOffMark {
     pub one_off: bool,
 }
 
+/// The actuals a [`OneOffMark`] names (parameters 2 to 4).
+const MARKED: &str = "initiative_id IS ?2 AND month = ?3 AND (?4 IS NULL OR category = ?4)";
+
 /// Marks the actuals `mark` names one-off (counted as spend, left out of forecasts) or clears the
 /// mark, with one audit row saying what and how many; returns how many actuals changed (those
-/// already so are left alone).
-pub fn mark_one_off(conn: &Connection, actor: &str, mark: &OneOffMark) -> Result<u64> {
-    let changed = conn.execute(
-        "UPDATE actuals SET one_off = ?1
-         WHERE initiative_id IS ?2 AND month = ?3 AND (?4 IS NULL OR category = ?4) AND one_off <> ?1",
-        params![
-            mark.one_off,
-            mark.initiative.map(|i| i.0),
-            mark.month.to_string(),
-            mark.category.map(Category::as_str)
-        ],
-    )? as u64;
-    if changed > 0 {
+/// already so are left alone), or `None` when there are no such actuals at all.
+pub fn mark_one_off(conn: &Connection, actor: &str, mark: &OneOffMark) -> Result<Option<u64>> {
+    let params = params![
+        mark.one_off,
+        mark.initiative.map(|i| i.0),
+        mark.month.to_string(),
+        mark.category.map(Category::as_str)
+    ];
+    let changed =
+        conn.execute(&format!("UPDATE actuals SET one_off = ?1 WHERE {MARKED} AND one_off <> ?1"), params)? as u64;
+    if changed == 0 {
+        let any: bool =
+            conn.query_row(&format!("SELECT EXISTS (SELECT 1 FROM actuals WHERE {MARKED})"), params, |r| r.get(0))?;
+        return Ok(any.then_some(0));
+    }
+    {
         let state = |one_off: bool| json!({"month": mark.month, "category": mark.category, "one_off": one_off, "actuals": changed});
         let (before, after) = (state(!mark.one_off), state(mark.one_off));
         audit::write(
@@ -150,5 +156,5 @@ pub fn mark_one_off(conn: &Connection, actor: &str, mark: &OneOffMark) -> Result
             },
         )?;
     }
-    Ok(changed)
+    Ok(Some(changed))
 }

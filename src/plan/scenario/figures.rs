@@ -65,6 +65,8 @@ pub struct ChangeDelta {
 #[ts(export)]
 pub struct ScenarioView {
     pub name: String,
+    /// The currency of every amount: the portfolio's base currency.
+    pub currency: crate::domain::Currency,
     /// How the period is written: `2027`, `FY2027`, `Q3 2026`, `all time`.
     pub period: String,
     pub as_of: Month,
@@ -82,6 +84,8 @@ pub struct ScenarioView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Comparison {
+    /// The currency of every amount: the portfolio's base currency.
+    pub currency: crate::domain::Currency,
     /// How the period is written (`2027`, `FY2027`) and what `--period` takes to choose it again.
     pub period: String,
     pub period_key: String,
@@ -115,8 +119,8 @@ pub fn view(
 ) -> Result<ScenarioView> {
     let resolved: Vec<Change> = changes.iter().map(|(_, c)| c.clone()).collect();
     let (baseline, plan) = evaluate(inputs, &[], options)?;
-    let (scenario, _) = evaluate(inputs, &resolved, options)?;
-    let explained = if explain {
+    // Explained, the changes are applied one after another and the last step is the scenario.
+    let (scenario, explained) = if explain && !changes.is_empty() {
         let mut out = Vec::with_capacity(changes.len());
         let mut before = baseline.clone();
         for (k, (label, _)) in changes.iter().enumerate() {
@@ -129,12 +133,13 @@ pub fn view(
             });
             before = after;
         }
-        Some(out)
+        (before, Some(out))
     } else {
-        None
+        (evaluate(inputs, &resolved, options)?.0, explain.then(Vec::new))
     };
     Ok(ScenarioView {
         name: name.to_owned(),
+        currency: inputs.base_currency,
         period: plan.period.label.clone(),
         as_of: plan.as_of,
         delta: scenario.minus(&baseline),

@@ -236,7 +236,7 @@ fn scenarios_large(c: &mut Criterion) {
         .iter()
         .enumerate()
         .map(|(k, c)| {
-            let label = ChangeDeltaLabel { position: k as u32 + 1, kind: c.kind, text: c.to_string() };
+            let label = ChangeDeltaLabel::of(k as u32 + 1, c);
             (label, c.resolve(&catalog).expect("a valid change"))
         })
         .collect();
@@ -331,6 +331,7 @@ fn charts_large(c: &mut Criterion) {
         grouping: None,
         as_of: current,
         metric: None,
+        scenarios: None,
     };
     let canvas = Canvas::default();
     let mut group = c.benchmark_group("chart");
@@ -364,6 +365,7 @@ fn report_large(c: &mut Criterion) {
         as_of: current,
         period: Default::default(),
         today: "2026-12-03".parse().expect("a date"),
+        scenarios: Vec::new(),
     };
     group.bench_function("large_demo", |b| {
         b.iter(|| {

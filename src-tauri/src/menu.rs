@@ -197,7 +197,8 @@ fn export_report<R: Runtime>(app: &AppHandle<R>) {
         .add_filter("Web page", &["html"])
         .set_file_name("portfolio-report.html");
     save_then(app, dialog, "The report failed", |store, path| {
-        let written = commands::export_report(store, ReportRequest { path, as_of: None, period: None })?;
+        let written =
+            commands::export_report(store, ReportRequest { path, as_of: None, period: None, scenarios: Vec::new() })?;
         Ok(("Report saved", format!("Saved the report with {} charts to {}", written.charts, written.path)))
     });
 }

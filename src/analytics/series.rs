@@ -948,3 +948,109 @@ fn capitalised(word: &str) -> String {
     let mut chars = word.chars();
     chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
+
+crate::domain::word_enum!(
+    /// What the scenario-compare chart draws: `spend`, cumulative spend against budget, one line
+    /// per column; `team`, people cost and headcount per month; `changes`, a waterfall from the
+    /// baseline's landing to the first scenario's, one bar per change.
+    ScenarioChartView, "view" {
+    Spend => "spend",
+    Team => "team",
+    Changes => "changes",
+});
+
+/// One column of the scenario-compare chart: the baseline or a scenario, month by month.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScenarioLine {
+    pub name: String,
+    pub figures: crate::plan::scenario::ScenarioFigures,
+    pub months: Vec<crate::plan::scenario::figures::ScenarioMonth>,
+}
+
+/// One bar of the waterfall: a change and what it adds to (or saves from) the landing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScenarioStep {
+    pub position: u32,
+    /// The change in a sentence: `Hire 3 ML engineer from Mar 2027`.
+    pub words: String,
+    pub landing_delta_minor: i64,
+    pub budget_delta_minor: i64,
+}
+
+/// The scenario-compare chart: the baseline and one to four scenarios over one period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScenarioComparison {
+    pub view: ScenarioChartView,
+    pub currency: Currency,
+    /// How the period is written: `2027`, `FY2027`, `Q3 2026`.
+    pub period: String,
+    pub as_of: Month,
+    /// The baseline first, then each scenario.
+    pub lines: Vec<ScenarioLine>,
+    /// The `changes` view's bars, for the first scenario.
+    pub steps: Vec<ScenarioStep>,
+}
+
+impl ScenarioComparison {
+    pub fn months(&self) -> Vec<Month> {
+        self.lines.first().map(|l| l.months.iter().map(|m| m.month).collect()).unwrap_or_default()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        let nothing = |l: &ScenarioLine| l.months.iter().all(|m| m.spend_minor == 0 && m.budget_minor == 0);
+        match self.view {
+            ScenarioChartView::Changes => self.steps.is_empty(),
+            ScenarioChartView::Spend => self.lines.iter().all(nothing),
+            ScenarioChartView::Team => {
+                self.lines.iter().all(|l| l.months.iter().all(|m| m.headcount == 0 && m.people_cost_minor == 0))
+            }
+        }
+    }
+
+    /// The scenario the `changes` view explains.
+    pub fn focus(&self) -> Option<&ScenarioLine> {
+        self.lines.get(1)
+    }
+}
+
+/// The scenario-compare chart's figures: each column evaluated by the planning core's one
+/// compute on the inputs with its changes applied (the same figures as `scenario compare`), and
+/// for the `changes` view, the first scenario's changes applied one after another.
+pub fn scenario_comparison(
+    inputs: &PlanInputs,
+    options: &crate::plan::PlanOptions,
+    scenarios: &[crate::plan::scenario::NamedChanges],
+    view: ScenarioChartView,
+) -> Result<ScenarioComparison> {
+    use crate::plan::scenario::figures::{self, evaluate_by_month};
+    let (figures, plan) = figures::evaluate(inputs, &[], options)?;
+    let months = figures::months_of(&plan, inputs);
+    let mut lines = vec![ScenarioLine { name: "baseline".to_owned(), figures, months }];
+    for (name, changes) in scenarios {
+        let changes: Vec<_> = changes.iter().map(|(_, c)| c.clone()).collect();
+        let (figures, months) = evaluate_by_month(inputs, &changes, options)?;
+        lines.push(ScenarioLine { name: name.clone(), figures, months });
+    }
+    let steps = match (view, scenarios.first()) {
+        (ScenarioChartView::Changes, Some((name, changes))) => figures::view(name, inputs, changes, options, true)?
+            .changes
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| ScenarioStep {
+                position: c.position,
+                words: c.words,
+                landing_delta_minor: c.delta.landing_minor,
+                budget_delta_minor: c.delta.budget_minor,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Ok(ScenarioComparison {
+        view,
+        currency: inputs.base_currency,
+        period: plan.period.label.clone(),
+        as_of: plan.as_of,
+        lines,
+        steps,
+    })
+}

@@ -419,11 +419,15 @@ pub struct ReportRequest {
     /// `2026`, `2026-Q3` or `all`; the fiscal year of the as-of month when absent.
     #[serde(default)]
     pub period: Option<String>,
+    /// Scenarios to show beside the baseline (one to four, by name); none when absent.
+    #[serde(default)]
+    pub scenarios: Vec<String>,
 }
 
 pub fn export_report(store: &mut Store, request: ReportRequest) -> Result<crate::report::ReportWritten> {
     let period = request.period.as_deref().unwrap_or("").parse()?;
-    super::export_report(store, &request.path, request.as_of.unwrap_or_else(super::current_month), period)
+    let as_of = request.as_of.unwrap_or_else(super::current_month);
+    super::export_report(store, &request.path, as_of, period, request.scenarios)
 }
 
 /// Replaces the portfolio with a backup; the background sync takes up the backup's connections.

@@ -16,8 +16,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::analytics::forecast::{ForecastOptions, ForecastReport};
+use crate::analytics::series::ScenarioChartView;
 use crate::analytics::series::{Scope, SpendGrouping};
-use crate::charts::{Canvas, Chart, ChartFormat, ChartName, ChartSpec, MetricWindow, ThemeName};
+use crate::charts::{Canvas, Chart, ChartFormat, ChartName, ChartSpec, MetricWindow, ScenarioChoice, ThemeName};
 use crate::domain::{Currency, EntityKind, FxRate, InitiativeId, KpiId, ModelId, Month};
 use crate::error::{Error, Result};
 use crate::io::{self, FocusOptions, ImportKind, ImportReport, Preview};
@@ -79,14 +80,17 @@ pub fn export_workbook(store: &Store, path: &Path, as_of: Month) -> Result<Vec<S
     Ok(sheets.into_iter().map(|s| s.name).collect())
 }
 
-/// The executive report as one self-contained HTML file.
+/// The executive report as one self-contained HTML file; with scenarios, their figures and charts
+/// beside the baseline's.
 pub fn export_report(
     store: &Store,
     path: &Path,
     as_of: Month,
     period: PeriodChoice,
+    scenarios: Vec<String>,
 ) -> Result<crate::report::ReportWritten> {
-    crate::report::write(store.conn(), store.path(), path, as_of, period)
+    let options = crate::report::ReportOptions { as_of, period, today: crate::plan::period::today(), scenarios };
+    crate::report::write(store.conn(), store.path(), path, &options)
 }
 
 pub fn fx_set(store: &mut Store, rate: FxRate) -> Result<FxRate> {
@@ -175,6 +179,17 @@ pub struct ChartRequest {
     /// `2026-03-01`; 7 days when absent. Hourly up to two days, daily beyond.
     #[serde(default)]
     pub since: Option<String>,
+    /// The scenarios of a `scenario-compare` chart (one to four), by name.
+    #[serde(default)]
+    pub scenarios: Option<Vec<String>>,
+    /// What a `scenario-compare` chart draws: `spend` when absent, `team`, or `changes` (the first
+    /// scenario's changes).
+    #[serde(default)]
+    pub view: Option<ScenarioChartView>,
+    /// The period of a `scenario-compare` chart: `2027`, `2026-Q3` or `all`; the fiscal year of
+    /// the as-of month when absent.
+    #[serde(default)]
+    pub period: Option<String>,
 }
 
 impl ChartRequest {
@@ -226,8 +241,37 @@ pub fn chart(store: &Store, request: &ChartRequest) -> Result<Chart> {
         grouping: request.by,
         as_of: request.as_of.unwrap_or_else(current_month),
         metric,
+        scenarios: scenario_choice(request)?,
     };
     crate::charts::gather(conn, &spec)
+}
+
+/// The scenarios, view and period a `scenario-compare` chart asks for; the fields of the other
+/// charts are refused rather than ignored, so a mistyped chart name does not draw the wrong thing.
+fn scenario_choice(request: &ChartRequest) -> Result<Option<ScenarioChoice>> {
+    if request.name != ChartName::ScenarioCompare {
+        if request.scenarios.is_some() || request.view.is_some() {
+            return Err(Error::Validation(format!(
+                "scenarios: only the scenario-compare chart takes scenarios and a view, not {}",
+                request.name.as_str()
+            )));
+        }
+        return Ok(None);
+    }
+    let names: Vec<String> =
+        request.scenarios.iter().flatten().map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()).collect();
+    if names.is_empty() {
+        return Err(Error::Validation(
+            "scenarios: the scenario-compare chart needs one to four scenarios: give --scenarios A,B \
+             (`scenario list` shows them)"
+                .into(),
+        ));
+    }
+    let period = match request.period.as_deref() {
+        Some(text) => text.parse::<crate::plan::PeriodChoice>()?,
+        None => crate::plan::PeriodChoice::default(),
+    };
+    Ok(Some(ScenarioChoice { names, view: request.view.unwrap_or(ScenarioChartView::Spend), period }))
 }
 
 /// The model, metric and window a `model-metric` chart asks for, with the bound keys named when

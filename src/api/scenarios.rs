@@ -11,8 +11,8 @@ use serde_json::Value;
 
 use crate::domain::{EntityKind, Month};
 use crate::error::{Error, Result};
-use crate::plan::scenario::figures::{self, ChangeDeltaLabel, ComparisonColumn};
-use crate::plan::scenario::{Catalog, Change, ChangeKind, ChangeSpec, Comparison, ScenarioView};
+use crate::plan::scenario::figures::{self, ComparisonColumn};
+use crate::plan::scenario::{Catalog, Change, ChangeKind, ChangeSpec, Comparison, ScenarioView, resolve_stored};
 use crate::plan::{PeriodChoice, PlanInputs, PlanOptions};
 use crate::store::scenarios;
 pub use crate::store::scenarios::StoredScenario;
@@ -146,7 +146,7 @@ pub fn scenario_drop(store: &mut Store, request: ScenarioDropRequest) -> Result<
 pub fn scenario_show(store: &mut Store, request: ScenarioShowRequest) -> Result<ScenarioView> {
     let scenario = scenarios::get(store.conn(), &request.name)?;
     let (inputs, options) = setting(store, request.as_of, request.period.as_deref())?;
-    let changes = resolved(&Catalog::load(store.conn())?, &scenario)?;
+    let changes = resolve_stored(&Catalog::load(store.conn())?, &scenario)?;
     figures::view(&scenario.name, &inputs, &changes, &options, request.explain)
 }
 
@@ -163,7 +163,7 @@ pub fn scenario_compare(store: &mut Store, request: ScenarioCompareRequest) -> R
     let catalog = Catalog::load(store.conn())?;
     for name in &request.names {
         let scenario = scenarios::get(store.conn(), name)?;
-        let changes: Vec<Change> = resolved(&catalog, &scenario)?.into_iter().map(|(_, c)| c).collect();
+        let changes: Vec<Change> = resolve_stored(&catalog, &scenario)?.into_iter().map(|(_, c)| c).collect();
         let (figures, _) = figures::evaluate(&inputs, &changes, &options)?;
         let delta = Some(figures.minus(&baseline));
         columns.push(ComparisonColumn { name: scenario.name, figures, delta });
@@ -301,27 +301,6 @@ fn setting(
     Ok((inputs, PlanOptions { period, ..PlanOptions::default() }))
 }
 
-/// The scenario's changes resolved against the portfolio as it is now; one that no longer
-/// resolves (a person removed since) is an error naming its position.
-fn resolved(catalog: &Catalog, scenario: &StoredScenario) -> Result<Vec<(ChangeDeltaLabel, Change)>> {
-    scenario
-        .changes
-        .iter()
-        .enumerate()
-        .map(|(k, spec)| {
-            let position = k as u32 + 1;
-            let change = spec.resolve(catalog).map_err(|e| match e {
-                Error::Validation(m) => Error::Validation(format!(
-                    "scenario `{}`, change {position} ({spec}): {m}; drop it with `scenario drop \"{}\" {position}`",
-                    scenario.name, scenario.name
-                )),
-                other => other,
-            })?;
-            Ok((ChangeDeltaLabel { position, kind: spec.kind, text: spec.to_string() }, change))
-        })
-        .collect()
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct ScenarioApplyRequest {
@@ -359,7 +338,7 @@ pub fn scenario_apply(store: &mut Store, request: ScenarioApplyRequest) -> Resul
         ));
     }
     let scenario = scenarios::get(store.conn(), &request.name)?;
-    let changes = resolved(&Catalog::load(store.conn())?, &scenario)?;
+    let changes = resolve_stored(&Catalog::load(store.conn())?, &scenario)?;
     let as_of = request.as_of.unwrap_or_else(super::current_month);
     let inputs = PlanInputs::load_remembered(store, as_of, crate::plan::period::today())?;
     let base = inputs.base_currency;

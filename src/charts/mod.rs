@@ -10,7 +10,8 @@
 //!   [`to_png`] rasterises with the embedded Inter font.
 //!
 //! Too little data is not an error: the chart keeps its title and says "No data yet — …" with
-//! what to add. To add a chart: a series function in analytics, a module here with `words` and
+//! what to add. The scenario-compare chart reads the scenarios named in its spec and evaluates
+//! them with the planning core ([`scenario_chart`]). To add a chart: a series function in analytics, a module here with `words` and
 //! `draw`, a [`ChartName`] word and a [`Body`] variant.
 
 mod accessible;
@@ -24,6 +25,7 @@ mod kpi;
 mod model_metric;
 mod models;
 mod raster;
+mod scenario_compare;
 mod spend;
 mod theme;
 mod vendors;
@@ -39,7 +41,7 @@ pub use theme::{Theme, ThemeName};
 
 use crate::analytics::series::{
     self, AllocationMatrix, BudgetBurn, CostPerModel, Headcount, KpiTrend, MetricTrend, ModelInventory, MonthlySpend,
-    Scope, SpendGrouping, VendorTimeline,
+    ScenarioChartView, ScenarioComparison, Scope, SpendGrouping, VendorTimeline,
 };
 use crate::domain::{KpiId, ModelId, Month, word_enum};
 use crate::error::{Error, Result};
@@ -58,6 +60,7 @@ word_enum!(
     CostPerModel => "cost-per-model",
     Vendors => "vendors",
     ModelMetric => "model-metric",
+    ScenarioCompare => "scenario-compare",
 });
 
 impl ChartName {
@@ -74,6 +77,10 @@ impl ChartName {
             ChartName::Vendors => "spend per vendor and each contract's term, notice deadline and renewal",
             ChartName::ModelMetric => {
                 "one model's bound metric over a window against its threshold (needs --model and --metric)"
+            }
+            ChartName::ScenarioCompare => {
+                "the baseline beside 1-4 scenarios: cumulative spend vs budget, people cost and headcount, or \
+                 what each change adds (needs --scenarios; --view spend|team|changes)"
             }
         }
     }
@@ -99,6 +106,16 @@ pub struct ChartSpec {
     pub as_of: Month,
     /// The model, metric and window of a `model-metric` chart.
     pub metric: Option<MetricWindow>,
+    /// The scenarios, view and period of a `scenario-compare` chart.
+    pub scenarios: Option<ScenarioChoice>,
+}
+
+/// What a `scenario-compare` chart draws: one to four scenarios beside the baseline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioChoice {
+    pub names: Vec<String>,
+    pub view: ScenarioChartView,
+    pub period: crate::plan::PeriodChoice,
 }
 
 /// One bound metric of one model over a window, for the `model-metric` chart.
@@ -130,6 +147,7 @@ enum Body {
     CostPerModel(CostPerModel),
     Vendors(VendorTimeline),
     ModelMetric(Box<MetricTrend>),
+    ScenarioCompare(ScenarioComparison),
 }
 
 impl Chart {
@@ -153,6 +171,7 @@ impl Chart {
             Body::CostPerModel(d) => d.is_empty(),
             Body::Vendors(d) => d.is_empty(),
             Body::ModelMetric(d) => d.is_empty(),
+            Body::ScenarioCompare(d) => d.is_empty(),
         }
     }
 }
@@ -215,6 +234,16 @@ impl From<MetricTrend> for Chart {
     }
 }
 
+impl From<ScenarioComparison> for Chart {
+    fn from(data: ScenarioComparison) -> Chart {
+        Chart {
+            name: ChartName::ScenarioCompare,
+            words: scenario_compare::words(&data),
+            body: Body::ScenarioCompare(data),
+        }
+    }
+}
+
 /// Gathers the figures of a chart from the store: the planning core's inputs as of the chart's
 /// month (and its plan, for budget burn), or the metric store for the two charts of measurements.
 pub fn gather(conn: &Connection, spec: &ChartSpec) -> Result<Chart> {
@@ -234,6 +263,17 @@ pub fn gather(conn: &Connection, spec: &ChartSpec) -> Result<Chart> {
                 )
             })?;
             Ok(series::metric_trend(conn, window.model, &window.key, window.since, window.now)?.into())
+        }
+        ChartName::ScenarioCompare => {
+            let choice = spec.scenarios.as_ref().ok_or_else(|| {
+                Error::Validation(
+                    "scenarios: the scenario-compare chart needs one to four scenarios: give --scenarios A,B \
+                     (`scenario list` shows them)"
+                        .into(),
+                )
+            })?;
+            let inputs = PlanInputs::load(conn, spec.as_of, crate::plan::period::today())?;
+            scenario_chart(conn, &inputs, choice)
         }
         _ => {
             let inputs = PlanInputs::load(conn, spec.as_of, crate::plan::period::today())?;
@@ -264,13 +304,21 @@ pub fn gather_planned(inputs: &PlanInputs, plan: Option<&Plan>, spec: &ChartSpec
         ChartName::Models => series::model_inventory(inputs, scope).into(),
         ChartName::CostPerModel => series::cost_per_model(inputs, scope, series::COST_PER_MODEL_TOP).into(),
         ChartName::Vendors => series::vendor_timeline(inputs, scope, series::VENDOR_TOP).into(),
-        ChartName::Kpi | ChartName::ModelMetric => {
+        ChartName::Kpi | ChartName::ModelMetric | ChartName::ScenarioCompare => {
             return Err(Error::Internal(format!(
-                "the {} chart reads measurements, not the plan; gather it from the store",
+                "the {} chart reads the store (measurements or scenarios); gather it from the store",
                 spec.name.as_str()
             )));
         }
     })
+}
+
+/// The scenario-compare chart of the scenarios named in `choice`, each resolved against the
+/// portfolio as it is now, on `inputs`.
+pub fn scenario_chart(conn: &Connection, inputs: &PlanInputs, choice: &ScenarioChoice) -> Result<Chart> {
+    let scenarios = crate::plan::scenario::load_named(conn, &choice.names)?;
+    let options = PlanOptions { period: choice.period, ..PlanOptions::default() };
+    Ok(series::scenario_comparison(inputs, &options, &scenarios, choice.view)?.into())
 }
 
 /// The size and colours to draw at.
@@ -410,6 +458,7 @@ fn draw_chart<DB: DrawingBackend>(
         Body::CostPerModel(d) => cost_per_model::draw(&ctx, rect, d),
         Body::Vendors(d) => vendors::draw(&ctx, rect, d),
         Body::ModelMetric(d) => model_metric::draw(&ctx, rect, d),
+        Body::ScenarioCompare(d) => scenario_compare::draw(&ctx, rect, d),
     }
 }
 
@@ -425,6 +474,10 @@ fn empty_hint(body: &Body) -> String {
         Body::CostPerModel(_) => "import actuals for initiatives that have live models.",
         Body::Vendors(_) => "add vendors with contracts, or actuals that name a vendor.",
         Body::ModelMetric(d) => return model_metric::empty_hint(d),
+        Body::ScenarioCompare(d) if d.view == ScenarioChartView::Changes => {
+            "the scenario has no changes yet; add some (`scenario add NAME KIND key=value…`)."
+        }
+        Body::ScenarioCompare(_) => "add budget lines or import actuals for this period, or people to the team.",
     }
     .to_owned()
 }

@@ -136,7 +136,16 @@ fn spec(store: &Store, name: ChartName) -> ChartSpec {
         KpiId(records::resolve(store.conn(), EntityKind::Kpi, "Fraud model precision").expect("the demo KPI"))
     });
     let metric = (name == ChartName::ModelMetric).then(|| latency_window(store, "fraud-txn-scorer", 36));
-    ChartSpec { name, scope: Scope::portfolio(), kpi, grouping: None, as_of: month(AS_OF), metric }
+    let scenarios = (name == ChartName::ScenarioCompare).then(|| ScenarioChoice {
+        names: crate::store::scenarios::list(store.conn())
+            .expect("the demo's scenarios")
+            .into_iter()
+            .map(|s| s.name)
+            .collect(),
+        view: ScenarioChartView::Spend,
+        period: crate::plan::PeriodChoice::FiscalYear(2027),
+    });
+    ChartSpec { name, scope: Scope::portfolio(), kpi, grouping: None, as_of: month(AS_OF), metric, scenarios }
 }
 
 fn demo_chart(store: &Store, name: ChartName) -> Chart {
@@ -231,6 +240,14 @@ fn every_chart_of_the_demo_matches_its_reviewed_svg() {
         let svg = to_svg(&chart, &Canvas::default()).expect("an SVG");
         insta::assert_snapshot!(name.as_str(), svg);
     }
+    for view in [ScenarioChartView::Team, ScenarioChartView::Changes] {
+        let mut spec = spec(&db.store, ChartName::ScenarioCompare);
+        spec.scenarios.as_mut().expect("scenarios").view = view;
+        let chart = gather(db.store.conn(), &spec).expect("the scenario chart");
+        assert!(!chart.is_empty(), "{view}: the demo's scenarios have changes in 2027");
+        let svg = to_svg(&chart, &Canvas::default()).expect("an SVG");
+        insta::assert_snapshot!(format!("scenario-compare-{view}"), svg);
+    }
     let Body::BudgetBurn(burn) = demo_chart(&db.store, ChartName::BudgetBurn).body else { unreachable!() };
     let drawn = burn.forecast.as_ref().expect("the demo has history enough for the spend forecast");
     let through = burn.actuals_through().expect("the demo has actuals");
@@ -301,14 +318,28 @@ fn an_empty_portfolio_says_no_data_yet_in_every_chart() {
         [],
     )
     .expect("a KPI");
+    conn.execute("INSERT INTO scenarios (name, note) VALUES ('Empty plan', '')", []).expect("a scenario");
     for &name in ChartName::ALL {
         if name == ChartName::ModelMetric {
             continue; // It needs a bound model, which the models chart would count: see the next test.
         }
         let kpi = (name == ChartName::Kpi)
             .then(|| KpiId(records::resolve(conn, EntityKind::Kpi, "Uptime").expect("the KPI")));
-        let spec =
-            ChartSpec { name, scope: Scope::portfolio(), kpi, grouping: None, as_of: month(AS_OF), metric: None };
+        // A scenario with no changes on an empty portfolio.
+        let scenarios = (name == ChartName::ScenarioCompare).then(|| ScenarioChoice {
+            names: vec!["Empty plan".to_owned()],
+            view: ScenarioChartView::Spend,
+            period: crate::plan::PeriodChoice::default(),
+        });
+        let spec = ChartSpec {
+            name,
+            scope: Scope::portfolio(),
+            kpi,
+            grouping: None,
+            as_of: month(AS_OF),
+            metric: None,
+            scenarios,
+        };
         let chart = gather(conn, &spec).expect("an empty chart, not an error");
         assert!(chart.is_empty(), "{name} should have nothing to show");
         let svg = to_svg(&chart, &Canvas::default()).expect("an SVG");
@@ -339,6 +370,7 @@ fn a_metric_never_synced_says_no_data_yet_and_how_to_sync() {
         grouping: None,
         as_of: month(AS_OF),
         metric: Some(latency_window(&db.store, "ranker", 36)),
+        scenarios: None,
     };
     let chart = gather(conn, &spec).expect("an empty chart, not an error");
     assert!(chart.is_empty());
@@ -434,6 +466,7 @@ fn names_with_markup_stay_text_in_the_svg() {
             grouping: Some(SpendGrouping::Initiative),
             as_of: month("2026-04"),
             metric: None,
+            scenarios: None,
         };
         let chart = gather(db.store.conn(), &spec).expect("the chart");
         let svg = to_svg(&chart, &Canvas::default()).expect("an SVG");

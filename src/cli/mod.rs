@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use mlops_portfolio::analytics::forecast::ForecastOptions;
-use mlops_portfolio::analytics::series::SpendGrouping;
+use mlops_portfolio::analytics::series::{ScenarioChartView, SpendGrouping};
 use mlops_portfolio::api;
 use mlops_portfolio::charts::{ChartName, ThemeName};
 use mlops_portfolio::demo::DemoScale;
@@ -150,6 +150,10 @@ enum Command {
         /// the as-of month.
         #[arg(long, value_name = "PERIOD")]
         period: Option<String>,
+        /// A scenario to show beside the baseline (repeat for up to four): its figures, the
+        /// scenario-compare charts and what each change adds or saves.
+        #[arg(long = "scenario", value_name = "NAME")]
+        scenarios: Vec<String>,
     },
     /// Budget, actual, landing and what needs attention, for a period as of a month.
     Summary {
@@ -221,6 +225,16 @@ enum Command {
         /// How `spend` is split; default: by initiative, or by category with --initiative.
         #[arg(long, value_enum)]
         by: Option<SpendBy>,
+        /// The scenarios of the `scenario-compare` chart, one to four: `--scenarios "Hire plan,Lean"`.
+        #[arg(long, value_delimiter = ',', value_name = "A,B")]
+        scenarios: Vec<String>,
+        /// What `scenario-compare` draws: spend (cumulative, vs budget), team (people cost and
+        /// headcount) or changes (what each change of the first scenario adds or saves).
+        #[arg(long, value_parser = parse_view)]
+        view: Option<ScenarioChartView>,
+        /// The period of `scenario-compare`: 2027, 2026-Q3 or all. Default: the fiscal year of --as-of.
+        #[arg(long)]
+        period: Option<String>,
         #[arg(long, default_value_t = mlops_portfolio::charts::DEFAULT_WIDTH)]
         width: u32,
         #[arg(long, default_value_t = mlops_portfolio::charts::DEFAULT_HEIGHT)]
@@ -532,6 +546,10 @@ fn parse_kind(text: &str) -> Result<EntityKind, String> {
     text.parse::<EntityKind>().map_err(|e| e.message)
 }
 
+fn parse_view(text: &str) -> Result<ScenarioChartView, String> {
+    text.parse::<ScenarioChartView>().map_err(|e| e.message)
+}
+
 fn parse_chart(text: &str) -> Result<ChartName, String> {
     text.parse::<ChartName>().map_err(|e| format!("{}; `chart --list` describes each", e.message))
 }
@@ -747,13 +765,13 @@ pub fn run(cli: Cli) -> Result<()> {
             let sheets = api::export_workbook(&store, &file, as_of)?;
             println!("Wrote {} sheets to {}.", sheets.len(), file.display());
         }
-        Command::Report { out, as_of, period } => {
+        Command::Report { out, as_of, period, scenarios } => {
             let as_of = match as_of {
                 Some(text) => text.parse::<Month>()?,
                 None => api::current_month(),
             };
             let period = period.as_deref().unwrap_or("").parse()?;
-            let written = api::export_report(&store, &out, as_of, period)?;
+            let written = api::export_report(&store, &out, as_of, period, scenarios)?;
             println!("Wrote the report to {} ({} charts, {} KB).", written.path, written.charts, written.bytes / 1024);
         }
         Command::Summary { as_of, period, json } => {
@@ -817,6 +835,9 @@ pub fn run(cli: Cli) -> Result<()> {
             metric,
             since,
             by,
+            scenarios,
+            view,
+            period,
             width,
             height,
             theme,
@@ -840,6 +861,9 @@ pub fn run(cli: Cli) -> Result<()> {
                 model,
                 metric,
                 since,
+                scenarios: (!scenarios.is_empty()).then_some(scenarios),
+                view,
+                period,
             };
             let (chart, (width, height)) = api::write_chart(&store, &request, &out, scale)?;
             let size = format!("{width}×{height}");

@@ -39,12 +39,14 @@ pub struct ReportWritten {
     pub charts: u32,
 }
 
-/// What a report covers: the as-of month, the period, and the clock's day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a report covers: the as-of month, the period, the clock's day, and the scenarios to
+/// show beside the baseline (none, or one to four by name).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportOptions {
     pub as_of: Month,
     pub period: PeriodChoice,
     pub today: chrono::NaiveDate,
+    pub scenarios: Vec<String>,
 }
 
 /// Builds the report of the portfolio in `conn`; `generated_at` is shown beside it.
@@ -55,14 +57,25 @@ pub fn build(conn: &Connection, source: &Path, options: &ReportOptions, generate
     let mut charts_out = Vec::with_capacity(CHARTS.len());
     let canvas = Canvas { theme: ThemeName::Light, ..Canvas::default() };
     for name in CHARTS {
-        let spec = ChartSpec { name, scope: Scope::portfolio(), kpi: None, grouping: None, as_of, metric: None };
+        let spec = ChartSpec {
+            name,
+            scope: Scope::portfolio(),
+            kpi: None,
+            grouping: None,
+            as_of,
+            metric: None,
+            scenarios: None,
+        };
         let chart = charts::gather_planned(&inputs, Some(&plan), &spec)?;
-        let svg = charts::to_svg(&chart, &canvas)?;
-        charts_out.push(ReportChart {
-            title: chart.title().to_owned(),
-            description: chart.description().to_owned(),
-            svg,
-        });
+        charts_out.push(report_chart(&chart, &canvas)?);
+    }
+    let mut tables = vec![initiative_table(&plan), renewals_table(&plan)];
+    if !options.scenarios.is_empty() {
+        let (table, scenario_charts) = scenarios(conn, &inputs, options)?;
+        tables.insert(1, table);
+        for chart in scenario_charts {
+            charts_out.push(report_chart(&chart, &canvas)?);
+        }
     }
     Ok(ReportPage {
         title: "ML portfolio report".to_owned(),
@@ -71,20 +84,83 @@ pub fn build(conn: &Connection, source: &Path, options: &ReportOptions, generate
         figures: figures(&plan),
         attention: attention(&plan),
         charts: charts_out,
-        tables: vec![initiative_table(&plan), renewals_table(&plan)],
+        tables,
         notes: notes(&plan),
     })
 }
 
+fn report_chart(chart: &charts::Chart, canvas: &Canvas) -> Result<ReportChart> {
+    Ok(ReportChart {
+        title: chart.title().to_owned(),
+        description: chart.description().to_owned(),
+        svg: charts::to_svg(chart, canvas)?,
+    })
+}
+
+/// The scenarios asked for: a table of their figures beside the baseline's, the spend and team
+/// views of the scenario-compare chart, and each scenario's waterfall of changes.
+fn scenarios(
+    conn: &Connection,
+    inputs: &plan::PlanInputs,
+    options: &ReportOptions,
+) -> Result<(Table, Vec<charts::Chart>)> {
+    use crate::analytics::series::{ScenarioChartView, scenario_comparison};
+    let named = plan::scenario::load_named(conn, &options.scenarios)?;
+    let plan_options = PlanOptions { period: options.period, ..PlanOptions::default() };
+    let spend = scenario_comparison(inputs, &plan_options, &named, ScenarioChartView::Spend)?;
+    let currency = spend.currency;
+    let base = spend.lines[0].figures.clone();
+    let signed = |minor: i64| match minor.signum() {
+        1 => format!("+{}", money(minor, currency)),
+        -1 => format!("−{}", money(-minor, currency)),
+        _ => "—".to_owned(),
+    };
+    let rows = spend
+        .lines
+        .iter()
+        .map(|line| {
+            let f = &line.figures;
+            vec![
+                if line.name == "baseline" { "Baseline".to_owned() } else { line.name.clone() },
+                money(f.landing_minor, currency),
+                signed(f.landing_minor - base.landing_minor),
+                if f.budget_set { money(f.budget_minor, currency) } else { "none set".to_owned() },
+                money(f.people_cost_minor, currency),
+                f.headcount_end.to_string(),
+                f.run_out.map_or_else(|| "—".to_owned(), month_name),
+            ]
+        })
+        .collect();
+    let column = |label: &str, numeric| Column { label: label.to_owned(), numeric };
+    let table = Table {
+        caption: format!("Scenarios, {}: landing and team against the baseline", spend.period),
+        columns: vec![
+            column("Scenario", false),
+            column("Landing", true),
+            column("Against the baseline", true),
+            column("Budget", true),
+            column("People cost", true),
+            column("Headcount at the end", true),
+            column("Budget runs out", false),
+        ],
+        rows,
+    };
+    let mut out = vec![charts::Chart::from(spend.clone())];
+    out.push(charts::Chart::from(crate::analytics::series::ScenarioComparison {
+        view: ScenarioChartView::Team,
+        ..spend
+    }));
+    for one in &named {
+        let changes =
+            scenario_comparison(inputs, &plan_options, std::slice::from_ref(one), ScenarioChartView::Changes)?;
+        out.push(changes.into());
+    }
+    Ok((table, out))
+}
+
 /// Builds the report and writes it to `path` whole or not at all. Only HTML is written here: a
 /// path ending in anything but `.html` is refused rather than filled with HTML.
-pub fn write(
-    conn: &Connection,
-    source: &Path,
-    path: &Path,
-    as_of: Month,
-    period: PeriodChoice,
-) -> Result<ReportWritten> {
+pub fn write(conn: &Connection, source: &Path, path: &Path, options: &ReportOptions) -> Result<ReportWritten> {
     let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     if !matches!(extension.as_deref(), Some("html" | "htm")) {
         return Err(Error::Validation(format!(
@@ -93,8 +169,7 @@ pub fn write(
             path.display()
         )));
     }
-    let options = ReportOptions { as_of, period, today: plan::period::today() };
-    let page = build(conn, source, &options, &crate::store::now_utc())?;
+    let page = build(conn, source, options, &crate::store::now_utc())?;
     let text = html::render(&page);
     crate::io::write_whole(path, text.as_bytes())?;
     Ok(ReportWritten { path: path.display().to_string(), bytes: text.len() as u64, charts: page.charts.len() as u32 })

@@ -60,7 +60,12 @@ fn surfaces_agree(db: &TempDb, as_of: &str, period: &str, with_workbook: bool) {
     assert_eq!(answered, printed, "the JSON command's summary, {context}");
 
     // The report's headline figures are the same numbers, written out.
-    let options = ReportOptions { as_of: month(as_of), period: choice, today: mlops_portfolio::plan::period::today() };
+    let options = ReportOptions {
+        as_of: month(as_of),
+        period: choice,
+        today: mlops_portfolio::plan::period::today(),
+        scenarios: Vec::new(),
+    };
     let page = report::build(store.conn(), store.path(), &options, "2026-12-03T08:00:00Z").unwrap();
     let figure = |label: &str| {
         page.figures
@@ -207,7 +212,12 @@ fn figures_as_of_a_month_ignore_everything_recorded_for_later() {
             let a = api::summary(&now.open(), month(as_of), period).unwrap();
             let b = api::summary(&twin.open(), month(as_of), period).unwrap();
             assert_eq!(a, b, "as of {as_of}, {period:?}: the later facts of the twin change nothing");
-            let options = ReportOptions { as_of: month(as_of), period, today: "2026-12-03".parse().unwrap() };
+            let options = ReportOptions {
+                as_of: month(as_of),
+                period,
+                today: "2026-12-03".parse().unwrap(),
+                scenarios: Vec::new(),
+            };
             let report_of = |db: &TempDb| {
                 let store = db.open();
                 let page = report::build(store.conn(), store.path(), &options, "2026-12-03T08:00:00Z").unwrap();

@@ -90,7 +90,7 @@ fn show(store: &Store, changes: &[ChangeSpec]) -> ScenarioView {
         .iter()
         .enumerate()
         .map(|(k, spec)| {
-            let label = ChangeDeltaLabel { position: k as u32 + 1, kind: spec.kind, text: spec.to_string() };
+            let label = ChangeDeltaLabel::of(k as u32 + 1, spec);
             (label, spec.resolve(&catalog).unwrap_or_else(|e| panic!("{spec}: {e}")))
         })
         .collect();
@@ -543,4 +543,122 @@ fn applying_a_scenario_makes_the_baseline_what_the_scenario_showed() {
         .unwrap_err();
     assert!(err.to_string().contains("change 2 (hire") && err.to_string().contains("nothing was applied"), "{err}");
     assert_eq!(audit(&session), rows, "nothing was written, not even the first change's budget lines");
+}
+
+/// Two scenarios on the small portfolio: three hires on Fraud from March 2027, and compute 15%
+/// cheaper from January.
+fn two_scenarios(session: &mut Session) {
+    for (name, change) in [
+        (
+            "Hires",
+            json!({ "kind": "hire", "fields": { "role": "ML engineer", "count": "3", "start": "2027-03", "initiative": "Fraud" } }),
+        ),
+        (
+            "Cheaper compute",
+            json!({ "kind": "spend", "fields": { "category": "compute", "start": "2027-01", "change": "-15%" } }),
+        ),
+    ] {
+        dispatch(session, "scenario_new", json!({ "name": name })).unwrap();
+        dispatch(session, "scenario_add", json!({ "name": name, "change": change })).unwrap();
+    }
+}
+
+#[test]
+fn the_scenario_chart_draws_the_figures_scenario_compare_prints() {
+    use mlops_portfolio::analytics::series::{ScenarioChartView, scenario_comparison};
+    let db = temp_db();
+    small_portfolio(&db);
+    let mut session = Session::new(db.open());
+    two_scenarios(&mut session);
+    let names = vec!["Hires".to_owned(), "Cheaper compute".to_owned()];
+    let compared =
+        dispatch(&mut session, "scenario_compare", json!({ "names": names, "period": "2027", "as_of": "2026-12" }))
+            .unwrap();
+
+    let store = db.open();
+    let inputs = PlanInputs::load(store.conn(), month("2026-12"), mlops_portfolio::plan::period::today()).unwrap();
+    let options = PlanOptions { period: PeriodChoice::FiscalYear(2027), ..PlanOptions::default() };
+    let named = mlops_portfolio::plan::scenario::load_named(store.conn(), &names).unwrap();
+    let drawn = scenario_comparison(&inputs, &options, &named, ScenarioChartView::Spend).unwrap();
+    assert_eq!(drawn.lines.len(), 3, "the baseline and two scenarios");
+    for (line, column) in drawn.lines.iter().zip(compared["columns"].as_array().unwrap()) {
+        assert_eq!(line.name, column["name"].as_str().unwrap());
+        assert_eq!(serde_json::to_value(&line.figures).unwrap(), column["figures"], "{}", line.name);
+        // The months add up to the figures the table shows.
+        let f = &line.figures;
+        assert_eq!(line.months.len(), 12);
+        assert_eq!(line.months.iter().map(|m| m.spend_minor).sum::<i64>(), f.landing_minor, "{}", line.name);
+        assert_eq!(line.months.iter().map(|m| m.people_cost_minor).sum::<i64>(), f.people_cost_minor);
+        assert_eq!(line.months.iter().map(|m| m.budget_minor).sum::<i64>(), f.budget_minor);
+        assert_eq!(line.months.last().unwrap().headcount, f.headcount_end);
+    }
+    let (base, hires) = (&drawn.lines[0], &drawn.lines[1]);
+    for (b, h) in base.months.iter().zip(&hires.months) {
+        let started = b.month >= month("2027-03");
+        assert_eq!(h.headcount - b.headcount, if started { 3 } else { 0 }, "{}", b.month);
+        let cost = if started { 3 * dollars(12_000) } else { 0 };
+        assert_eq!(h.people_cost_minor - b.people_cost_minor, cost, "{}", b.month);
+    }
+
+    // The waterfall explains the first scenario, change by change.
+    let both = mlops_portfolio::plan::scenario::load_named(store.conn(), &["Hires".to_owned()]).unwrap();
+    let waterfall = scenario_comparison(&inputs, &options, &both, ScenarioChartView::Changes).unwrap();
+    assert_eq!(waterfall.steps.len(), 1);
+    assert_eq!(waterfall.steps[0].words, "Hire 3 ML engineer from Mar 2027 on Fraud");
+    assert_eq!(waterfall.steps[0].landing_delta_minor, 10 * 3 * dollars(12_000));
+
+    // The chart command draws them with its words; a chart without scenarios, or another chart
+    // with them, is refused by name.
+    let chart = dispatch(
+        &mut session,
+        "chart",
+        json!({ "name": "scenario-compare", "scenarios": ["Hires"], "view": "changes", "period": "2027", "as_of": "2026-12" }),
+    )
+    .unwrap();
+    assert_eq!(chart["title"], "Hires: what each change adds or saves, 2027");
+    assert!(
+        chart["description"].as_str().unwrap().contains("change 1 (Hire 3 ML engineer from Mar 2027 on Fraud) +$360K"),
+        "{chart}"
+    );
+    let spend = dispatch(
+        &mut session,
+        "chart",
+        json!({ "name": "scenario-compare", "scenarios": names, "period": "2027", "as_of": "2026-12" }),
+    )
+    .unwrap();
+    assert!(spend["svg"].as_str().unwrap().contains("Cheaper compute"), "the legend names each scenario");
+    let err = dispatch(&mut session, "chart", json!({ "name": "scenario-compare" })).unwrap_err();
+    assert!(err.to_string().starts_with("scenarios: the scenario-compare chart needs one to four scenarios"), "{err}");
+    let err = dispatch(&mut session, "chart", json!({ "name": "budget-burn", "scenarios": ["Hires"] })).unwrap_err();
+    assert!(err.to_string().contains("only the scenario-compare chart takes scenarios"), "{err}");
+    let err =
+        dispatch(&mut session, "chart", json!({ "name": "scenario-compare", "scenarios": ["Nope"] })).unwrap_err();
+    assert!(err.to_string().contains("no scenario named `Nope`"), "{err}");
+}
+
+#[test]
+fn the_report_shows_the_scenarios_asked_for_and_refuses_an_unknown_one_writing_nothing() {
+    let db = temp_db();
+    small_portfolio(&db);
+    let mut session = Session::new(db.open());
+    two_scenarios(&mut session);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.html");
+    let request = |scenarios: Value, path: &std::path::Path| json!({ "path": path, "as_of": "2026-12", "period": "2027", "scenarios": scenarios });
+    let plain = dispatch(&mut session, "export_report", request(json!([]), &path)).unwrap();
+    let written = dispatch(&mut session, "export_report", request(json!(["Hires", "Cheaper compute"]), &path)).unwrap();
+    assert_eq!(
+        written["charts"].as_u64().unwrap(),
+        plain["charts"].as_u64().unwrap() + 2 + 2,
+        "spend and team views, and one waterfall per scenario"
+    );
+    let html = std::fs::read_to_string(&path).unwrap();
+    assert!(html.contains("Scenarios, 2027: landing and team against the baseline"));
+    assert!(html.contains("Hires: what each change adds or saves, 2027"));
+    assert!(html.contains("+$360K"), "the hires' difference in the table");
+
+    let missing = dir.path().join("missing.html");
+    let err = dispatch(&mut session, "export_report", request(json!(["Hires", "Nope"]), &missing)).unwrap_err();
+    assert!(err.to_string().contains("no scenario named `Nope`"), "{err}");
+    assert!(!missing.exists(), "nothing is written");
 }

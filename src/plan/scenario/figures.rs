@@ -57,6 +57,8 @@ pub struct ChangeDelta {
     pub kind: super::ChangeKind,
     /// The change as written: `hire role="ML engineer" count=3 start=2027-03`.
     pub text: String,
+    /// The change in a sentence: `Hire 3 ML engineer from Mar 2027`.
+    pub words: String,
     pub delta: ScenarioFigures,
 }
 
@@ -109,6 +111,80 @@ pub fn evaluate(inputs: &PlanInputs, changes: &[Change], options: &PlanOptions) 
     Ok((ScenarioFigures::of(&plan, &applied), plan))
 }
 
+/// One month of a scenario's period, for the charts that draw a scenario over time. The months
+/// add up to the scenario's figures: spend to its landing, people cost to its people cost, and
+/// the last month's headcount is its `headcount_end`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScenarioMonth {
+    pub month: Month,
+    pub budget_minor: i64,
+    /// Recorded spend through the as-of month, then the forecast with the changes.
+    pub spend_minor: i64,
+    /// The people category of `spend_minor`.
+    pub people_cost_minor: i64,
+    /// People on the team, plus open requisitions and hires that have started (not FTE).
+    pub headcount: i64,
+}
+
+/// The figures of the inputs with `changes` applied, and their months.
+pub fn evaluate_by_month(
+    inputs: &PlanInputs,
+    changes: &[Change],
+    options: &PlanOptions,
+) -> Result<(ScenarioFigures, Vec<ScenarioMonth>)> {
+    let applied = apply(inputs, changes);
+    let plan = compute(&applied, options)?;
+    Ok((ScenarioFigures::of(&plan, &applied), months_of(&plan, &applied)))
+}
+
+/// The months of a computed plan's period, from the inputs it was computed on.
+pub fn months_of(plan: &Plan, inputs: &PlanInputs) -> Vec<ScenarioMonth> {
+    use std::collections::HashMap;
+    let mut people_cost: HashMap<Month, i64> = HashMap::new();
+    for ((_, month), minor) in people_cost_by_month(plan, inputs) {
+        *people_cost.entry(month).or_default() += minor;
+    }
+    plan.months
+        .iter()
+        .map(|m| {
+            let recorded = if m.month <= plan.as_of { m.actual_minor } else { 0 };
+            ScenarioMonth {
+                month: m.month,
+                budget_minor: m.budget_minor,
+                spend_minor: recorded + m.forecast.map_or(0, |b| b.point_minor),
+                people_cost_minor: people_cost.get(&m.month).copied().unwrap_or(0),
+                headcount: headcount_in(inputs, m.month),
+            }
+        })
+        .collect()
+}
+
+/// The people category of the period's spend, per initiative (`None`: Unallocated) and month:
+/// people actuals through the as-of month, then what the people forecast still expects.
+fn people_cost_by_month(plan: &Plan, inputs: &PlanInputs) -> Vec<((Option<InitiativeId>, Month), i64)> {
+    let mut out: Vec<((Option<InitiativeId>, Month), i64)> = inputs
+        .actuals
+        .iter()
+        .filter(|a| a.category == Category::People && plan.period.contains(a.month) && a.month <= plan.as_of)
+        .map(|a| ((a.initiative, a.month), a.minor))
+        .collect();
+    for series in plan.forecasts.series.iter().filter(|s| s.category == Category::People) {
+        for month in plan.period.months() {
+            if let Some(band) = still_expected(&plan.forecasts, series, month, plan.running.as_ref()) {
+                out.push(((series.initiative, month), band.point_minor));
+            }
+        }
+    }
+    out
+}
+
+/// People on the team in `month`, plus open requisitions (and scenario hires) started by then.
+fn headcount_in(inputs: &PlanInputs, month: Month) -> i64 {
+    let people = inputs.people.iter().filter(|p| p.on_team(month)).count();
+    let open = inputs.requisitions.iter().filter(|r| r.status.is_open() && r.start <= month).count();
+    (people + open) as i64
+}
+
 /// The baseline, the scenario, their difference, and with `explain` each change's own.
 pub fn view(
     name: &str,
@@ -129,6 +205,7 @@ pub fn view(
                 position: label.position,
                 kind: label.kind,
                 text: label.text.clone(),
+                words: label.words.clone(),
                 delta: after.minus(&before),
             });
             before = after;
@@ -155,6 +232,14 @@ pub struct ChangeDeltaLabel {
     pub position: u32,
     pub kind: super::ChangeKind,
     pub text: String,
+    pub words: String,
+}
+
+impl ChangeDeltaLabel {
+    /// The label of `spec` at `position` (counted from 1) in its scenario.
+    pub fn of(position: u32, spec: &super::ChangeSpec) -> ChangeDeltaLabel {
+        ChangeDeltaLabel { position, kind: spec.kind, text: spec.to_string(), words: spec.words() }
+    }
 }
 
 impl ScenarioFigures {
@@ -162,24 +247,9 @@ impl ScenarioFigures {
     pub fn of(plan: &Plan, inputs: &PlanInputs) -> ScenarioFigures {
         use std::collections::{HashMap, HashSet};
         let period_end = plan.period.last;
-        // One pass over each list, summed per initiative (`None`: Unallocated).
         let mut people_cost: HashMap<Option<InitiativeId>, i64> = HashMap::new();
-        for a in inputs
-            .actuals
-            .iter()
-            .filter(|a| a.category == Category::People && plan.period.contains(a.month) && a.month <= plan.as_of)
-        {
-            *people_cost.entry(a.initiative).or_default() += a.minor;
-        }
-        for series in plan.forecasts.series.iter().filter(|s| s.category == Category::People) {
-            let expected: i64 = plan
-                .period
-                .months()
-                .filter_map(|m| {
-                    still_expected(&plan.forecasts, series, m, plan.running.as_ref()).map(|b| b.point_minor)
-                })
-                .sum();
-            *people_cost.entry(series.initiative).or_default() += expected;
+        for ((initiative, _), minor) in people_cost_by_month(plan, inputs) {
+            *people_cost.entry(initiative).or_default() += minor;
         }
         let mut requisitions: HashMap<Option<InitiativeId>, i64> = HashMap::new();
         for r in inputs.requisitions.iter().filter(|r| r.status.is_open() && r.start <= period_end) {
@@ -223,7 +293,7 @@ impl ScenarioFigures {
             budget_minor,
             budget_set: plan.portfolio.budget_period_minor.is_some(),
             landing_minor,
-            headcount_end: on_team.len() as i64 + requisitions.values().sum::<i64>(),
+            headcount_end: headcount_in(inputs, period_end),
             run_out,
             by_initiative,
         }

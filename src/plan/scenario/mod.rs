@@ -75,6 +75,62 @@ pub struct ChangeSpec {
     pub fields: BTreeMap<String, String>,
 }
 
+impl ChangeSpec {
+    /// The change in a sentence, for charts and lists: `Hire 3 ML engineer from Mar 2027 on
+    /// Search ranking`. Fields are shown as written (months as `Mar 2027`).
+    pub fn words(&self) -> String {
+        let f = |name: &str| self.fields.get(name).map_or("", |v| v.trim());
+        let month = |name: &str| {
+            let text = f(name);
+            text.parse::<Month>().map_or_else(|_| text.to_owned(), crate::domain::words::month_name)
+        };
+        let percent = |name: &str| f(name).trim_end_matches('%').trim().to_owned();
+        let on = if f("initiative").is_empty() { String::new() } else { format!(" on {}", f("initiative")) };
+        let until = if f("end").is_empty() { String::new() } else { format!(" through {}", month("end")) };
+        let by =
+            if f("change").is_empty() { format!("by {} a month", f("amount")) } else { format!("by {}", f("change")) };
+        let category = {
+            let mut chars = f("category").chars();
+            chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+        };
+        match self.kind {
+            ChangeKind::Hire => {
+                let count = if f("count").is_empty() { "1" } else { f("count") };
+                let share = match percent("percent").as_str() {
+                    "" | "100" => String::new(),
+                    p => format!(" at {p}%"),
+                };
+                format!("Hire {count} {}{share} from {}{on}", f("role"), month("start"))
+            }
+            ChangeKind::Leave => format!("{} leaves after {}", f("person"), month("end")),
+            ChangeKind::Allocate => format!(
+                "{} on {} at {}% from {}{until}",
+                f("person"),
+                f("initiative"),
+                percent("percent"),
+                month("start")
+            ),
+            ChangeKind::Spend => {
+                let whose = if on.is_empty() { " of every initiative".to_owned() } else { on.clone() };
+                format!("{category} spend{whose} changes {by} from {}{until}", month("start"))
+            }
+            ChangeKind::Budget => {
+                format!("{category} budget of {} changes {by} from {}{until}", f("initiative"), month("start"))
+            }
+            ChangeKind::ContractAdd => format!(
+                "New contract “{}” with {}, {}, {} to {}{on}",
+                f("title"),
+                f("vendor"),
+                f("value"),
+                month("start"),
+                month("end")
+            ),
+            ChangeKind::ContractCancel => format!("Cancel “{}” from {}", f("contract"), month("from")),
+            ChangeKind::InitiativeStop => format!("{} stops from {}", f("initiative"), month("from")),
+        }
+    }
+}
+
 impl fmt::Display for ChangeSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.kind.as_str())?;
@@ -404,6 +460,52 @@ pub fn parse_change(text: &str) -> Option<i64> {
     let hundredths = (value * rust_decimal::Decimal::from(100)).round();
     let hundredths = i64::try_from(hundredths).ok()?;
     (-10_000..=1_000_000).contains(&hundredths).then_some(hundredths)
+}
+
+/// The scenarios named (one to four), each with its changes resolved against the portfolio in
+/// `conn` as it is now, for the charts and the report that draw them beside the baseline.
+pub fn load_named(conn: &rusqlite::Connection, names: &[String]) -> Result<Vec<NamedChanges>> {
+    if names.is_empty() || names.len() > 4 {
+        return Err(Error::Validation(format!(
+            "scenarios: compare one to four scenarios with the baseline, not {}",
+            names.len()
+        )));
+    }
+    let catalog = Catalog::load(conn)?;
+    names
+        .iter()
+        .map(|name| {
+            let stored = crate::store::scenarios::get(conn, name)?;
+            Ok((stored.name.clone(), resolve_stored(&catalog, &stored)?))
+        })
+        .collect()
+}
+
+/// A scenario's name and its changes, resolved, with where each stands and how it is written.
+pub type NamedChanges = (String, Vec<(figures::ChangeDeltaLabel, Change)>);
+
+/// The scenario's changes resolved against the portfolio as it is now; one that no longer
+/// resolves (a person removed since) is an error naming its position.
+pub fn resolve_stored(
+    catalog: &Catalog,
+    scenario: &crate::store::scenarios::StoredScenario,
+) -> Result<Vec<(figures::ChangeDeltaLabel, Change)>> {
+    scenario
+        .changes
+        .iter()
+        .enumerate()
+        .map(|(k, spec)| {
+            let position = k as u32 + 1;
+            let change = spec.resolve(catalog).map_err(|e| match e {
+                Error::Validation(m) => Error::Validation(format!(
+                    "scenario `{}`, change {position} ({spec}): {m}; drop it with `scenario drop \"{}\" {position}`",
+                    scenario.name, scenario.name
+                )),
+                other => other,
+            })?;
+            Ok((figures::ChangeDeltaLabel::of(position, spec), change))
+        })
+        .collect()
 }
 
 /// The inputs with the changes applied, in order. Only months after the as-of month change.

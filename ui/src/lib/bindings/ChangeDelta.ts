@@ -10,4 +10,8 @@ export type ChangeDelta = { position: number, kind: ChangeKind,
 /**
  * The change as written: `hire role="ML engineer" count=3 start=2027-03`.
  */
-text: string, delta: ScenarioFigures, };
+text: string, 
+/**
+ * The change in a sentence: `Hire 3 ML engineer from Mar 2027`.
+ */
+words: string, delta: ScenarioFigures, };

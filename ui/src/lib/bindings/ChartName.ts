@@ -3,4 +3,4 @@
 /**
  * The charts there are, by the name the CLI and the API use.
  */
-export type ChartName = "budget-burn" | "spend" | "headcount" | "allocation" | "kpi" | "models" | "cost-per-model" | "vendors" | "model-metric";
+export type ChartName = "budget-burn" | "spend" | "headcount" | "allocation" | "kpi" | "models" | "cost-per-model" | "vendors" | "model-metric" | "scenario-compare";

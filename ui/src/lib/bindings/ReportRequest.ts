@@ -8,4 +8,8 @@ export type ReportRequest = { path: string, as_of: Month | null,
 /**
  * `2026`, `2026-Q3` or `all`; the fiscal year of the as-of month when absent.
  */
-period: string | null, };
+period: string | null, 
+/**
+ * Scenarios to show beside the baseline (one to four, by name); none when absent.
+ */
+scenarios: Array<string>, };

@@ -160,3 +160,122 @@ pub fn budget_copy(store: &mut Store, request: BudgetCopyRequest) -> Result<Budg
     })?;
     Ok(BudgetCopied { year: target.label.clone(), lines: lines.len() as u32, replaced, total_minor, currency: base })
 }
+
+/// Most cells one `budget_set` writes: a year of every category, with room for a pasted block.
+const MAX_CELLS: usize = 1_000;
+
+/// One cell of an initiative's budget grid: a category in a month, and what it should hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct BudgetCell {
+    pub month: Month,
+    pub category: crate::domain::Category,
+    /// The amount in its own currency; `None` or zero: no budget line.
+    pub amount: Option<Money>,
+}
+
+/// Cells of one initiative's budget set at once: a typed cell, a row filled right, a block pasted
+/// from a spreadsheet, an undo or a redo. Every cell is checked before anything is written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct BudgetSetRequest {
+    pub initiative: InitiativeId,
+    pub cells: Vec<BudgetCell>,
+}
+
+/// What `budget_set` wrote, what the cells held before (to undo it), and the initiative's lines
+/// now (for the grid to show).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct BudgetSetDone {
+    pub created: u32,
+    pub updated: u32,
+    pub removed: u32,
+    pub before: Vec<BudgetCell>,
+    pub lines: Vec<super::records::RecordView>,
+}
+
+/// Sets each cell's budget line in one audited transaction: a new amount creates or updates the
+/// line, none (or zero) removes it. A cell named twice, a negative amount, or too many cells are
+/// refused with the cell's position and nothing is written.
+pub fn budget_set(store: &mut Store, request: BudgetSetRequest) -> Result<BudgetSetDone> {
+    use std::collections::{HashMap, HashSet};
+    let initiative = request.initiative;
+    records::get::<crate::domain::Initiative>(store.conn(), initiative)?;
+    if request.cells.len() > MAX_CELLS {
+        return Err(Error::Validation(format!(
+            "cells: {} cells at once is more than the {MAX_CELLS} one change may set; paste a smaller block",
+            request.cells.len()
+        )));
+    }
+    let mut seen = HashSet::new();
+    for (k, cell) in request.cells.iter().enumerate() {
+        if !seen.insert((cell.month, cell.category)) {
+            return Err(Error::Validation(format!(
+                "cells[{k}]: {} {} is named twice; set each cell once",
+                cell.category.as_str(),
+                cell.month
+            )));
+        }
+        if cell.amount.is_some_and(|a| a.minor < 0) {
+            return Err(Error::Validation(format!(
+                "cells[{k}].amount: a budget is not negative ({} {}); type the amount to plan",
+                cell.category.as_str(),
+                cell.month
+            )));
+        }
+    }
+    let filter = initiative_filter(initiative);
+    let existing: HashMap<(Month, crate::domain::Category), crate::domain::Stored<BudgetLine>> =
+        records::list::<BudgetLine>(store.conn(), &filter)?
+            .into_iter()
+            .map(|line| ((line.record.month, line.record.category), line))
+            .collect();
+    let before: Vec<BudgetCell> = request
+        .cells
+        .iter()
+        .map(|cell| BudgetCell {
+            month: cell.month,
+            category: cell.category,
+            amount: existing.get(&(cell.month, cell.category)).map(|line| line.record.amount),
+        })
+        .collect();
+    let (created, updated, removed) = store.in_transaction(|tx, actor| {
+        let (mut created, mut updated, mut removed) = (0u32, 0u32, 0u32);
+        for cell in &request.cells {
+            let wanted = cell.amount.filter(|a| a.minor != 0);
+            match (existing.get(&(cell.month, cell.category)), wanted) {
+                (None, None) => {}
+                (Some(line), None) => {
+                    records::delete::<BudgetLine>(tx, actor, line.id)?;
+                    removed += 1;
+                }
+                (Some(line), Some(amount)) if line.record.amount == amount => {}
+                (Some(line), Some(amount)) => {
+                    records::update(tx, actor, line.id, &BudgetLine { amount, ..line.record.clone() })?;
+                    updated += 1;
+                }
+                (None, Some(amount)) => {
+                    let line = BudgetLine {
+                        initiative_id: initiative,
+                        month: cell.month,
+                        category: cell.category,
+                        amount,
+                        note: None,
+                    };
+                    records::insert(tx, actor, &line)?;
+                    created += 1;
+                }
+            }
+        }
+        Ok((created, updated, removed))
+    })?;
+    let lines = super::records::list(store, crate::domain::EntityKind::BudgetLine, &filter)?;
+    Ok(BudgetSetDone { created, updated, removed, before, lines })
+}
+
+fn initiative_filter(initiative: InitiativeId) -> records::Filter {
+    let mut filter = records::Filter::new();
+    filter.insert("initiative_id".to_owned(), serde_json::Value::from(initiative.0));
+    filter
+}

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-pub use super::budgets::budget_copy;
+pub use super::budgets::{budget_copy, budget_set};
 use super::connections::{AddConnectionRequest, ConnectionName, ConnectionSecretRequest};
 pub use super::scenarios::{
     scenario_add, scenario_apply, scenario_compare, scenario_drop, scenario_export, scenario_import, scenario_list,
@@ -42,6 +42,7 @@ macro_rules! for_each_command {
             budget_grid: $crate::api::commands::BudgetGridRequest => $crate::plan::BudgetGrid;
             mark_one_off: $crate::api::commands::OneOffRequest => $crate::api::commands::OneOffMarked;
             budget_copy: $crate::api::budgets::BudgetCopyRequest => $crate::api::budgets::BudgetCopied;
+            budget_set: $crate::api::budgets::BudgetSetRequest => $crate::api::budgets::BudgetSetDone;
             scenario_new: $crate::api::scenarios::ScenarioNewRequest => $crate::store::scenarios::StoredScenario;
             scenario_list: $crate::api::commands::NoArguments => Vec<$crate::store::scenarios::StoredScenario>;
             scenario_remove: $crate::api::scenarios::ScenarioName => $crate::store::scenarios::StoredScenario;

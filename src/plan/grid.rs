@@ -26,6 +26,8 @@ pub struct BudgetGrid {
     pub actual_to_date_minor: i64,
     /// Actual to date − budget to date: positive over, negative under.
     pub variance_to_date_minor: i64,
+    /// Where the period lands (the categories' forecasts add up to it); `None`: not forecast.
+    pub landing_minor: Option<i64>,
     /// Fiscal years a person can open: those with the initiative's budget lines, the as-of
     /// month's and the next (to plan it).
     pub years: Vec<i32>,
@@ -52,6 +54,38 @@ pub struct GridCategory {
     pub category: Category,
     /// The category's budget of the period, in the base currency.
     pub total_minor: i64,
+    /// Where the category lands in the period: recorded spend through the as-of month plus what
+    /// its forecast still expects; `None` when it has neither.
+    pub forecast_minor: Option<i64>,
+}
+
+/// Where one category of an initiative lands in the plan's period: its actuals through the as-of
+/// month, then its forecast series' months still expected (the same sum as the initiative's
+/// landing, split by category).
+fn category_landing(plan: &Plan, inputs: &PlanInputs, initiative: InitiativeId, category: Category) -> Option<i64> {
+    let recorded: Vec<i64> = inputs
+        .actuals
+        .iter()
+        .filter(|a| {
+            a.initiative == Some(initiative)
+                && a.category == category
+                && plan.period.contains(a.month)
+                && a.month <= plan.as_of
+        })
+        .map(|a| a.minor)
+        .collect();
+    let series = plan.forecasts.series.iter().find(|s| s.initiative == Some(initiative) && s.category == category);
+    if recorded.is_empty() && series.is_none() {
+        return None;
+    }
+    let expected: i64 = series.map_or(0, |series| {
+        plan.period
+            .months()
+            .filter_map(|m| super::still_expected(&plan.forecasts, series, m, plan.running.as_ref()))
+            .map(|b| b.point_minor)
+            .sum()
+    });
+    Some(recorded.iter().sum::<i64>() + expected)
 }
 
 /// The grid of `initiative` in the plan's period; `None` when the plan has no such initiative.
@@ -86,6 +120,7 @@ pub fn budget_grid(plan: &Plan, inputs: &PlanInputs, initiative: InitiativeId) -
                 .iter()
                 .filter(|b| b.initiative == Some(initiative) && b.category == category && plan.period.contains(b.month))
                 .fold(0i64, |sum, b| sum.saturating_add(b.minor)),
+            forecast_minor: category_landing(plan, inputs, initiative, category),
         })
         .collect();
     let fiscal = super::FiscalCalendar::new(inputs.fiscal_year_start);
@@ -111,6 +146,7 @@ pub fn budget_grid(plan: &Plan, inputs: &PlanInputs, initiative: InitiativeId) -
         budget_to_date_minor: f.budget_to_date_minor,
         actual_to_date_minor: f.actual_to_date_minor,
         variance_to_date_minor: f.variance_to_date_minor,
+        landing_minor: f.landing.map(|b| b.point_minor),
         years,
     })
 }

@@ -250,4 +250,12 @@ fn the_budget_grid_totals_are_the_cores_in_the_base_currency() {
     assert_eq!(actual, figures.actual_to_date_minor);
     let december = grid.months.last().expect("December");
     assert_eq!(december.budget_to_date_minor, Some(9_677), "3 of 31 days of 1,000.00, to the cent");
+    // Each row's forecast is the category's share of the landing: they add up to it.
+    let landing = figures.landing.expect("a forecast").point_minor;
+    assert_eq!(grid.landing_minor, Some(landing));
+    assert_eq!(grid.categories.iter().filter_map(|c| c.forecast_minor).sum::<i64>(), landing);
+    let vendor = grid.categories.iter().find(|c| c.category == Category::Vendor).expect("vendor row");
+    assert_eq!(vendor.forecast_minor, Some(2 * 30_000), "one recorded month and no series fitted on it");
+    let people = grid.categories.iter().find(|c| c.category == Category::People).expect("people row");
+    assert_eq!(people.forecast_minor, None, "nothing recorded, nothing forecast");
 }

@@ -662,3 +662,65 @@ fn the_report_shows_the_scenarios_asked_for_and_refuses_an_unknown_one_writing_n
     assert!(err.to_string().contains("no scenario named `Nope`"), "{err}");
     assert!(!missing.exists(), "nothing is written");
 }
+
+fn audit_rows(store: &Store) -> i64 {
+    store.conn().query_row("SELECT COUNT(*) FROM audit_log", [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn budget_cells_are_set_together_with_what_they_held_before_or_not_at_all() {
+    let db = temp_db();
+    small_portfolio(&db);
+    let mut session = Session::new(db.open());
+    let fraud = 2;
+    let cell = |month: &str, category: &str, minor: Option<i64>| json!({ "month": month, "category": category, "amount": minor.map(|m| json!({ "minor": m, "currency": "USD" })) });
+    let lines_of = |store: &Store| budget_lines(store, 2027).into_iter().filter(|l| l.0 == "Fraud").collect::<Vec<_>>();
+    let store = db.open();
+    let before_lines = lines_of(&store);
+    let audited = audit_rows(&store);
+
+    // Fill right: March to December of people at 15,000.00, one of them unchanged; a cleared cell.
+    let mut cells: Vec<Value> =
+        (3..=12).map(|m| cell(&format!("2027-{m:02}"), "people", Some(dollars(15_000)))).collect();
+    cells.push(cell("2027-01", "people", None));
+    let done = dispatch(&mut session, "budget_set", json!({ "initiative": fraud, "cells": cells })).unwrap();
+    assert_eq!(
+        (done["created"].as_u64(), done["updated"].as_u64(), done["removed"].as_u64()),
+        (Some(0), Some(10), Some(1))
+    );
+    assert_eq!(done["before"][0], cell("2027-03", "people", Some(dollars(12_000))), "what the cell held, to undo");
+    assert_eq!(done["before"][10], cell("2027-01", "people", Some(dollars(12_000))));
+    assert_eq!(audit_rows(&store) - audited, 11, "one audit row per line written");
+    let after = lines_of(&store);
+    assert_eq!(after.len(), before_lines.len() - 1);
+    assert_eq!(done["lines"].as_array().unwrap().len(), after.len(), "the initiative's lines come back");
+
+    // Undo: the cells as they were, set again, give the lines back exactly.
+    let undo = json!({ "initiative": fraud, "cells": done["before"] });
+    dispatch(&mut session, "budget_set", undo).unwrap();
+    assert_eq!(lines_of(&store), before_lines);
+
+    // A cell named twice or a negative amount is refused by position, and nothing is written.
+    let audited = audit_rows(&store);
+    for (cells, expected) in [
+        (
+            vec![
+                cell("2027-05", "people", Some(1)),
+                cell("2027-04", "compute", Some(1)),
+                cell("2027-05", "people", Some(2)),
+            ],
+            "cells[2]: people 2027-05 is named twice",
+        ),
+        (
+            vec![cell("2027-05", "people", Some(1)), cell("2027-06", "people", Some(-100))],
+            "cells[1].amount: a budget is not negative",
+        ),
+    ] {
+        let err = dispatch(&mut session, "budget_set", json!({ "initiative": fraud, "cells": cells })).unwrap_err();
+        assert!(err.to_string().contains(expected), "{err}");
+    }
+    let err = dispatch(&mut session, "budget_set", json!({ "initiative": 99, "cells": [] })).unwrap_err();
+    assert!(err.to_string().contains("99"), "{err}");
+    assert_eq!(lines_of(&store), before_lines);
+    assert_eq!(audit_rows(&store), audited, "nothing written, nothing audited");
+}

@@ -447,6 +447,10 @@ fn every_write_command_leaves_its_audit_row_and_no_read_leaves_one() {
         ("import", json!({ "kind": "budgets", "path": budgets })),
         ("import", json!({ "kind": "actuals", "path": actuals })),
         ("budget_copy", json!({ "source": { "from": "year", "year": 2026 }, "to_year": 2027 })),
+        (
+            "budget_set",
+            json!({ "initiative": 1, "cells": [{ "month": "2026-03", "category": "compute", "amount": { "minor": 50000, "currency": "USD" } }] }),
+        ),
         ("mark_one_off", json!({ "initiative": "Search", "month": "2026-02", "category": "compute", "one_off": true })),
         ("set_planning_settings", json!({ "fiscal_year_start": 4, "attention_floor": "2,500.00" })),
         ("scenario_new", json!({ "name": "Plan" })),

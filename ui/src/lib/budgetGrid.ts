@@ -79,3 +79,104 @@ export function moveCell(
       return null;
   }
 }
+
+/** A cell by its place in the grid, and the amount (minor units of `currency`) it should hold; null clears it. */
+export interface CellWrite {
+  row: number;
+  col: number;
+  minor: number | null;
+  currency: string;
+}
+
+export type Block = { ok: true; writes: CellWrite[] } | { ok: false; message: string };
+
+/**
+ * A block pasted from a spreadsheet (rows by line, cells by tab) as writes from the active cell
+ * down and right. Every cell is read before anything is written: a block that runs past the grid,
+ * or a cell that is not an amount, is refused with its place in the block. An empty cell clears.
+ */
+export function pasteBlock(
+  text: string,
+  at: { row: number; col: number },
+  rows: number,
+  cols: number,
+  currencyAt: (row: number, col: number) => string,
+  parse: (text: string, currency: string) => { ok: true; minor: number } | { ok: false; message: string },
+): Block {
+  const lines = text.replace(/\r\n?/g, '\n').replace(/\n+$/, '').split('\n');
+  const block = lines.map((line) => line.split('\t'));
+  const width = Math.max(...block.map((r) => r.length));
+  if (block.length === 0 || width === 0 || (block.length === 1 && width === 1 && block[0]?.[0]?.trim() === '')) {
+    return { ok: false, message: 'the clipboard holds no cells to paste' };
+  }
+  if (at.row + block.length > rows || at.col + width > cols) {
+    return {
+      ok: false,
+      message: `the pasted block is ${block.length} × ${width} cells, but from here the grid has room for ${rows - at.row} × ${cols - at.col}; choose a cell further up or left`,
+    };
+  }
+  const writes: CellWrite[] = [];
+  for (const [r, cells] of block.entries()) {
+    for (let c = 0; c < width; c++) {
+      const raw = (cells[c] ?? '').trim();
+      const row = at.row + r;
+      const col = at.col + c;
+      const currency = currencyAt(row, col);
+      if (raw === '') {
+        writes.push({ row, col, minor: null, currency });
+        continue;
+      }
+      const parsed = parse(raw, currency);
+      if (!parsed.ok) return { ok: false, message: `row ${r + 1}, column ${c + 1} of the pasted block: ${parsed.message}` };
+      writes.push({ row, col, minor: parsed.minor, currency });
+    }
+  }
+  return { ok: true, writes };
+}
+
+/** The active cell's amount copied into every month to its right. */
+export function fillRight(at: { row: number; col: number }, cols: number, cell: Cell | undefined, baseCurrency: string): CellWrite[] {
+  const writes: CellWrite[] = [];
+  for (let col = at.col + 1; col < cols; col++) {
+    writes.push({ row: at.row, col, minor: cell ? cell.minor : null, currency: cell?.currency ?? baseCurrency });
+  }
+  return writes;
+}
+
+/** One change to the grid as the backend's cells: what they held before, and after. */
+export interface GridEdit<T> {
+  before: T[];
+  after: T[];
+}
+
+/** Undo and redo: a new edit forgets what was undone. */
+export class EditHistory<T> {
+  private past: GridEdit<T>[] = [];
+  private future: GridEdit<T>[] = [];
+  constructor(private readonly limit = 100) {}
+
+  record(edit: GridEdit<T>) {
+    this.past.push(edit);
+    if (this.past.length > this.limit) this.past.shift();
+    this.future = [];
+  }
+  get canUndo() {
+    return this.past.length > 0;
+  }
+  get canRedo() {
+    return this.future.length > 0;
+  }
+  /** The cells to write to undo the last edit; the edit moves to the redo list. */
+  undo(): T[] | null {
+    const edit = this.past.pop();
+    if (!edit) return null;
+    this.future.push(edit);
+    return edit.before;
+  }
+  redo(): T[] | null {
+    const edit = this.future.pop();
+    if (!edit) return null;
+    this.past.push(edit);
+    return edit.after;
+  }
+}

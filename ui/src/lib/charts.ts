@@ -6,7 +6,9 @@ import type { ThemeName } from '../lib/bindings/ThemeName';
 
 /** What a page asks for: the chart and its subject; size and theme are the component's business. */
 export type ChartAsk = Pick<ChartRequest, 'name'> &
-  Partial<Pick<ChartRequest, 'initiative' | 'kpi' | 'by' | 'as_of' | 'model' | 'metric' | 'since'>>;
+  Partial<
+    Pick<ChartRequest, 'initiative' | 'kpi' | 'by' | 'as_of' | 'model' | 'metric' | 'since' | 'scenarios' | 'view' | 'period'>
+  >;
 
 /** The subject of a chart as the `chart` and `export_chart` commands take it, absent fields as null. */
 export function chartSubject(chart: ChartAsk) {
@@ -19,6 +21,9 @@ export function chartSubject(chart: ChartAsk) {
     model: chart.model ?? null,
     metric: chart.metric ?? null,
     since: chart.since ?? null,
+    scenarios: chart.scenarios ?? null,
+    view: chart.view ?? null,
+    period: chart.period ?? null,
   };
 }
 

@@ -23,6 +23,10 @@ budget_period_minor: number | null, budget_to_date_minor: number, actual_to_date
  */
 variance_to_date_minor: number, 
 /**
+ * Where the period lands (the categories' forecasts add up to it); `None`: not forecast.
+ */
+landing_minor: number | null, 
+/**
  * Fiscal years a person can open: those with the initiative's budget lines, the as-of
  * month's and the next (to plan it).
  */

@@ -6,6 +6,8 @@ import type { BudgetCopied } from "./BudgetCopied";
 import type { BudgetCopyRequest } from "./BudgetCopyRequest";
 import type { BudgetGrid } from "./BudgetGrid";
 import type { BudgetGridRequest } from "./BudgetGridRequest";
+import type { BudgetSetDone } from "./BudgetSetDone";
+import type { BudgetSetRequest } from "./BudgetSetRequest";
 import type { ChangePosition } from "./ChangePosition";
 import type { ChartExported } from "./ChartExported";
 import type { ChartRequest } from "./ChartRequest";
@@ -67,6 +69,7 @@ export type Commands = {
   budget_grid: { request: BudgetGridRequest; response: BudgetGrid };
   mark_one_off: { request: OneOffRequest; response: OneOffMarked };
   budget_copy: { request: BudgetCopyRequest; response: BudgetCopied };
+  budget_set: { request: BudgetSetRequest; response: BudgetSetDone };
   scenario_new: { request: ScenarioNewRequest; response: StoredScenario };
   scenario_list: { request: NoArguments; response: Array<StoredScenario> };
   scenario_remove: { request: ScenarioName; response: StoredScenario };

@@ -5,4 +5,9 @@ export type GridCategory = { category: Category,
 /**
  * The category's budget of the period, in the base currency.
  */
-total_minor: number, };
+total_minor: number, 
+/**
+ * Where the category lands in the period: recorded spend through the as-of month plus what
+ * its forecast still expects; `None` when it has neither.
+ */
+forecast_minor: number | null, };

@@ -8,6 +8,7 @@ import { app } from '../app.svelte';
 import type { Backend, CommandName, RecordView, RequestOf, ResponseOf } from '../backend';
 import BudgetGrid from './BudgetGrid.svelte';
 import type { BudgetGrid as Grid } from '../bindings/BudgetGrid';
+import type { BudgetCell } from '../bindings/BudgetCell';
 
 const months = ['2026-01', '2026-02', '2026-03'];
 
@@ -22,8 +23,9 @@ const grid: Grid = {
     { month: '2026-02', state: 'running', budget_minor: 0, actual_minor: 0, budget_to_date_minor: 0, variance_minor: 0 },
     { month: '2026-03', state: 'future', budget_minor: 0, actual_minor: null, budget_to_date_minor: null, variance_minor: null },
   ],
-  categories: [{ category: 'compute', total_minor: 100_000 }],
+  categories: [{ category: 'compute', total_minor: 100_000, forecast_minor: 120_000 }],
   budget_period_minor: 100_000,
+  landing_minor: 120_000,
   budget_to_date_minor: 100_000,
   actual_to_date_minor: 130_000,
   variance_to_date_minor: 30_000,
@@ -35,19 +37,35 @@ const line = (id: number, month: string, category: string, minor: number): Recor
   fields: { initiative_id: 7, month, category, amount: { minor, currency: 'USD' }, note: null },
 });
 
-/** A backend that answers create/update/remove like the real one and records every call. */
+/** A backend that sets budget cells like the real one (one line per cell) and records every call. */
 class RecordingBackend implements Backend {
   readonly transport = 'http' as const;
   // These components never follow background sync.
   onSyncProgress = async () => () => {};
   calls: { name: string; request: unknown }[] = [];
   private nextId = 100;
+  constructor(public lines: RecordView[]) {}
   async call<N extends CommandName>(name: N, request: RequestOf<N>): Promise<ResponseOf<N>> {
     this.calls.push({ name, request });
-    const r = request as { kind: 'budget'; id?: number; fields?: Record<string, unknown>; changes?: Record<string, unknown> };
-    if (name === 'create_record') return { kind: 'budget', id: this.nextId++, fields: r.fields } as ResponseOf<N>;
-    if (name === 'update_record') return { kind: 'budget', id: r.id, fields: { ...r.changes } } as ResponseOf<N>;
-    return { kind: 'budget', id: r.id ?? 0, fields: {} } as ResponseOf<N>;
+    if (name !== 'budget_set') throw new Error(`unexpected ${name}`);
+    const { cells } = request as RequestOf<'budget_set'>;
+    const find = (month: string, category: string) =>
+      this.lines.find((l) => l.fields.month === month && l.fields.category === category);
+    const before = cells.map((c) => ({ ...c, amount: (find(c.month, c.category)?.fields.amount as BudgetCell['amount']) ?? null }));
+    for (const c of cells) {
+      const existing = find(c.month, c.category);
+      this.lines = this.lines.filter((l) => l !== existing);
+      if (c.amount && c.amount.minor !== 0) {
+        this.lines.push({ kind: 'budget', id: existing?.id ?? this.nextId++, fields: { initiative_id: 7, month: c.month, category: c.category, amount: c.amount, note: null } });
+      }
+    }
+    return { created: 0, updated: 0, removed: 0, before, lines: [...this.lines] } as ResponseOf<N>;
+  }
+  amount(month: string, category = 'compute'): number | null {
+    const amount = this.lines.find((l) => l.fields.month === month && l.fields.category === category)?.fields.amount as
+      | { minor: number }
+      | undefined;
+    return amount?.minor ?? null;
   }
 }
 
@@ -88,32 +106,44 @@ function cellText(label: string): string {
   return cell?.getAttribute('aria-label') ?? '(no cell)';
 }
 
+function paste(target: Element, text: string) {
+  const event = new Event('paste', { bubbles: true, cancelable: true }) as Event & { clipboardData: unknown };
+  Object.defineProperty(event, 'clipboardData', { value: { getData: () => text } });
+  target.dispatchEvent(event);
+}
+
+function button(name: string): HTMLButtonElement {
+  const found = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim().startsWith(name));
+  if (!found) throw new Error(`no ${name} button`);
+  return found as HTMLButtonElement;
+}
+
+async function mountGrid(backend: RecordingBackend) {
+  app.backend = backend;
+  document.body.innerHTML = '';
+  const props = $state({ initiativeId: 7, initiativeName: 'Fraud detection', grid, lines: [...backend.lines] });
+  mounted = mount(BudgetGrid, { target: document.body, props });
+  await settle();
+}
+
 describe('BudgetGrid', () => {
-  it('creates a cell with exact minor units from typed text, and refuses a third decimal', async () => {
-    const backend = new RecordingBackend();
-    app.backend = backend;
-    document.body.innerHTML = '';
-    const props = $state({
-      initiativeId: 7,
-      initiativeName: 'Fraud detection',
-      grid,
-      lines: [line(1, '2026-01', 'compute', 100_000)],
-    });
-    mounted = mount(BudgetGrid, { target: document.body, props });
-    await settle();
+  it('saves a typed cell with exact minor units in one budget_set, and refuses a third decimal', async () => {
+    const backend = new RecordingBackend([line(1, '2026-01', 'compute', 100_000)]);
+    await mountGrid(backend);
     expect(document.querySelector('[role="grid"]')?.getAttribute('aria-label')).toContain('Fraud detection');
-    // Totals and the over/under row are the core's figures, said in words.
+    // Totals, the row forecast and the over/under row are the core's figures, said in words.
     const foot = document.querySelector('tfoot')?.textContent ?? '';
     expect(foot).toContain('$1,300');
     expect(foot).toMatch(/\$300 over/);
+    expect(document.querySelector('tbody td.forecast')?.textContent).toContain('$1,200');
+    expect(document.querySelector('tbody td.forecast')?.classList.contains('bad')).toBe(true);
 
     // Compute, February: the second cell of the first row.
     const feb = document.querySelector('[data-cell="0-1"]') as HTMLElement;
     await typeInto(feb, '1250.5');
-    const created = backend.calls.find((c) => c.name === 'create_record');
-    expect(created?.request).toMatchObject({
-      kind: 'budget',
-      fields: { initiative_id: 7, month: '2026-02', category: 'compute', amount: { minor: 125_050, currency: 'USD' } },
+    expect(backend.calls.at(-1)?.request).toEqual({
+      initiative: 7,
+      cells: [{ month: '2026-02', category: 'compute', amount: { minor: 125_050, currency: 'USD' } }],
     });
     expect(cellText('Compute, Feb 2026')).toContain('$1,250.50');
 
@@ -123,5 +153,53 @@ describe('BudgetGrid', () => {
     await typeInto(mar, '12.345');
     expect(backend.calls.length).toBe(before);
     expect(document.body.textContent).toMatch(/decimal/i);
+  });
+
+  it('fills right, pastes a block, and undoes and redoes each as one change', async () => {
+    const backend = new RecordingBackend([line(1, '2026-01', 'compute', 100_000)]);
+    await mountGrid(backend);
+    const jan = document.querySelector('[data-cell="0-0"]') as HTMLElement;
+    jan.click();
+    await settle();
+    button('Fill right').click();
+    await settle();
+    expect([backend.amount('2026-02'), backend.amount('2026-03')]).toEqual([100_000, 100_000]);
+    expect(backend.calls).toHaveLength(1);
+
+    // A 2 × 2 block from a spreadsheet, from People in February (rows: compute, storage, people,
+    // vendor): one call, every cell.
+    const people = document.querySelector('[data-cell="2-1"]') as HTMLElement;
+    people.click();
+    await settle();
+    paste(people, '1,000.00\t2000\r\n\t3000\r\n');
+    await settle();
+    expect(backend.calls).toHaveLength(2);
+    const rows = (document.querySelectorAll('tbody tr')[2] as HTMLElement).textContent ?? '';
+    expect(rows).toContain('$1,000');
+    expect([backend.amount('2026-02', 'people'), backend.amount('2026-03', 'people')]).toEqual([100_000, 200_000]);
+    expect([backend.amount('2026-02', 'vendor'), backend.amount('2026-03', 'vendor')]).toEqual([null, 300_000]);
+
+    // Undo takes the block back whole; undo again takes back the fill; redo puts the fill back.
+    button('Undo').click();
+    await settle();
+    expect([backend.amount('2026-02', 'people'), backend.amount('2026-03', 'vendor')]).toEqual([null, null]);
+    button('Undo').click();
+    await settle();
+    expect([backend.amount('2026-02'), backend.amount('2026-03')]).toEqual([null, null]);
+    expect(backend.amount('2026-01')).toBe(100_000);
+    expect(button('Undo').disabled).toBe(true);
+    button('Redo').click();
+    await settle();
+    expect(backend.amount('2026-03')).toBe(100_000);
+
+    // A block that does not fit, or holds a word, is refused with its place; nothing is sent.
+    const sent = backend.calls.length;
+    paste(people, '1\t2\t3');
+    await settle();
+    expect(document.body.textContent).toContain('the pasted block is 1 × 3 cells');
+    paste(people, '10\nabc');
+    await settle();
+    expect(document.body.textContent).toContain('row 2, column 1 of the pasted block');
+    expect(backend.calls.length).toBe(sent);
   });
 });

@@ -537,6 +537,14 @@ pub fn scenario_apply(store: &mut Store, request: ScenarioApplyRequest) -> Resul
                 }
             }
         }
+        // People an initiative_stop unassigns stay in people cost, as the scenario showed.
+        let resolved: Vec<Change> = changes.iter().map(|(_, c)| c.clone()).collect();
+        let shown = crate::plan::scenario::apply(&inputs, &resolved);
+        for adjustment in shown.adjustments.into_iter().filter(|a| a.target == Target::Unallocated) {
+            if !inputs.adjustments.contains(&adjustment) {
+                plan(adjustment)?;
+            }
+        }
         Ok(ScenarioApplied { records: written, planned_spend: planned })
     })
 }

@@ -322,10 +322,18 @@ fn planned_changes(inputs: &PlanInputs, series: &mut Vec<Series>, first_month: M
         }
     }
     for adjustment in &inputs.adjustments {
-        if let Target::Initiative(id) = adjustment.target
-            && adjustment.adds_spend()
-        {
-            series_of(series, Some(id), adjustment.category);
+        match adjustment.target {
+            Target::Initiative(id) if adjustment.adds_spend() => {
+                series_of(series, Some(id), adjustment.category);
+            }
+            Target::Unallocated => {
+                // Where the team plan projects unassigned people cost, it already counts them.
+                let i = series_of(series, None, adjustment.category);
+                if series[i].method == Method::TeamPlan {
+                    continue;
+                }
+            }
+            _ => {}
         }
         for entry in
             series.iter_mut().filter(|s| s.category == adjustment.category && adjustment.target.reaches(s.initiative))

@@ -328,7 +328,7 @@ impl PlanInputs {
         let adjustments = collect(
             conn,
             "SELECT initiative_id, category, first, last, percent_hundredths, amount_minor, spread_total_minor,
-                    term_first, term_last FROM planned_spend ORDER BY id",
+                    term_first, term_last, unallocated FROM planned_spend ORDER BY id",
             [],
             |row| {
                 use super::scenario::{Adjust, SpendAdjustment, SpendChange, Target};
@@ -345,9 +345,11 @@ impl PlanInputs {
                         _ => return Err(Error::Storage("a planned spend row has no change".into())),
                     };
                 Ok(SpendAdjustment {
-                    target: row
-                        .get::<_, Option<i64>>(0)?
-                        .map_or(Target::Every, |id| Target::Initiative(InitiativeId(id))),
+                    target: match (row.get::<_, Option<i64>>(0)?, row.get::<_, bool>(9)?) {
+                        (Some(id), _) => Target::Initiative(InitiativeId(id)),
+                        (None, true) => Target::Unallocated,
+                        (None, false) => Target::Every,
+                    },
                     category: row.get::<_, String>(1)?.parse()?,
                     first: month(row.get(2)?)?,
                     last: optional_month(row.get(3)?)?,

@@ -34,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/007_integer_import_keys.sql"),
     include_str!("migrations/008_scenario_changes.sql"),
     include_str!("migrations/009_planned_spend.sql"),
+    include_str!("migrations/010_planned_spend_unallocated.sql"),
 ];
 
 /// The migrations with the Rust each needs beside its SQL.

@@ -134,9 +134,10 @@ pub fn add_planned_spend(
     adjustment: &crate::plan::scenario::SpendAdjustment,
 ) -> Result<i64> {
     use crate::plan::scenario::{Adjust, SpendChange, Target};
-    let initiative = match adjustment.target {
-        Target::Every => None,
-        Target::Initiative(id) => Some(id.0),
+    let (initiative, unallocated) = match adjustment.target {
+        Target::Every => (None, false),
+        Target::Initiative(id) => (Some(id.0), false),
+        Target::Unallocated => (None, true),
     };
     let (percent, amount, spread, term) = match adjustment.change {
         SpendChange::Adjust(Adjust::Percent(hundredths)) => (Some(hundredths), None, None, None),
@@ -147,8 +148,8 @@ pub fn add_planned_spend(
     };
     conn.execute(
         "INSERT INTO planned_spend (scenario, initiative_id, category, first, last, percent_hundredths, amount_minor,
-                                    spread_total_minor, term_first, term_last)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                    spread_total_minor, term_first, term_last, unallocated)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         rusqlite::params![
             scenario,
             initiative,
@@ -160,12 +161,14 @@ pub fn add_planned_spend(
             spread,
             term.as_ref().map(|t| t.0.clone()),
             term.as_ref().map(|t| t.1.clone()),
+            unallocated,
         ],
     )?;
     let id = conn.last_insert_rowid();
     let after = json!({
         "scenario": scenario, "initiative_id": initiative, "category": adjustment.category, "first": adjustment.first,
         "last": adjustment.last, "percent_hundredths": percent, "amount_minor": amount, "spread_total_minor": spread,
+        "unallocated": unallocated,
     });
     audit::write(
         conn,

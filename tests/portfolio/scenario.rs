@@ -724,3 +724,41 @@ fn budget_cells_are_set_together_with_what_they_held_before_or_not_at_all() {
     assert_eq!(lines_of(&store), before_lines);
     assert_eq!(audit_rows(&store), audited, "nothing written, nothing audited");
 }
+
+#[test]
+fn a_stopped_initiatives_people_stay_in_people_cost_until_they_leave() {
+    let db = temp_db();
+    small_portfolio(&db);
+    let store = db.open();
+    let stop = change(ChangeKind::InitiativeStop, &[("initiative", "Fraud"), ("from", "2027-10")]);
+    // Fraud loses October to December of Ada's 12,000.00 a month; she stays on the team, so the
+    // portfolio's people cost and landing do not move (her cost is Unallocated now).
+    let view = show(&store, std::slice::from_ref(&stop));
+    assert_eq!(initiative_delta(&view, "Fraud").people_cost_minor, -3 * dollars(12_000));
+    assert_eq!(initiative_delta(&view, "Fraud").landing_minor, -3 * dollars(12_000));
+    assert_eq!((view.delta.people_cost_minor, view.delta.landing_minor), (0, 0));
+    // When she leaves after November, December's cost goes; reallocated from December, it moves.
+    let leave = change(ChangeKind::Leave, &[("person", "Ada"), ("end", "2027-11")]);
+    let view = show(&store, &[stop.clone(), leave]);
+    assert_eq!(view.delta.people_cost_minor, -dollars(12_000));
+    let search = change(
+        ChangeKind::Allocate,
+        &[("person", "Ada"), ("initiative", "Search"), ("percent", "100"), ("start", "2027-12")],
+    );
+    let view = show(&store, &[stop, search]);
+    assert_eq!(view.delta.people_cost_minor, -dollars(12_000), "Search records no people cost: it is not projected");
+
+    // Applied, the baseline keeps her cost as the scenario showed.
+    let mut session = Session::new(db.open());
+    dispatch(&mut session, "scenario_new", json!({ "name": "Stop" })).unwrap();
+    let stop = json!({ "kind": "initiative_stop", "fields": { "initiative": "Fraud", "from": "2027-10" } });
+    dispatch(&mut session, "scenario_add", json!({ "name": "Stop", "change": stop })).unwrap();
+    let show = |session: &mut Session| {
+        dispatch(session, "scenario_show", json!({ "name": "Stop", "as_of": "2026-12", "period": "2027" })).unwrap()
+    };
+    let before = show(&mut session);
+    let applied =
+        dispatch(&mut session, "scenario_apply", json!({ "name": "Stop", "as_of": "2026-12", "yes": true })).unwrap();
+    assert_eq!(applied["planned_spend"], 1, "her cost, Unallocated from October: {applied}");
+    assert_eq!(show(&mut session)["baseline"], before["scenario"]);
+}

@@ -175,6 +175,9 @@ fn scale(value: i64, hundredths: i64) -> i64 {
 pub enum Target {
     Every,
     Initiative(InitiativeId),
+    /// Unallocated spend: people whose initiative stopped, while they stay on the team (unless
+    /// the team plan already carries unassigned people cost there).
+    Unallocated,
 }
 
 impl Target {
@@ -182,6 +185,7 @@ impl Target {
         match self {
             Target::Every => true,
             Target::Initiative(id) => initiative == Some(id),
+            Target::Unallocated => initiative.is_none(),
         }
     }
 }
@@ -513,6 +517,9 @@ pub fn apply(inputs: &PlanInputs, changes: &[Change]) -> PlanInputs {
     let mut out = inputs.clone();
     let after = inputs.as_of.plus(1);
     let from = |month: Month| month.max(after);
+    // Allocations an initiative_stop ended early, and the months an allocate change starts one.
+    let mut unassigned: Vec<AllocationFacts> = Vec::new();
+    let mut allocated: Vec<(PersonId, Month)> = Vec::new();
     for change in changes {
         match change {
             Change::Hire { role, count, start, initiative, percent } => {
@@ -539,6 +546,7 @@ pub fn apply(inputs: &PlanInputs, changes: &[Change]) -> PlanInputs {
                 if end.is_some_and(|end| end < start) {
                     continue;
                 }
+                allocated.push((*person, start));
                 let mut kept = Vec::with_capacity(out.allocations.len() + 2);
                 for a in out.allocations.drain(..) {
                     if a.person != *person || a.initiative != *initiative {
@@ -645,6 +653,12 @@ pub fn apply(inputs: &PlanInputs, changes: &[Change]) -> PlanInputs {
                 for i in out.initiatives.iter_mut().filter(|i| i.id == *initiative) {
                     i.end = Some(i.end.map_or(last, |e| e.min(last)));
                 }
+                // What the stop takes from each allocation stays in people cost, unassigned.
+                for a in
+                    out.allocations.iter().filter(|a| a.initiative == *initiative && a.end.is_none_or(|e| e > last))
+                {
+                    unassigned.push(AllocationFacts { start: a.start.max(last.plus(1)), ..a.clone() });
+                }
                 out.allocations.retain(|a| a.initiative != *initiative || a.start <= last);
                 for a in out.allocations.iter_mut().filter(|a| a.initiative == *initiative) {
                     a.end = Some(a.end.map_or(last, |e| e.min(last)));
@@ -655,7 +669,32 @@ pub fn apply(inputs: &PlanInputs, changes: &[Change]) -> PlanInputs {
             }
         }
     }
+    unassigned_people_cost(&mut out, &unassigned, &allocated);
     out
+}
+
+/// The people cost an initiative_stop took from its allocations, added to Unallocated people
+/// spend from the stop until the person leaves, the allocation would have ended, or an allocate
+/// change gives them other work: they stay on the team, so their cost stays in the figures.
+fn unassigned_people_cost(out: &mut PlanInputs, unassigned: &[AllocationFacts], allocated: &[(PersonId, Month)]) {
+    for a in unassigned {
+        let Some(person) = out.people.iter().find(|p| p.id == a.person) else { continue };
+        let reallocated =
+            allocated.iter().filter(|(p, m)| *p == a.person && *m >= a.start).map(|(_, m)| m.plus(-1)).min();
+        let last = [a.end, person.end, reallocated].into_iter().flatten().min();
+        if last.is_some_and(|last| last < a.start) {
+            continue;
+        }
+        let annual = i128::from(out.role_cost_minor.get(&person.role).copied().unwrap_or(0));
+        let monthly = super::team::monthly(annual * i128::from(a.percent), 100);
+        out.adjustments.push(SpendAdjustment {
+            target: Target::Unallocated,
+            category: Category::People,
+            first: a.start,
+            last,
+            change: SpendChange::Adjust(Adjust::PerMonth(monthly)),
+        });
+    }
 }
 
 /// The last month an open-ended budget change reaches: the later of the last budget line and two

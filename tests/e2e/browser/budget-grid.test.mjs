@@ -3,7 +3,7 @@
 // header figures; the grid's totals and the header come from the planning core, not from the page.
 
 import assert from 'node:assert/strict';
-import { browserTest, cellTexts, cli, eventually, openPage, useSession } from './lib/harness.mjs';
+import { browserTest, cellTexts, cli, eventually, openPage, screenshot, useSession } from './lib/harness.mjs';
 
 const YEAR = 2026;
 const session = useSession({
@@ -78,5 +78,36 @@ browserTest(session, 'budget-grid', 'keyboard edits in the budget grid update ro
     [`compute ${YEAR}-01 100000 USD`, `compute ${YEAR}-02 125000 USD`, `storage ${YEAR}-02 50000 USD`, `storage ${YEAR}-03 30075 USD`],
     'the two edits are budget lines in the file, in minor units',
   );
+
+  // Fill right (Ctrl+R) copies January's compute into every later month; Ctrl+Z takes it back whole.
+  await grid.getByRole('gridcell', { name: `Compute, Jan ${YEAR}: $1,000.00` }).click();
+  await page.keyboard.press('Control+r');
+  await eventually(async () => assert.equal((await cellTexts(row('Compute')))[TOTAL], '$12,000', 'twelve months of 1,000'));
+  await page.keyboard.press('Control+z');
+  await eventually(async () => {
+    const compute = await cellTexts(row('Compute'));
+    assert.deepEqual([compute[FEB], compute[MAR], compute[TOTAL]], ['$1,250', '', '$2,250'], 'undo restored the row');
+  });
+
+  // A 2 × 2 block pasted from a spreadsheet at Vendor, January, in one write.
+  await grid.getByRole('gridcell', { name: `Vendor, Jan ${YEAR}: empty` }).click();
+  const pasteBlock = (text) =>
+    page.evaluate((clip) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', clip);
+      document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, text);
+  await pasteBlock('100\t200\r\n300\t400.50\r\n');
+  await eventually(async () => {
+    assert.deepEqual((await cellTexts(row('Vendor'))).slice(0, 2), ['$100', '$200']);
+    assert.deepEqual((await cellTexts(row('Other'))).slice(0, 2), ['$300', '$401']);
+  });
+  const pasted = (await cli(session.db, 'list', 'budget', '--json')).filter((l) => ['vendor', 'other'].includes(l.fields.category));
+  assert.deepEqual(pasted.map((l) => l.fields.amount.minor).sort((a, b) => a - b), [10000, 20000, 30000, 40050]);
+  // A word in the block is refused with its place, and nothing changes.
+  await pasteBlock('5\nfive');
+  await page.getByText('row 2, column 1 of the pasted block').waitFor();
+  assert.equal((await cli(session.db, 'list', 'budget', '--json')).length, 8, 'four lines before, four pasted, none from the bad block');
+  await screenshot(page, 'budget-grid-pasted');
   assert.deepEqual(session.pageErrors, [], 'no script errors on the page');
 });

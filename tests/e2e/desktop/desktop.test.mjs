@@ -1,12 +1,15 @@
 // End-to-end test of the real desktop binary: Xvfb + tauri-driver + WebKitWebDriver, driven over
 // plain W3C WebDriver. Builds a demo portfolio with the CLI, checks the Overview shows it, creates an
-// initiative through the UI and checks the CLI sees it in the same file, and checks that file paths
-// offer the native file dialog (Browse…).
+// initiative through the UI and checks the CLI sees it in the same file, checks that file paths
+// offer the native file dialog (Browse…), and builds a scenario of three changes on the Planning
+// page, compares it with the baseline and exports it.
 //
 //   node --test tests/e2e/desktop/        (see README.md)
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { ELEMENT, sleep, xpathLiteral } from './lib/webdriver.mjs';
 import { useDesktopApp } from './lib/app.mjs';
 
@@ -107,6 +110,84 @@ describe('desktop app', { timeout: 300_000 }, () => {
       await session.click(await session.waitFor("//nav[@aria-label='Pages']//a[@href='#/import']"));
       await session.waitFor("//button[@aria-label='Browse: Choose the file to import']");
       await screenshot('04-import-browse');
+    });
+  });
+
+  test('a scenario of three changes is compared with the baseline and exported', async () => {
+    const { session } = app;
+    const year = String(Number(summary.period.key) + 1);
+    const name = 'Desk plan';
+    /** The control inside the change form labelled `label` (labels wrap their controls there). */
+    const control = (label) =>
+      session.waitFor(`//form[@aria-label='Add a change']//label[span[normalize-space()=${xpathLiteral(label)}]]/*[self::select or self::input]`);
+    const choose = async (select, option) => {
+      await session.click(select);
+      await session.click(await session.waitFor(`.//option[normalize-space()=${xpathLiteral(option)}]`, { parent: select }));
+    };
+    // WebKitGTK draws <input type=month> as segments that do not take typed `2027-03`; a person
+    // picks the month there, the test sets it as the control's value.
+    const setMonth = async (label, month) => {
+      const input = await control(label);
+      await session.execute(
+        "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', { bubbles: true }));",
+        { [ELEMENT]: input },
+        month,
+      );
+    };
+    const add = async (position) => {
+      await session.click(await session.waitFor("//form[@aria-label='Add a change']//button[normalize-space()='Add change']"));
+      await session.waitFor(`//p[normalize-space()=${xpathLiteral(`Added as change ${position}.`)}]`);
+    };
+    await step('planning', async () => {
+      await session.click(await session.waitFor("//nav[@aria-label='Pages']//a[@href='#/planning']"));
+      await session.waitFor("//h1[normalize-space()='Planning']");
+      await choose(await session.waitFor("//select[@id='plan-period']"), year);
+      await session.type(await session.waitFor("//input[@id='new-scenario']"), name);
+      await session.click(await session.waitFor("//form[@aria-label='New scenario']//button[@type='submit']"));
+      await session.waitFor(`//h2[normalize-space()=${xpathLiteral(name)}]`);
+
+      // 1. Three ML engineers on Search ranking from March.
+      await choose(await control('Role'), 'ML engineer');
+      await session.type(await control('How many'), '3');
+      await setMonth('From', `${year}-03`);
+      await choose(await control('Initiative'), 'Search ranking');
+      await add(1);
+      // 2. Compute spend down 20% all year.
+      await choose(await session.waitFor("//select[@id='change-kind']"), 'Change spend');
+      await choose(await control('Category'), 'compute');
+      await setMonth('From', `${year}-01`);
+      await session.type(await control('Change'), '-20%');
+      await add(2);
+      // 3. Churn prediction stops in July.
+      await choose(await session.waitFor("//select[@id='change-kind']"), 'Stop an initiative');
+      await choose(await control('Initiative'), 'Churn prediction');
+      await setMonth('First month stopped', `${year}-07`);
+      await add(3);
+
+      // The figures table shows the core's landing for the baseline and the scenario.
+      const core = JSON.parse(app.cli('scenario', 'show', name, '--period', year, '--json'));
+      const compact = (minor) =>
+        new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', notation: 'compact', maximumFractionDigits: 1, minimumFractionDigits: 0 }).format(minor / 100);
+      const landing = "//section[@aria-labelledby='compare-title']//tr[th[normalize-space()='Landing']]/td";
+      await session.until(async () => {
+        const cells = await session.findAll(landing);
+        if (cells.length < 2) return false;
+        const [base, scenario] = [await session.text(cells[0]), await session.text(cells[1])];
+        return base === compact(core.baseline.landing_minor) && scenario.startsWith(compact(core.scenario.landing_minor));
+      }, `the Landing row to show ${compact(core.baseline.landing_minor)} and ${compact(core.scenario.landing_minor)}`);
+      assert.notEqual(core.delta.landing_minor, 0, 'the three changes move the landing');
+      // The chart under it is the backend's scenario-compare chart.
+      await session.waitFor(`//section[@aria-labelledby='chart-title']//*[local-name()='text' and contains(., ${xpathLiteral(`Scenarios: cumulative spend vs budget, ${year}`)})]`, { timeoutMs: 30_000 });
+      await screenshot('05-planning');
+
+      // Export the scenario file by typing its path (the Browse… button opens the system dialog).
+      const file = path.join(app.tmp, 'desk-plan.json');
+      await session.type(await session.waitFor("//input[@id='export-path']"), file);
+      await session.click(await session.waitFor("//form[@aria-label='Export the scenario']//button[@type='submit']"));
+      await session.waitFor(`//p[normalize-space()=${xpathLiteral(`Wrote ${file} (3 changes).`)}]`);
+      const written = JSON.parse(readFileSync(file, 'utf8'));
+      assert.equal(written.format, 'mlops-portfolio.scenario');
+      assert.deepEqual(written.changes.map((c) => c.kind), ['hire', 'spend', 'initiative_stop']);
     });
   });
 });

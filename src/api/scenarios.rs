@@ -12,7 +12,9 @@ use serde_json::Value;
 use crate::domain::{EntityKind, Month};
 use crate::error::{Error, Result};
 use crate::plan::scenario::figures::{self, ComparisonColumn};
-use crate::plan::scenario::{Catalog, Change, ChangeKind, ChangeSpec, Comparison, ScenarioView, resolve_stored};
+use crate::plan::scenario::{
+    Catalog, Change, ChangeKind, ChangeSpec, Comparison, ScenarioView, refuse_idle, resolve_stored,
+};
 use crate::plan::{PeriodChoice, PlanInputs, PlanOptions};
 use crate::store::scenarios;
 pub use crate::store::scenarios::StoredScenario;
@@ -87,13 +89,23 @@ pub struct ScenarioCompareRequest {
 #[ts(export)]
 pub struct ScenarioExportRequest {
     pub name: String,
-    pub path: PathBuf,
+    /// Where to write the file; without a path nothing is written and the answer carries the
+    /// file's text (browser mode downloads it).
+    #[serde(default)]
+    pub path: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct ScenarioImportRequest {
-    pub path: PathBuf,
+    /// The file to read; or give its `text` (browser mode uploads it) and, for messages, its
+    /// `file_name`.
+    #[serde(default)]
+    pub path: Option<PathBuf>,
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub file_name: Option<String>,
     /// The name to give it here; the file's when absent.
     #[serde(default)]
     pub name: Option<String>,
@@ -132,7 +144,8 @@ pub fn scenario_remove(store: &mut Store, request: ScenarioName) -> Result<Store
 pub fn scenario_add(store: &mut Store, request: ScenarioAddRequest) -> Result<ChangePosition> {
     let scenario = scenarios::get(store.conn(), &request.name)?;
     let change = normalised(&request.change);
-    change.resolve(&Catalog::load(store.conn())?)?;
+    let catalog = Catalog::load(store.conn())?;
+    refuse_idle(&change, &change.resolve(&catalog)?, &catalog)?;
     let position = store.in_transaction(|tx, actor| scenarios::add_change(tx, actor, &scenario, &change))?;
     Ok(ChangePosition { position })
 }
@@ -181,8 +194,11 @@ pub fn scenario_compare(store: &mut Store, request: ScenarioCompareRequest) -> R
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct ScenarioExported {
-    pub path: String,
+    /// Where it was written; `None` when the request gave no path.
+    pub path: Option<String>,
     pub changes: u32,
+    /// The file's text, `mlops-portfolio.scenario` version 1.
+    pub text: String,
 }
 
 pub fn scenario_export(store: &mut Store, request: ScenarioExportRequest) -> Result<ScenarioExported> {
@@ -204,16 +220,30 @@ pub fn scenario_export(store: &mut Store, request: ScenarioExportRequest) -> Res
             .collect(),
     };
     let text = serde_json::to_string_pretty(&file)? + "\n";
-    crate::io::write_whole(&request.path, text.as_bytes())?;
-    Ok(ScenarioExported { path: request.path.display().to_string(), changes: scenario.changes.len() as u32 })
+    if let Some(path) = &request.path {
+        crate::io::write_whole(path, text.as_bytes())?;
+    }
+    Ok(ScenarioExported {
+        path: request.path.as_ref().map(|p| p.display().to_string()),
+        changes: scenario.changes.len() as u32,
+        text,
+    })
 }
 
 /// Reads a scenario file, checks every change against this portfolio, and writes it whole or not
 /// at all; an error names the change's position and the field or value at fault.
 pub fn scenario_import(store: &mut Store, request: ScenarioImportRequest) -> Result<StoredScenario> {
-    let path = &request.path;
-    let shown = path.display();
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, "read", e))?;
+    let (text, shown) = match (&request.path, &request.text) {
+        (Some(path), None) => {
+            (std::fs::read_to_string(path).map_err(|e| Error::io(path, "read", e))?, path.display().to_string())
+        }
+        (None, Some(text)) => {
+            (text.clone(), request.file_name.clone().unwrap_or_else(|| "the uploaded file".to_owned()))
+        }
+        _ => {
+            return Err(Error::Validation("path: give the scenario file's path, or its text (not both)".into()));
+        }
+    };
     let value: Value = serde_json::from_str(&text).map_err(|e| {
         Error::Validation(format!("{shown}: not a scenario file: {e} (line {}, column {})", e.line(), e.column()))
     })?;
@@ -259,7 +289,7 @@ pub fn scenario_import(store: &mut Store, request: ScenarioImportRequest) -> Res
         }
         let kind = kind.ok_or_else(|| at(Error::Validation("kind: missing; every change names its kind".into())))?;
         let change = normalised(&ChangeSpec { kind, fields });
-        change.resolve(&catalog).map_err(at)?;
+        refuse_idle(&change, &change.resolve(&catalog).map_err(at)?, &catalog).map_err(at)?;
         changes.push(change);
     }
     let name = request.name.clone().unwrap_or(file.name);

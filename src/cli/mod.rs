@@ -1035,8 +1035,8 @@ fn scenario(store: &mut Store, command: ScenarioCommand) -> Result<()> {
             output::print_json_or(&comparison, json, || output::print_comparison(&comparison))?;
         }
         ScenarioCommand::Export { name, out } => {
-            let written = scenario_export(store, ScenarioExportRequest { name, path: out })?;
-            println!("Wrote {} ({} changes).", written.path, written.changes);
+            let written = scenario_export(store, ScenarioExportRequest { name, path: Some(out.clone()) })?;
+            println!("Wrote {} ({} changes).", out.display(), written.changes);
         }
         ScenarioCommand::Apply { name, yes } => {
             let applied = scenario_apply(store, ScenarioApplyRequest { name: name.clone(), yes, as_of: None })?;
@@ -1046,7 +1046,8 @@ fn scenario(store: &mut Store, command: ScenarioCommand) -> Result<()> {
             );
         }
         ScenarioCommand::Import { file, name } => {
-            let imported = scenario_import(store, ScenarioImportRequest { path: file, name })?;
+            let imported =
+                scenario_import(store, ScenarioImportRequest { path: Some(file), text: None, file_name: None, name })?;
             println!("Imported scenario `{}` with {} changes.", imported.name, imported.changes.len());
         }
     }

@@ -321,6 +321,10 @@ fn bad_changes_are_refused_with_the_field_at_fault_and_nothing_is_written() {
             json!({ "kind": "allocate", "fields": { "person": "Ada", "initiative": "Fraud", "percent": "50", "start": "2027-06", "end": "2027-01" } }),
             "end: 2027-01 is before the start",
         ),
+        (
+            json!({ "kind": "contract_cancel", "fields": { "contract": "Labelling", "from": "2027-08" } }),
+            "from: the contract `Labelling` ends in 2027-06, before 2027-08: there is nothing to cancel",
+        ),
     ];
     for (change, expected) in cases {
         let err = dispatch(&mut session, "scenario_add", json!({ "name": "Plan A", "change": change })).unwrap_err();
@@ -392,6 +396,21 @@ fn a_scenario_file_carries_to_another_copy_and_a_bad_one_writes_nothing() {
     assert!(bad("version.json", wrong).contains("version 2 is not one this build reads"));
     let names = dispatch(&mut other, "scenario_list", json!({})).unwrap();
     assert_eq!(names.as_array().unwrap().len(), 1, "only the good import is there: {names}");
+
+    // Browser mode: the export comes back as text (a download) and the text is imported (an upload).
+    let exported = dispatch(&mut session, "scenario_export", json!({ "name": "Hiring" })).unwrap();
+    assert_eq!(exported["path"], Value::Null, "nothing written without a path");
+    assert_eq!(exported["text"].as_str().unwrap(), std::fs::read_to_string(&file).unwrap(), "the same file");
+    let request = json!({ "text": exported["text"], "file_name": "hiring.json", "name": "Uploaded" });
+    dispatch(&mut other, "scenario_import", request).unwrap();
+    let uploaded =
+        dispatch(&mut other, "scenario_show", json!({ "name": "Uploaded", "as_of": "2026-11", "period": "2027" }))
+            .unwrap();
+    assert_eq!(uploaded["scenario"], show(&mut session)["scenario"]);
+    let err = dispatch(&mut other, "scenario_import", json!({ "text": "{}", "file_name": "notes.json" })).unwrap_err();
+    assert!(err.to_string().starts_with("notes.json: format is missing"), "{err}");
+    let err = dispatch(&mut other, "scenario_import", json!({})).unwrap_err();
+    assert!(err.to_string().contains("give the scenario file's path, or its text"), "{err}");
 }
 
 #[test]

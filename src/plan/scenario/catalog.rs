@@ -59,6 +59,8 @@ pub struct Catalog {
     initiatives: Names,
     vendors: Names,
     contracts: Names,
+    /// Each contract's last month, so a cancel after it is refused.
+    contract_ends: HashMap<i64, crate::domain::Month>,
     fx: Converter,
 }
 
@@ -70,6 +72,18 @@ impl Catalog {
             initiatives: Names::load(conn, "SELECT id, name FROM initiatives")?,
             vendors: Names::load(conn, "SELECT id, name FROM vendors")?,
             contracts: Names::load(conn, "SELECT id, title FROM contracts")?,
+            contract_ends: {
+                let mut stmt = conn.prepare("SELECT id, substr(\"end\", 1, 7) FROM contracts")?;
+                let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+                let mut ends = HashMap::new();
+                for row in rows {
+                    let (id, month) = row?;
+                    if let Ok(month) = month.parse() {
+                        ends.insert(id, month);
+                    }
+                }
+                ends
+            },
             fx: Converter::load(conn)?,
         })
     }
@@ -96,6 +110,11 @@ impl Catalog {
 
     pub fn contract(&self, text: &str) -> Result<ContractId> {
         self.contracts.find("contract", "contract", text).map(ContractId)
+    }
+
+    /// The contract's last month (the month of its end date).
+    pub fn contract_end(&self, id: ContractId) -> Option<crate::domain::Month> {
+        self.contract_ends.get(&id.0).copied()
     }
 
     /// `15,000.00` (base currency) or `15000 EUR`, in minor units of the base currency.

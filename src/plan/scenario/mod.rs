@@ -466,6 +466,26 @@ pub fn parse_change(text: &str) -> Option<i64> {
     (-10_000..=1_000_000).contains(&hundredths).then_some(hundredths)
 }
 
+/// Refuses a new change that would do nothing as the portfolio stands: a cancel from after the
+/// contract's end. Checked when a change is added or imported, not when a scenario is shown (an
+/// applied scenario's cancel has ended its contract, and the scenario still shows).
+pub fn refuse_idle(spec: &ChangeSpec, change: &Change, catalog: &Catalog) -> Result<()> {
+    if let Change::ContractCancel { contract, from } = change
+        && let Some(end) = catalog.contract_end(*contract)
+        && *from > end
+    {
+        let name = spec.fields.get("contract").map_or("", |v| v.trim());
+        return Err(bad(
+            "from",
+            format!(
+                "the contract `{name}` ends in {end}, before {from}: there is nothing to cancel; choose a month up \
+                 to {end}"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// The scenarios named (one to four), each with its changes resolved against the portfolio in
 /// `conn` as it is now, for the charts and the report that draw them beside the baseline.
 pub fn load_named(conn: &rusqlite::Connection, names: &[String]) -> Result<Vec<NamedChanges>> {

@@ -82,20 +82,35 @@ browserTest(session, 'planning', 'a scenario built in the app shows the core fig
   assert.match(readFileSync(join(session.dir, 'waterfall.svg'), 'utf8'), /change 1 \(Hire 3 ML engineer from Mar \d{4} on Search ranking\) \+\$/);
   await screenshot(page, 'planning-waterfall');
 
-  // Export the scenario for a colleague.
+  // Export the scenario for a colleague: browser mode downloads the file.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download “Board plan”' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'board-plan.json');
   const file = join(session.dir, 'board-plan.json');
-  await page.locator('#export-path').fill(file);
-  await page.getByRole('button', { name: 'Export', exact: true }).click();
-  await page.getByText(`Wrote ${file} (3 changes).`).waitFor();
+  await download.saveAs(file);
+  await page.getByText('Downloaded board-plan.json (3 changes).').waitFor();
   const written = JSON.parse(readFileSync(file, 'utf8'));
   assert.equal(written.format, 'mlops-portfolio.scenario');
   assert.deepEqual(written.changes.map((c) => c.kind), ['hire', 'spend', 'initiative_stop']);
+
+  // The colleague's copy comes back as an upload: the same name is refused, a renamed one imports.
+  await page.locator('#import-file').setInputFiles(file);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.getByRole('alert').filter({ hasText: 'Board plan' }).waitFor();
+  const renamed = { ...written, name: 'Board plan (colleague)' };
+  await page.locator('#import-file').setInputFiles({ name: 'colleague.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(renamed)) });
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.getByText('Imported “Board plan (colleague)” with 3 changes.').waitFor();
+  await page.getByRole('button', { name: 'Board plan', exact: true }).click();
+  await page.getByRole('heading', { name: 'Board plan', exact: true }).waitFor();
 
   // Apply it, after a second click: the hires are open requisitions now.
   const before = (await cli(session.db, 'list', 'requisition', '--json')).length;
   await page.getByRole('button', { name: 'Apply to the portfolio…' }).click();
   await page.getByRole('button', { name: 'Yes, write these changes' }).click();
-  await page.getByText(/^Applied: \d+ records written and 1 rows of planned spend/).waitFor();
+  await page.getByText(/^Applied: \d+ records written and \d+ rows of planned spend/).waitFor();
   const requisitions = await cli(session.db, 'list', 'requisition', '--json');
   assert.equal(requisitions.length, before + 3, 'three requisitions for the three hires');
   assert.deepEqual(session.pageErrors, [], 'no script errors on the page');

@@ -3,4 +3,12 @@
 /**
  * What `scenario export` wrote.
  */
-export type ScenarioExported = { path: string, changes: number, };
+export type ScenarioExported = { 
+/**
+ * Where it was written; `None` when the request gave no path.
+ */
+path: string | null, changes: number, 
+/**
+ * The file's text, `mlops-portfolio.scenario` version 1.
+ */
+text: string, };

@@ -178,7 +178,7 @@ describe('desktop app', { timeout: 300_000 }, () => {
       assert.notEqual(core.delta.landing_minor, 0, 'the three changes move the landing');
       // The chart under it is the backend's scenario-compare chart.
       await session.waitFor(`//section[@aria-labelledby='chart-title']//*[local-name()='text' and contains(., ${xpathLiteral(`Scenarios: cumulative spend vs budget, ${year}`)})]`, { timeoutMs: 30_000 });
-      await screenshot('05-planning');
+      await screenshot('07-planning');
 
       // Export the scenario file by typing its path (the Browse… button opens the system dialog).
       const file = path.join(app.tmp, 'desk-plan.json');

@@ -208,7 +208,8 @@ fn chart_writes_svg_and_png_whole_and_refuses_unknown_names_and_formats() {
     assert_eq!(size, (1600, 900), "800×450 at 2×");
 
     let listed = ok(&db, &["chart", "--list"]);
-    assert_eq!(listed.lines().count(), 9, "{listed}");
+    assert_eq!(listed.lines().count(), 10, "{listed}");
+    assert!(listed.contains("scenario-compare") && listed.contains("needs --scenarios"), "{listed}");
     let err = fails(&db, &["chart", "pie", "--out", "x.svg"]);
     assert!(err.contains("budget-burn") && err.contains("chart --list"), "{err}");
     let jpg = db.file("spend.jpg");

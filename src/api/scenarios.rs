@@ -171,15 +171,20 @@ pub fn scenario_compare(store: &mut Store, request: ScenarioCompareRequest) -> R
         )));
     }
     let (inputs, options) = setting(store, request.as_of, request.period.as_deref())?;
-    let (baseline, plan) = figures::evaluate(&inputs, &[], &options)?;
-    let mut columns = vec![ComparisonColumn { name: "baseline".to_owned(), figures: baseline.clone(), delta: None }];
     let catalog = Catalog::load(store.conn())?;
+    let mut names = Vec::with_capacity(request.names.len());
+    let mut lists: Vec<Vec<Change>> = vec![Vec::new()];
     for name in &request.names {
         let scenario = scenarios::get(store.conn(), name)?;
-        let changes: Vec<Change> = resolve_stored(&catalog, &scenario)?.into_iter().map(|(_, c)| c).collect();
-        let (figures, _) = figures::evaluate(&inputs, &changes, &options)?;
+        lists.push(resolve_stored(&catalog, &scenario)?.into_iter().map(|(_, c)| c).collect());
+        names.push(scenario.name);
+    }
+    let mut evaluated = figures::evaluate_all(&inputs, &lists, &options)?.into_iter();
+    let (baseline, plan) = evaluated.next().ok_or_else(|| Error::Internal("no baseline".into()))?;
+    let mut columns = vec![ComparisonColumn { name: "baseline".to_owned(), figures: baseline.clone(), delta: None }];
+    for (name, (figures, _)) in names.into_iter().zip(evaluated) {
         let delta = Some(figures.minus(&baseline));
-        columns.push(ComparisonColumn { name: scenario.name, figures, delta });
+        columns.push(ComparisonColumn { name, figures, delta });
     }
     Ok(Comparison {
         currency: inputs.base_currency,

@@ -111,6 +111,35 @@ pub fn evaluate(inputs: &PlanInputs, changes: &[Change], options: &PlanOptions) 
     Ok((ScenarioFigures::of(&plan, &applied), plan))
 }
 
+/// [`evaluate`] for each list of changes, spread over the machine's cores (each is the one compute
+/// on its own copy of the inputs); answers in the same order.
+pub fn evaluate_all(
+    inputs: &PlanInputs,
+    lists: &[Vec<Change>],
+    options: &PlanOptions,
+) -> Result<Vec<(ScenarioFigures, Plan)>> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, lists.len().max(1));
+    let chunk = lists.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = lists
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || part.iter().map(|changes| evaluate(inputs, changes, options)).collect::<Vec<_>>())
+            })
+            .collect();
+        let mut out = Vec::with_capacity(lists.len());
+        for worker in workers {
+            let answers = worker
+                .join()
+                .map_err(|_| crate::error::Error::Internal("evaluating a scenario failed unexpectedly".into()))?;
+            for answer in answers {
+                out.push(answer?);
+            }
+        }
+        Ok(out)
+    })
+}
+
 /// One month of a scenario's period, for the charts that draw a scenario over time. The months
 /// add up to the scenario's figures: spend to its landing, people cost to its people cost, and
 /// the last month's headcount is its `headcount_end`.
@@ -194,13 +223,20 @@ pub fn view(
     explain: bool,
 ) -> Result<ScenarioView> {
     let resolved: Vec<Change> = changes.iter().map(|(_, c)| c.clone()).collect();
-    let (baseline, plan) = evaluate(inputs, &[], options)?;
-    // Explained, the changes are applied one after another and the last step is the scenario.
+    // The baseline, then (explained) the changes applied one after another, the last step being
+    // the scenario; or the scenario alone. Each is its own compute, so they run side by side.
+    let lists: Vec<Vec<Change>> = if explain && !changes.is_empty() {
+        (0..=changes.len()).map(|k| resolved[..k].to_vec()).collect()
+    } else {
+        vec![Vec::new(), resolved.clone()]
+    };
+    let mut evaluated = evaluate_all(inputs, &lists, options)?.into_iter();
+    let (baseline, plan) = evaluated.next().ok_or_else(|| crate::error::Error::Internal("no baseline".into()))?;
+    let mut steps: Vec<ScenarioFigures> = evaluated.map(|(figures, _)| figures).collect();
     let (scenario, explained) = if explain && !changes.is_empty() {
         let mut out = Vec::with_capacity(changes.len());
         let mut before = baseline.clone();
-        for (k, (label, _)) in changes.iter().enumerate() {
-            let (after, _) = evaluate(inputs, &resolved[..=k], options)?;
+        for ((label, _), after) in changes.iter().zip(steps) {
             out.push(ChangeDelta {
                 position: label.position,
                 kind: label.kind,
@@ -212,7 +248,8 @@ pub fn view(
         }
         (before, Some(out))
     } else {
-        (evaluate(inputs, &resolved, options)?.0, explain.then(Vec::new))
+        let scenario = steps.pop().ok_or_else(|| crate::error::Error::Internal("no scenario".into()))?;
+        (scenario, explain.then(Vec::new))
     };
     Ok(ScenarioView {
         name: name.to_owned(),

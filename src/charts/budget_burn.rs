@@ -5,7 +5,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::draw::{
-    Axis, Bands, Ctx, Drawn, LABEL, Mark, Rect, Words, axis_label_width, halo_text, legend, month_axis,
+    Axis, Bands, Ctx, Drawn, LABEL, Mark, Rect, Words, axis_label_width, end_labels, halo_text, legend, month_axis,
     month_axis_height, value_axis,
 };
 use super::format::{compact_money, month_name};
@@ -193,15 +193,5 @@ pub(super) fn draw<DB: DrawingBackend>(ctx: &Ctx<'_, DB>, rect: Rect, d: &Budget
     } else if let Some(&(x, yy)) = actual.last() {
         labels.push((x, yy, compact_money(d.actual_to_date_minor(), d.currency), theme.accent));
     }
-    let gap = ctx.px(LABEL * 1.05);
-    labels.sort_by_key(|l| l.1);
-    for k in 1..labels.len() {
-        if labels[k].1 - labels[k - 1].1 < gap {
-            labels[k].1 = labels[k - 1].1 + gap;
-        }
-    }
-    for (x, yy, text, color) in labels {
-        halo_text(ctx, &text, (x + ctx.px(12.0), yy), &ctx.bold(LABEL, color), HPos::Left, VPos::Center)?;
-    }
-    Ok(())
+    end_labels(ctx, labels)
 }

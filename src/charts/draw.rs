@@ -520,3 +520,28 @@ pub fn halo_text<DB: DrawingBackend>(
     )?;
     ctx.text(text, at, style, h, v)
 }
+
+/// Labels at the right ends of lines, moved apart so they never overlap.
+/// Lines that end at the same value share one label, in the text colour.
+pub fn end_labels<DB: DrawingBackend>(ctx: &Ctx<'_, DB>, labels: Vec<(i32, i32, String, RGBColor)>) -> Drawn<(), DB> {
+    let gap = ctx.px(LABEL * 1.05);
+    let mut merged: Vec<(i32, i32, String, RGBColor)> = Vec::new();
+    for label in labels {
+        match merged.iter_mut().find(|m| m.2 == label.2 && (m.1 - label.1).abs() < gap / 2) {
+            Some(same) if same.3 != label.3 => same.3 = ctx.theme.text,
+            Some(_) => {}
+            None => merged.push(label),
+        }
+    }
+    let mut labels = merged;
+    labels.sort_by_key(|l| l.1);
+    for k in 1..labels.len() {
+        if labels[k].1 - labels[k - 1].1 < gap {
+            labels[k].1 = labels[k - 1].1 + gap;
+        }
+    }
+    for (x, y, text, color) in labels {
+        halo_text(ctx, &text, (x + ctx.px(12.0), y), &ctx.bold(LABEL, color), HPos::Left, VPos::Center)?;
+    }
+    Ok(())
+}

@@ -1022,15 +1022,16 @@ pub fn scenario_comparison(
     scenarios: &[crate::plan::scenario::NamedChanges],
     view: ScenarioChartView,
 ) -> Result<ScenarioComparison> {
-    use crate::plan::scenario::figures::{self, evaluate_by_month};
-    let (figures, plan) = figures::evaluate(inputs, &[], options)?;
-    let months = figures::months_of(&plan, inputs);
-    let mut lines = vec![ScenarioLine { name: "baseline".to_owned(), figures, months }];
-    for (name, changes) in scenarios {
-        let changes: Vec<_> = changes.iter().map(|(_, c)| c.clone()).collect();
-        let (figures, months) = evaluate_by_month(inputs, &changes, options)?;
-        lines.push(ScenarioLine { name: name.clone(), figures, months });
-    }
+    use crate::plan::scenario::figures;
+    let (_, plan) = figures::evaluate(inputs, &[], options)?;
+    let lists: Vec<Vec<_>> = std::iter::once(Vec::new())
+        .chain(scenarios.iter().map(|(_, changes)| changes.iter().map(|(_, c)| c.clone()).collect()))
+        .collect();
+    let names = std::iter::once("baseline".to_owned()).chain(scenarios.iter().map(|(name, _)| name.clone()));
+    let lines: Vec<ScenarioLine> = names
+        .zip(figures::evaluate_all_by_month(inputs, &lists, options)?)
+        .map(|(name, (figures, months))| ScenarioLine { name, figures, months })
+        .collect();
     let steps = match (view, scenarios.first()) {
         (ScenarioChartView::Changes, Some((name, changes))) => figures::view(name, inputs, changes, options, true)?
             .changes

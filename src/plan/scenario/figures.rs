@@ -118,14 +118,27 @@ pub fn evaluate_all(
     lists: &[Vec<Change>],
     options: &PlanOptions,
 ) -> Result<Vec<(ScenarioFigures, Plan)>> {
+    side_by_side(lists, |changes| evaluate(inputs, changes, options))
+}
+
+/// [`evaluate_by_month`] for each list of changes, side by side like [`evaluate_all`].
+pub fn evaluate_all_by_month(
+    inputs: &PlanInputs,
+    lists: &[Vec<Change>],
+    options: &PlanOptions,
+) -> Result<Vec<(ScenarioFigures, Vec<ScenarioMonth>)>> {
+    side_by_side(lists, |changes| evaluate_by_month(inputs, changes, options))
+}
+
+/// `work` on each list of changes, spread over the machine's cores; answers in the same order.
+fn side_by_side<T: Send>(lists: &[Vec<Change>], work: impl Fn(&[Change]) -> Result<T> + Sync) -> Result<Vec<T>> {
     let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, lists.len().max(1));
     let chunk = lists.len().div_ceil(threads).max(1);
+    let work = &work;
     std::thread::scope(|scope| {
         let workers: Vec<_> = lists
             .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || part.iter().map(|changes| evaluate(inputs, changes, options)).collect::<Vec<_>>())
-            })
+            .map(|part| scope.spawn(move || part.iter().map(|changes| work(changes)).collect::<Vec<_>>()))
             .collect();
         let mut out = Vec::with_capacity(lists.len());
         for worker in workers {

@@ -144,7 +144,7 @@ pub(super) fn words(d: &ScenarioComparison) -> Words {
                 footnote.push_str(" The axis does not start at zero.");
             }
             Words {
-                title: format!("{focus}: what each change adds or saves, {period}"),
+                title: format!("{focus}, change by change, {period}"),
                 subtitle: subtitle.clone(),
                 description: format!(
                     "A waterfall of the landing of {focus} for {period}, in {}. {subtitle} Changes applied in order: \

@@ -634,7 +634,7 @@ fn the_scenario_chart_draws_the_figures_scenario_compare_prints() {
         json!({ "name": "scenario-compare", "scenarios": ["Hires"], "view": "changes", "period": "2027", "as_of": "2026-12" }),
     )
     .unwrap();
-    assert_eq!(chart["title"], "Hires: what each change adds or saves, 2027");
+    assert_eq!(chart["title"], "Hires, change by change, 2027");
     assert!(
         chart["description"].as_str().unwrap().contains("change 1 (Hire 3 ML engineer from Mar 2027 on Fraud) +$360K"),
         "{chart}"
@@ -673,7 +673,7 @@ fn the_report_shows_the_scenarios_asked_for_and_refuses_an_unknown_one_writing_n
     );
     let html = std::fs::read_to_string(&path).unwrap();
     assert!(html.contains("Scenarios, 2027: landing and team against the baseline"));
-    assert!(html.contains("Hires: what each change adds or saves, 2027"));
+    assert!(html.contains("Hires, change by change, 2027"));
     assert!(html.contains("+$360K"), "the hires' difference in the table");
 
     let missing = dir.path().join("missing.html");

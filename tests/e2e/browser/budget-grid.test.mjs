@@ -108,6 +108,8 @@ browserTest(session, 'budget-grid', 'keyboard edits in the budget grid update ro
   await pasteBlock('5\nfive');
   await page.getByText('row 2, column 1 of the pasted block').waitFor();
   assert.equal((await cli(session.db, 'list', 'budget', '--json')).length, 8, 'four lines before, four pasted, none from the bad block');
+  // The budget-burn chart beside the grid draws the saved budget too, not the one it opened with.
+  await page.locator('svg text', { hasText: 'A $4.1K budget for 2026' }).waitFor();
   await screenshot(page, 'budget-grid-pasted');
   assert.deepEqual(session.pageErrors, [], 'no script errors on the page');
 });

@@ -76,9 +76,9 @@ browserTest(session, 'planning', 'a scenario built in the app shows the core fig
   const charts = page.getByRole('region', { name: 'Charts' });
   await charts.locator('svg text', { hasText: `Scenarios: cumulative spend vs budget, ${year}` }).waitFor();
   await charts.getByRole('button', { name: 'What each change adds' }).click();
-  await charts.locator('svg text', { hasText: `Board plan: what each change adds or saves, ${year}` }).waitFor();
+  await charts.locator('svg text', { hasText: `Board plan, change by change, ${year}` }).waitFor();
   const waterfall = await cli(session.db, 'chart', 'scenario-compare', '--scenarios', 'Board plan', '--view', 'changes', '--period', year, '--out', join(session.dir, 'waterfall.svg'));
-  assert.match(String(waterfall), /Board plan: what each change adds or saves/);
+  assert.match(String(waterfall), /Board plan, change by change/);
   assert.match(readFileSync(join(session.dir, 'waterfall.svg'), 'utf8'), /change 1 \(Hire 3 ML engineer from Mar \d{4} on Search ranking\) \+\$/);
   await screenshot(page, 'planning-waterfall');
 

@@ -1023,34 +1023,63 @@ pub fn scenario_comparison(
     view: ScenarioChartView,
 ) -> Result<ScenarioComparison> {
     use crate::plan::scenario::figures;
-    let (_, plan) = figures::evaluate(inputs, &[], options)?;
+    if view == ScenarioChartView::Changes {
+        return changes_of_first(inputs, options, scenarios);
+    }
     let lists: Vec<Vec<_>> = std::iter::once(Vec::new())
         .chain(scenarios.iter().map(|(_, changes)| changes.iter().map(|(_, c)| c.clone()).collect()))
         .collect();
     let names = std::iter::once("baseline".to_owned()).chain(scenarios.iter().map(|(name, _)| name.clone()));
-    let lines: Vec<ScenarioLine> = names
-        .zip(figures::evaluate_all_by_month(inputs, &lists, options)?)
-        .map(|(name, (figures, months))| ScenarioLine { name, figures, months })
-        .collect();
-    let steps = match (view, scenarios.first()) {
-        (ScenarioChartView::Changes, Some((name, changes))) => figures::view(name, inputs, changes, options, true)?
-            .changes
-            .unwrap_or_default()
-            .into_iter()
-            .map(|c| ScenarioStep {
-                position: c.position,
-                words: c.words,
-                landing_delta_minor: c.delta.landing_minor,
-                budget_delta_minor: c.delta.budget_minor,
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
+    let evaluated = figures::evaluate_all_by_month(inputs, &lists, options)?;
+    // How the baseline's period is written.
+    let period = evaluated.first().map(|(_, _, label)| label.clone()).unwrap_or_default();
+    let lines: Vec<ScenarioLine> =
+        names.zip(evaluated).map(|(name, (figures, months, _))| ScenarioLine { name, figures, months }).collect();
     Ok(ScenarioComparison {
         view,
         currency: inputs.base_currency,
-        period: plan.period.label.clone(),
-        as_of: plan.as_of,
+        period,
+        as_of: inputs.as_of,
+        lines,
+        steps: Vec::new(),
+    })
+}
+
+/// The `changes` view: the first scenario explained change by change (`scenario show --explain`'s
+/// figures: its baseline, its steps, its landing), with no months to draw.
+fn changes_of_first(
+    inputs: &PlanInputs,
+    options: &crate::plan::PlanOptions,
+    scenarios: &[crate::plan::scenario::NamedChanges],
+) -> Result<ScenarioComparison> {
+    use crate::plan::scenario::figures;
+    let line = |name: &str, figures| ScenarioLine { name: name.to_owned(), figures, months: Vec::new() };
+    let (lines, steps, period) = match scenarios.first() {
+        Some((name, changes)) => {
+            let shown = figures::view(name, inputs, changes, options, true)?;
+            let steps = shown
+                .changes
+                .unwrap_or_default()
+                .into_iter()
+                .map(|c| ScenarioStep {
+                    position: c.position,
+                    words: c.words,
+                    landing_delta_minor: c.delta.landing_minor,
+                    budget_delta_minor: c.delta.budget_minor,
+                })
+                .collect();
+            (vec![line("baseline", shown.baseline), line(name, shown.scenario)], steps, shown.period)
+        }
+        None => {
+            let (baseline, plan) = figures::evaluate(inputs, &[], options)?;
+            (vec![line("baseline", baseline)], Vec::new(), plan.period.label)
+        }
+    };
+    Ok(ScenarioComparison {
+        view: ScenarioChartView::Changes,
+        currency: inputs.base_currency,
+        period,
+        as_of: inputs.as_of,
         lines,
         steps,
     })

@@ -243,7 +243,10 @@ pub fn chart(store: &Store, request: &ChartRequest) -> Result<Chart> {
         metric,
         scenarios: scenario_choice(request)?,
     };
-    crate::charts::gather(conn, &spec)
+    // The store remembers the planning core's inputs until the file changes: a page's charts, and
+    // the Planning page's chart after its figures, read them once.
+    let today = crate::plan::period::today();
+    crate::charts::gather_from(conn, &spec, || crate::plan::PlanInputs::load_remembered(store, spec.as_of, today))
 }
 
 /// The scenarios, view and period a `scenario-compare` chart asks for; the fields of the other
@@ -261,11 +264,7 @@ fn scenario_choice(request: &ChartRequest) -> Result<Option<ScenarioChoice>> {
     let names: Vec<String> =
         request.scenarios.iter().flatten().map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()).collect();
     if names.is_empty() {
-        return Err(Error::Validation(
-            "scenarios: the scenario-compare chart needs one to four scenarios: give --scenarios A,B \
-             (`scenario list` shows them)"
-                .into(),
-        ));
+        return Err(Error::Validation(crate::charts::NEEDS_SCENARIOS.into()));
     }
     let period = match request.period.as_deref() {
         Some(text) => text.parse::<crate::plan::PeriodChoice>()?,

@@ -30,7 +30,7 @@ mod spend;
 mod theme;
 mod vendors;
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use plotters::prelude::*;
 use rusqlite::Connection;
@@ -247,6 +247,16 @@ impl From<ScenarioComparison> for Chart {
 /// Gathers the figures of a chart from the store: the planning core's inputs as of the chart's
 /// month (and its plan, for budget burn), or the metric store for the two charts of measurements.
 pub fn gather(conn: &Connection, spec: &ChartSpec) -> Result<Chart> {
+    gather_from(conn, spec, || PlanInputs::load(conn, spec.as_of, crate::plan::period::today()).map(Arc::new))
+}
+
+/// [`gather`], with the planning core's inputs from `inputs` (the store's remembered ones, in
+/// the app), asked for only by the charts that draw them.
+pub fn gather_from(
+    conn: &Connection,
+    spec: &ChartSpec,
+    inputs: impl FnOnce() -> Result<Arc<PlanInputs>>,
+) -> Result<Chart> {
     match spec.name {
         ChartName::Kpi => {
             let kpi = spec.kpi.ok_or_else(|| {
@@ -265,22 +275,15 @@ pub fn gather(conn: &Connection, spec: &ChartSpec) -> Result<Chart> {
             Ok(series::metric_trend(conn, window.model, &window.key, window.since, window.now)?.into())
         }
         ChartName::ScenarioCompare => {
-            let choice = spec.scenarios.as_ref().ok_or_else(|| {
-                Error::Validation(
-                    "scenarios: the scenario-compare chart needs one to four scenarios: give --scenarios A,B \
-                     (`scenario list` shows them)"
-                        .into(),
-                )
-            })?;
-            let inputs = PlanInputs::load(conn, spec.as_of, crate::plan::period::today())?;
-            scenario_chart(conn, &inputs, choice)
+            let choice = spec.scenarios.as_ref().ok_or_else(|| Error::Validation(NEEDS_SCENARIOS.into()))?;
+            scenario_chart(conn, &*inputs()?, choice)
         }
-        _ => {
-            let inputs = PlanInputs::load(conn, spec.as_of, crate::plan::period::today())?;
-            gather_planned(&inputs, None, spec)
-        }
+        _ => gather_planned(&*inputs()?, None, spec),
     }
 }
+
+/// Why a scenario-compare chart without scenarios is refused.
+pub const NEEDS_SCENARIOS: &str = "scenarios: the scenario-compare chart needs one to four scenarios: give --scenarios A,B (`scenario list` shows them)";
 
 /// Gathers a chart of the portfolio's figures from the planning core: `inputs` as of the chart's
 /// month, and `plan` computed from them when the caller has it (budget burn needs the plan and

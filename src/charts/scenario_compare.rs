@@ -184,11 +184,7 @@ fn display_name(name: &str) -> String {
 
 /// `+$360K`, `−$300K` (a true minus sign), or `no change`.
 fn signed_money(minor: i64, currency: Currency) -> String {
-    match minor.signum() {
-        1 => format!("+{}", compact_money(minor, currency)),
-        -1 => format!("−{}", compact_money(minor.saturating_neg(), currency)),
-        _ => "no change".to_owned(),
-    }
+    crate::domain::words::signed_compact_money(minor, currency).unwrap_or_else(|| "no change".to_owned())
 }
 
 /// The colour of column `k`: the baseline in the accent, scenarios in the palette's next colours.

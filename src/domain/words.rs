@@ -4,6 +4,16 @@
 
 use super::{Currency, Month};
 
+/// A difference as short as [`compact_money`], always signed: `+$360K`, `−$300K` (a true minus
+/// sign); `None` for no difference, which each surface words its own way.
+pub fn signed_compact_money(minor: i64, currency: Currency) -> Option<String> {
+    match minor.signum() {
+        1 => Some(format!("+{}", compact_money(minor, currency))),
+        -1 => Some(format!("−{}", compact_money(minor.saturating_neg(), currency))),
+        _ => None,
+    }
+}
+
 /// A sum of money as short as a chart label can be: `$1.2M`, `€350K`, `-£4.5K`, `¥12M`, `CHF 950`.
 ///
 /// At most one decimal, dropped when it is zero; thousands as `K` (as the app writes them, with

@@ -105,16 +105,13 @@ fn scenarios(
     options: &ReportOptions,
 ) -> Result<(Table, Vec<charts::Chart>)> {
     use crate::analytics::series::{ScenarioChartView, scenario_comparison};
+    use crate::domain::words::signed_compact_money;
     let named = plan::scenario::load_named(conn, &options.scenarios)?;
     let plan_options = PlanOptions { period: options.period, ..PlanOptions::default() };
     let spend = scenario_comparison(inputs, &plan_options, &named, ScenarioChartView::Spend)?;
     let currency = spend.currency;
     let base = spend.lines[0].figures.clone();
-    let signed = |minor: i64| match minor.signum() {
-        1 => format!("+{}", money(minor, currency)),
-        -1 => format!("−{}", money(-minor, currency)),
-        _ => "—".to_owned(),
-    };
+    let signed = |minor: i64| signed_compact_money(minor, currency).unwrap_or_else(|| "—".to_owned());
     let rows = spend
         .lines
         .iter()

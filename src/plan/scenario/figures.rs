@@ -126,7 +126,7 @@ pub fn evaluate_all_by_month(
     inputs: &PlanInputs,
     lists: &[Vec<Change>],
     options: &PlanOptions,
-) -> Result<Vec<(ScenarioFigures, Vec<ScenarioMonth>)>> {
+) -> Result<Vec<(ScenarioFigures, Vec<ScenarioMonth>, String)>> {
     side_by_side(lists, |changes| evaluate_by_month(inputs, changes, options))
 }
 
@@ -168,15 +168,16 @@ pub struct ScenarioMonth {
     pub headcount: i64,
 }
 
-/// The figures of the inputs with `changes` applied, and their months.
+/// The figures of the inputs with `changes` applied, their months, and how their period is
+/// written (`2027`, `FY2027`).
 pub fn evaluate_by_month(
     inputs: &PlanInputs,
     changes: &[Change],
     options: &PlanOptions,
-) -> Result<(ScenarioFigures, Vec<ScenarioMonth>)> {
+) -> Result<(ScenarioFigures, Vec<ScenarioMonth>, String)> {
     let applied = apply(inputs, changes);
     let plan = compute(&applied, options)?;
-    Ok((ScenarioFigures::of(&plan, &applied), months_of(&plan, &applied)))
+    Ok((ScenarioFigures::of(&plan, &applied), months_of(&plan, &applied), plan.period.label))
 }
 
 /// The months of a computed plan's period, from the inputs it was computed on.

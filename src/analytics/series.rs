@@ -18,12 +18,11 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    Category, Currency, InitiativeId, Kpi, KpiDirection, KpiId, ModelId, ModelStage, Month, RiskTier, RollupGrain,
-    VendorId,
+    Category, Currency, InitiativeId, KpiDirection, KpiId, ModelId, ModelStage, Month, RiskTier, RollupGrain, VendorId,
 };
 use crate::error::{Error, Result};
+use crate::plan::model_cost::CostPart;
 use crate::plan::{MoneyFact, PlanInputs};
-use crate::store::records;
 use crate::sync::readout::MetricReadout;
 
 /// How many named series a stacked chart shows before folding the rest into "Other".
@@ -509,14 +508,14 @@ pub fn allocation_matrix(inputs: &PlanInputs, scope: &Scope) -> AllocationMatrix
     }
 }
 
-/// One day's value of a KPI (the mean of that day's measurements).
+/// One day's value of a KPI.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct KpiPoint {
     pub day: NaiveDate,
     pub value: f64,
 }
 
-/// Chart 5: a KPI's measurements against its target band.
+/// Chart 5: a KPI's values against its target band.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KpiTrend {
     pub name: String,
@@ -524,11 +523,16 @@ pub struct KpiTrend {
     pub direction: KpiDirection,
     pub target_low: Option<f64>,
     pub target_high: Option<f64>,
-    /// The model and metric it reads, when linked.
+    pub cadence: crate::domain::KpiCadence,
+    /// Where its values come from: the model metric it is bound to, or typed, imported, computed.
     pub source: Option<String>,
+    /// The status on the chart's last day, by the planning core's one rule.
+    pub status: crate::plan::kpi::KpiStatus,
     pub first_day: NaiveDate,
     pub last_day: NaiveDate,
     pub points: Vec<KpiPoint>,
+    #[serde(skip)]
+    band: crate::plan::kpi::TargetBand,
 }
 
 impl KpiTrend {
@@ -538,69 +542,50 @@ impl KpiTrend {
 
     /// Whether a value meets the target band.
     pub fn on_target(&self, value: f64) -> bool {
-        self.target_low.is_none_or(|low| value >= low) && self.target_high.is_none_or(|high| value <= high)
+        self.band.judge(value) == crate::plan::kpi::KpiStatus::Green
     }
 }
 
-/// Daily values of KPI `id` over the [`TRAILING_MONTHS`] months ending with `as_of`: daily rollups
-/// of its model's metric where the sync wrote them, otherwise the raw samples averaged per day.
-pub fn kpi_trend(conn: &Connection, id: KpiId, as_of: Month) -> Result<KpiTrend> {
-    let kpi: Kpi = records::get::<Kpi>(conn, id)?.record;
+/// The values of KPI `id` over the [`TRAILING_MONTHS`] months ending with `as_of`, from the
+/// planning core: typed, imported and synced, or computed for a formula KPI (`inputs` as of
+/// `as_of`).
+pub fn kpi_trend(conn: &Connection, inputs: &PlanInputs, id: KpiId, as_of: Month) -> Result<KpiTrend> {
+    use crate::plan::kpi::{self, KpiSource};
     let first_day = as_of.plus(1 - TRAILING_MONTHS).first_day();
     let last_day = as_of.plus(1).first_day().pred_opt().unwrap_or(first_day);
-    let (from, to) = (epoch_seconds(first_day), epoch_seconds(last_day) + 86_399);
-    let series: Option<(i64, String)> = match (kpi.model_id, kpi.metric_key.as_deref()) {
-        (Some(model), Some(key)) => conn
-            .query_row(
-                "SELECT s.id, m.name FROM metric_series s JOIN models m ON m.id = s.model_id
-                 WHERE s.model_id = ?1 AND s.key = ?2",
-                rusqlite::params![model.0, key],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?,
-        _ => None,
+    let mut kpis = kpi::load(conn, first_day, last_day)?;
+    kpis.retain(|k| k.id == id);
+    crate::plan::value::add_computed(conn, inputs, &mut kpis, first_day)?;
+    let Some(kpi) = kpis.pop() else {
+        return Err(crate::error::Error::not_found(crate::domain::EntityKind::Kpi, id.0));
     };
-    let mut points = Vec::new();
-    if let Some((series_id, _)) = &series {
-        let rollups = "SELECT bucket, sum / count FROM metric_rollups
-                       WHERE series_id = ?1 AND grain = 'day' AND count > 0 AND bucket BETWEEN ?2 AND ?3 ORDER BY bucket";
-        let samples = "SELECT (ts / 86400) * 86400 AS day, avg(value) FROM metric_samples
-                       WHERE series_id = ?1 AND value IS NOT NULL AND ts BETWEEN ?2 AND ?3 GROUP BY day ORDER BY day";
-        for sql in [rollups, samples] {
-            let mut stmt = conn.prepare(sql)?;
-            let rows = stmt.query_map([*series_id, from, to], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, f64>(1)?)))?;
-            for row in rows {
-                let (ts, value) = row?;
-                if let Some(day) = chrono::DateTime::from_timestamp(ts, 0).map(|t| t.date_naive())
-                    && value.is_finite()
-                {
-                    points.push(KpiPoint { day, value });
-                }
-            }
-            if !points.is_empty() {
-                break;
-            }
-        }
-    }
-    let source = match (series, kpi.metric_key) {
-        (Some((_, model)), Some(key)) => Some(format!("{key} of {model}")),
+    let day = last_day.min(inputs.today.max(first_day));
+    let status = kpi::status(&kpi.band, kpi.cadence, kpi.readings.iter().rfind(|r| r.date <= day), day);
+    let sources: std::collections::BTreeSet<KpiSource> = kpi.readings.iter().map(|r| r.source).collect();
+    let source = match (&kpi.bound_to, sources.iter().next()) {
+        (Some(bound), _) if sources.contains(&KpiSource::Synced) || kpi.formula.is_some() => Some(bound.clone()),
+        (_, Some(_)) => Some(sources.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" and ") + " values"),
         _ => None,
     };
     Ok(KpiTrend {
+        points: kpi
+            .readings
+            .iter()
+            .filter(|r| r.date >= first_day)
+            .map(|r| KpiPoint { day: r.date, value: r.value })
+            .collect(),
         name: kpi.name,
         unit: kpi.unit,
         direction: kpi.direction,
-        target_low: kpi.target_low,
-        target_high: kpi.target_high,
+        target_low: kpi.band.low,
+        target_high: kpi.band.high,
+        cadence: kpi.cadence,
         source,
+        status,
         first_day,
         last_day,
-        points,
+        band: kpi.band,
     })
-}
-
-fn epoch_seconds(day: NaiveDate) -> i64 {
-    day.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp())
 }
 
 /// The infinite points of one rollup bucket, which the rollups leave out (see
@@ -710,18 +695,18 @@ pub fn model_inventory(inputs: &PlanInputs, scope: &Scope) -> ModelInventory {
     ModelInventory { scope: scope.clone(), counts }
 }
 
-/// One model's cost over the window, by spending category.
+/// One model's cost over the window, by part ([`CostPart::ALL`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ModelCost {
     pub name: String,
-    /// In the order of [`Category::ALL`].
-    pub by_category_minor: Vec<i64>,
+    /// In the order of [`CostPart::ALL`].
+    pub by_part_minor: Vec<i64>,
     pub is_other: bool,
 }
 
 impl ModelCost {
     pub fn total_minor(&self) -> i64 {
-        self.by_category_minor.iter().sum()
+        self.by_part_minor.iter().sum()
     }
 }
 
@@ -736,7 +721,7 @@ pub struct CostPerModel {
     /// Most expensive first; "Other" last.
     pub models: Vec<ModelCost>,
     pub folded: usize,
-    /// Spend of initiatives that have no live model to carry it (not in any bar).
+    /// Spend no rule places on a model (of the initiative, when the chart is of one).
     pub unattributed_minor: i64,
 }
 
@@ -746,9 +731,8 @@ impl CostPerModel {
     }
 }
 
-/// Cost per model: actuals tagged with a model are its own; an initiative's untagged spend (its
-/// people, shared compute, vendors) is shared equally among its live (not archived) models. The
-/// split is exact to the minor unit: the remainder goes one unit at a time to the first models.
+/// Cost per model over the trailing window: the planning core's fully loaded cost
+/// ([`crate::plan::model_cost`]), part by part, the models of the scope most expensive first.
 pub fn cost_per_model(inputs: &PlanInputs, scope: &Scope, top: usize) -> CostPerModel {
     let mut out = CostPerModel {
         scope: scope.clone(),
@@ -762,59 +746,32 @@ pub fn cost_per_model(inputs: &PlanInputs, scope: &Scope, top: usize) -> CostPer
     let Some(last) = last_actual_month(inputs, scope) else { return out };
     let first = last.plus(1 - TRAILING_MONTHS);
     (out.first, out.last) = (Some(first), Some(last));
-    let categories = Category::ALL.len();
-
-    let models: Vec<&crate::plan::ModelFacts> =
-        inputs.models.iter().filter(|m| scope.initiative.is_none() || m.initiative == scope.initiative).collect();
-    let index: HashMap<ModelId, usize> = models.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
-    let mut live_by_initiative: HashMap<InitiativeId, Vec<usize>> = HashMap::new();
-    for (i, model) in models.iter().enumerate() {
-        if let (Some(initiative), true) = (model.initiative, model.stage != ModelStage::Archived) {
-            live_by_initiative.entry(initiative).or_default().push(i);
-        }
-    }
-    // Summed per model (or initiative) and category over the window first, then shared, so each
-    // share is split once.
-    let mut sums: BTreeMap<(Option<ModelId>, InitiativeId, usize), i64> = BTreeMap::new();
-    for actual in in_scope(inputs, scope).filter(|a| a.month >= first && a.month <= last) {
-        if let Some(initiative) = actual.initiative {
-            let model = actual.model.filter(|m| index.contains_key(m));
-            *sums.entry((model, initiative, category_index(actual.category))).or_insert(0) += actual.minor;
-        }
-    }
-    let mut costs = vec![vec![0i64; categories]; models.len()];
-    for ((model, initiative, c), amount) in sums {
-        match model.and_then(|m| index.get(&m)) {
-            Some(&i) => costs[i][c] += amount,
-            None => match live_by_initiative.get(&initiative) {
-                Some(live) => {
-                    let n = live.len() as i64;
-                    let (share, remainder) = (amount.div_euclid(n), amount.rem_euclid(n));
-                    for (k, &i) in live.iter().enumerate() {
-                        costs[i][c] += share + i64::from((k as i64) < remainder);
-                    }
-                }
-                None => out.unattributed_minor += amount,
-            },
-        }
-    }
-    let mut rows: Vec<ModelCost> = models
-        .into_iter()
-        .zip(costs)
-        .filter(|(_, cost)| cost.iter().any(|&v| v != 0))
-        .map(|(model, by_category_minor)| ModelCost { name: model.name.clone(), by_category_minor, is_other: false })
+    let costs = crate::plan::model_cost::model_costs_between(inputs, first, last);
+    let in_scope = |initiative: Option<InitiativeId>| scope.initiative.is_none() || initiative == scope.initiative;
+    let mut rows: Vec<ModelCost> = costs
+        .models
+        .iter()
+        .filter(|m| in_scope(m.initiative_id) && m.total_minor != 0)
+        .map(|m| ModelCost {
+            name: m.name.clone(),
+            by_part_minor: CostPart::ALL.iter().map(|p| m.part_minor(*p)).collect(),
+            is_other: false,
+        })
         .collect();
-    rows.sort_by(|a, b| b.total_minor().cmp(&a.total_minor()).then_with(|| a.name.cmp(&b.name)));
+    out.unattributed_minor = match scope.initiative {
+        Some(_) => costs.unattributed.iter().filter(|u| in_scope(u.initiative_id)).map(|u| u.minor).sum(),
+        None => costs.unattributed_minor,
+    };
     if rows.len() > top + 1 {
         let rest = rows.split_off(top);
-        let mut sum = vec![0i64; categories];
+        let mut sum = vec![0i64; CostPart::ALL.len()];
         for m in &rest {
-            for (s, v) in sum.iter_mut().zip(&m.by_category_minor) {
+            for (s, v) in sum.iter_mut().zip(&m.by_part_minor) {
                 *s += v;
             }
         }
         out.folded = rest.len();
-        rows.push(ModelCost { name: format!("Other ({} models)", rest.len()), by_category_minor: sum, is_other: true });
+        rows.push(ModelCost { name: format!("Other ({} models)", rest.len()), by_part_minor: sum, is_other: true });
     }
     out.models = rows;
     out

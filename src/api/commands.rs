@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 
 pub use super::budgets::{budget_copy, budget_set};
 use super::connections::{AddConnectionRequest, ConnectionName, ConnectionSecretRequest};
+pub use super::kpis::{cost_models, initiative_values, kpi_record, kpi_scorecard};
 pub use super::scenarios::{
     scenario_add, scenario_apply, scenario_compare, scenario_drop, scenario_export, scenario_import, scenario_list,
     scenario_new, scenario_remove, scenario_show,
@@ -53,6 +54,10 @@ macro_rules! for_each_command {
             scenario_export: $crate::api::scenarios::ScenarioExportRequest => $crate::api::scenarios::ScenarioExported;
             scenario_import: $crate::api::scenarios::ScenarioImportRequest => $crate::store::scenarios::StoredScenario;
             scenario_apply: $crate::api::scenarios::ScenarioApplyRequest => $crate::api::scenarios::ScenarioApplied;
+            kpi_record: $crate::api::kpis::KpiRecordRequest => $crate::api::kpis::KpiRecorded;
+            kpi_scorecard: $crate::api::kpis::ScorecardRequest => $crate::plan::kpi::Scorecard;
+            cost_models: $crate::api::kpis::CostModelsRequest => $crate::plan::model_cost::ModelCosts;
+            initiative_values: $crate::api::kpis::InitiativeValuesRequest => Vec<$crate::plan::value::InitiativeValue>;
             planning_settings: $crate::api::commands::NoArguments => $crate::api::commands::PlanningSettings;
             set_planning_settings: $crate::api::commands::PlanningSettingsUpdate => $crate::api::commands::PlanningSettings;
             list_records: $crate::api::commands::ListRequest => Vec<$crate::api::RecordView>;

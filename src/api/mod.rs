@@ -6,6 +6,7 @@ pub mod budgets;
 pub mod commands;
 pub mod connections;
 pub mod fields;
+pub mod kpis;
 pub mod metrics;
 pub mod records;
 pub mod scenarios;
@@ -128,6 +129,7 @@ pub fn import(store: &mut Store, request: &ImportRequest) -> Result<ImportReport
         ImportKind::Budgets => io::import_budgets(store, &request.path),
         ImportKind::Actuals => io::import_actuals(store, &request.path),
         ImportKind::Focus => io::import_focus(store, &request.path, &request.focus),
+        ImportKind::KpiValues => io::import_kpi_values(store, &request.path),
     }
 }
 
@@ -137,6 +139,7 @@ pub fn preview_import(store: &Store, request: &ImportRequest) -> Result<Preview>
         ImportKind::Budgets => io::preview_budgets(store.conn(), &request.path),
         ImportKind::Actuals => io::preview_actuals(store.conn(), &request.path),
         ImportKind::Focus => io::preview_focus(store.conn(), &request.path, &request.focus),
+        ImportKind::KpiValues => io::preview_kpi_values(store.conn(), &request.path),
     }
 }
 

@@ -75,6 +75,14 @@ macro_rules! with_entity_type {
                 type $E = Kpi;
                 $body
             }
+            EntityKind::KpiValue => {
+                type $E = KpiValue;
+                $body
+            }
+            EntityKind::ContractModel => {
+                type $E = ContractModel;
+                $body
+            }
             EntityKind::Scenario => {
                 type $E = Scenario;
                 $body

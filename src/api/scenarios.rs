@@ -443,7 +443,7 @@ pub fn scenario_apply(store: &mut Store, request: ScenarioApplyRequest) -> Resul
                         written += 1;
                     }
                     let percent = u8::try_from(*percent).unwrap_or(100);
-                    records::insert(tx, actor, &Allocation { person_id: *person, initiative_id: *initiative, percent, start, end: *end })
+                    records::insert(tx, actor, &Allocation { person_id: *person, initiative_id: *initiative, percent, start, end: *end, model_id: None })
                         .map_err(at)?;
                     written += 1;
                 }

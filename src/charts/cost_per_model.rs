@@ -1,13 +1,14 @@
 //! Chart 7: the fully loaded cost of each model over the last twelve months — horizontal bars,
-//! most expensive first, split by spending category (the colours of the spend chart).
+//! most expensive first, split by part (infrastructure, people, vendors, shared and idle), the
+//! planning core's figures.
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::draw::{Axis, Ctx, Drawn, LABEL, Mark, Rect, Words, legend};
-use super::format::{capitalise, compact_money, month_name};
+use super::format::{compact_money, month_name};
 use crate::analytics::series::CostPerModel;
-use crate::domain::Category;
+use crate::plan::model_cost::CostPart;
 
 pub(super) fn words(d: &CostPerModel) -> Words {
     let title = match d.scope.initiative {
@@ -28,20 +29,23 @@ pub(super) fn words(d: &CostPerModel) -> Words {
     };
     let list: Vec<String> = d.models.iter().take(5).map(|m| format!("{} {}", m.name, money(m.total_minor()))).collect();
     let description = format!(
-        "Horizontal bars of the fully loaded cost (compute, storage, people, vendors, other) of {named} models of {} \
-         from {window}, in {}, most expensive first: {}.",
+        "Horizontal bars of the fully loaded cost (infrastructure, people, vendors, shared and idle) of {named} \
+         models of {} from {window}, in {}, most expensive first: {}.",
         d.scope.label,
         d.currency,
         list.join(", ")
     );
-    let mut note = "Spend tagged with a model is its own; an initiative's other spend is shared equally among its \
-                    live models."
+    let mut note = "Spend naming a model is its own; people follow allocations, vendors contract links, and shared \
+                    and idle infrastructure each model's share of it (`cost models` states each rule)."
         .to_owned();
     if d.folded > 0 {
         note.push_str(&format!(" The {} least expensive models are combined as Other.", d.folded));
     }
     if d.unattributed_minor != 0 {
-        note.push_str(&format!(" {} of spend is in initiatives with no live model.", money(d.unattributed_minor)));
+        note.push_str(&format!(
+            " {} of spend is unattributed: no rule places it on a model.",
+            money(d.unattributed_minor)
+        ));
     }
     Words { title, subtitle, description, footnote: Some(note) }
 }
@@ -49,11 +53,9 @@ pub(super) fn words(d: &CostPerModel) -> Words {
 pub(super) fn draw<DB: DrawingBackend>(ctx: &Ctx<'_, DB>, rect: Rect, d: &CostPerModel) -> Drawn<(), DB> {
     let theme = ctx.theme;
     let used: Vec<usize> =
-        (0..Category::ALL.len()).filter(|&c| d.models.iter().any(|m| m.by_category_minor[c] != 0)).collect();
-    let entries: Vec<(String, Mark)> = used
-        .iter()
-        .map(|&c| (capitalise(Category::ALL[c].as_str()), Mark::Swatch(theme.series(c).to_rgba())))
-        .collect();
+        (0..CostPart::ALL.len()).filter(|&c| d.models.iter().any(|m| m.by_part_minor[c] != 0)).collect();
+    let entries: Vec<(String, Mark)> =
+        used.iter().map(|&c| (CostPart::ALL[c].label().to_owned(), Mark::Swatch(theme.series(c).to_rgba()))).collect();
     let rect = legend(ctx, rect, &entries)?;
 
     let label_style = ctx.font(LABEL, theme.text);
@@ -70,7 +72,7 @@ pub(super) fn draw<DB: DrawingBackend>(ctx: &Ctx<'_, DB>, rect: Rect, d: &CostPe
         .models
         .iter()
         .filter(|m| !m.is_other)
-        .map(|m| m.by_category_minor.iter().map(|v| v.max(&0)).sum::<i64>())
+        .map(|m| m.by_part_minor.iter().map(|v| v.max(&0)).sum::<i64>())
         .max()
         .unwrap_or(0);
     let axis = Axis::covering(0.0, highest as f64, 5);
@@ -103,7 +105,7 @@ pub(super) fn draw<DB: DrawingBackend>(ctx: &Ctx<'_, DB>, rect: Rect, d: &CostPe
         ctx.text(&name, (plot.x0 - ctx.px(10.0), mid), &label_style, HPos::Right, VPos::Center)?;
         let mut base = 0i64;
         for &c in &used {
-            let value = model.by_category_minor[c].max(0);
+            let value = model.by_part_minor[c].max(0);
             if value == 0 {
                 continue;
             }

@@ -69,6 +69,17 @@ pub fn with_unit(value: f64, unit: &str) -> String {
     number_with_unit(&number, unit)
 }
 
+/// A KPI's target band in words: `target 0.6 to 0.8`, `target at least 60%`, `target at most 200 ms`.
+pub fn target_words(low: Option<f64>, high: Option<f64>, unit: &str) -> String {
+    let value = |v: f64| with_unit(v, unit);
+    match (low, high) {
+        (Some(low), Some(high)) => format!("target {} to {}", value(low), value(high)),
+        (Some(low), None) => format!("target at least {}", value(low)),
+        (None, Some(high)) => format!("target at most {}", value(high)),
+        (None, None) => "no target".to_owned(),
+    }
+}
+
 /// `text` with its first letter in upper case.
 pub fn capitalise(text: &str) -> String {
     let mut chars = text.chars();

@@ -1,5 +1,6 @@
-//! Chart 5: one KPI's daily values over the last twelve months against its target band; days
-//! off target are marked in the warning colour.
+//! Chart 5: one KPI's values over the last twelve months against its target band, at its cadence
+//! (typed, imported, synced or computed: the planning core's values); values off target are
+//! marked in the warning colour.
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -13,13 +14,7 @@ use crate::analytics::series::KpiTrend;
 use crate::domain::{KpiDirection, Month};
 
 fn target_text(d: &KpiTrend) -> String {
-    let unit = |v: f64| with_unit(v, &d.unit);
-    match (d.target_low, d.target_high) {
-        (Some(low), Some(high)) => format!("target {} to {}", unit(low), unit(high)),
-        (Some(low), None) => format!("target at least {}", unit(low)),
-        (None, Some(high)) => format!("target at most {}", unit(high)),
-        (None, None) => "no target".to_owned(),
-    }
+    super::format::target_words(d.target_low, d.target_high, &d.unit)
 }
 
 pub(super) fn words(d: &KpiTrend) -> Words {
@@ -31,17 +26,19 @@ pub(super) fn words(d: &KpiTrend) -> Words {
     let on_target = d.points.iter().filter(|p| d.on_target(p.value)).count();
     let subtitle = match d.points.last() {
         Some(last) => format!(
-            "{} on {} ({}); {} of {} days on target ({direction}).",
+            "{} on {} ({}): {}; {} of {} values on target ({direction}).",
             with_unit(last.value, &d.unit),
             last.day.format("%-d %b %Y"),
             target_text(d),
+            d.status.as_str().replace('_', " "),
             on_target,
             d.points.len()
         ),
         None => format!("{} ({direction}).", capitalise(&target_text(d))),
     };
     let mut description = format!(
-        "Daily values of the KPI {} from {} to {}, against its {}. ",
+        "{} values of the KPI {} from {} to {}, against its {}. ",
+        capitalise(d.cadence.as_str()),
         d.name,
         d.first_day.format("%-d %B %Y"),
         d.last_day.format("%-d %B %Y"),
@@ -49,20 +46,20 @@ pub(super) fn words(d: &KpiTrend) -> Words {
     );
     if let Some(last) = d.points.last() {
         description.push_str(&format!(
-            "The latest value is {}; {} of {} days met the target.",
+            "The latest value is {}; {} of {} values met the target.",
             with_unit(last.value, &d.unit),
             on_target,
             d.points.len()
         ));
     }
-    let footnote = d.source.as_ref().map(|s| format!("Source: {s}, daily mean."));
+    let footnote = d.source.as_ref().map(|s| format!("Source: {s}; measured {}.", d.cadence));
     Words { title, subtitle, description: description.trim_end().to_owned(), footnote }
 }
 
 pub(super) fn draw<DB: DrawingBackend>(ctx: &Ctx<'_, DB>, rect: Rect, d: &KpiTrend) -> Drawn<(), DB> {
     let theme = ctx.theme;
     let entries = vec![
-        ("Daily value".to_owned(), Mark::Line(theme.accent.to_rgba())),
+        (capitalise(&format!("{} value", d.cadence)), Mark::Line(theme.accent.to_rgba())),
         (capitalise(&target_text(d)), Mark::Swatch(theme.good.mix(theme.band_opacity * 1.5))),
         ("Off target".to_owned(), Mark::Diamond(theme.warning.to_rgba())),
     ];
@@ -98,11 +95,12 @@ pub(super) fn draw<DB: DrawingBackend>(ctx: &Ctx<'_, DB>, rect: Rect, d: &KpiTre
         let t = (day - d.first_day).num_days() as f64 / span_days;
         (f64::from(plot.x0) + t * f64::from(plot.width())).round() as i32
     };
-    // Gaps of more than a week break the line instead of drawing a confident bridge.
+    // A gap of more than twice the cadence breaks the line instead of drawing a confident bridge.
+    let gap = 2 * crate::plan::kpi::stale_after_days(d.cadence).max(7);
     let mut segment: Vec<(i32, i32)> = Vec::new();
     let mut previous: Option<chrono::NaiveDate> = None;
     for point in &d.points {
-        if previous.is_some_and(|p| (point.day - p).num_days() > 7) {
+        if previous.is_some_and(|p| (point.day - p).num_days() > gap) {
             ctx.line(std::mem::take(&mut segment), theme.accent.to_rgba(), 3.0)?;
         }
         segment.push((x(point.day), y(point.value)));

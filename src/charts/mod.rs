@@ -262,7 +262,7 @@ pub fn gather_from(
             let kpi = spec.kpi.ok_or_else(|| {
                 Error::Validation("the kpi chart needs a KPI: give --kpi NAME (`list kpi` shows them)".into())
             })?;
-            Ok(series::kpi_trend(conn, kpi, spec.as_of)?.into())
+            Ok(series::kpi_trend(conn, &*inputs()?, kpi, spec.as_of)?.into())
         }
         ChartName::ModelMetric => {
             let window = spec.metric.as_ref().ok_or_else(|| {
@@ -472,7 +472,10 @@ fn empty_hint(body: &Body) -> String {
         Body::Spend(_) => "import actuals or a FOCUS billing export (`import actuals FILE`, `import focus FILE`).",
         Body::Headcount(_) => "add people (with their roles) or open requisitions.",
         Body::Allocation(_) => "allocate people to initiatives for this month (`add allocation ...`).",
-        Body::Kpi(_) => "this KPI has no measurements in the last 12 months; link it to a model's metric and sync.",
+        Body::Kpi(_) => {
+            "this KPI has no values in the last 12 months; record one (`kpi record`), import a file of them \
+             (`import kpi-values`), or bind it to a model's metric and sync."
+        }
         Body::Models(_) => "add models to the inventory (`add model ...`).",
         Body::CostPerModel(_) => "import actuals for initiatives that have live models.",
         Body::Vendors(_) => "add vendors with contracts, or actuals that name a vendor.",

@@ -555,14 +555,14 @@ fn spend_series_add_up_to_the_actuals_and_fold_beyond_the_top() {
 }
 
 #[test]
-fn cost_per_model_shares_initiative_spend_exactly() {
+fn cost_per_model_places_every_dollar_of_the_window_once() {
     let db = demo().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let conn = db.store.conn();
     let costs = series::cost_per_model(&inputs(conn, AS_OF), &Scope::portfolio(), 100);
     let (first, last) = (costs.first.expect("a window"), costs.last.expect("a window"));
     let stored: i64 = conn
         .query_row(
-            "SELECT sum(amount_minor) FROM actuals WHERE initiative_id IS NOT NULL AND month BETWEEN ?1 AND ?2",
+            "SELECT sum(amount_minor) FROM actuals WHERE month BETWEEN ?1 AND ?2",
             [first.to_string(), last.to_string()],
             |r| r.get(0),
         )

@@ -104,6 +104,13 @@ enum Command {
     /// contracts) evaluated against the baseline.
     #[command(subcommand)]
     Scenario(ScenarioCommand),
+    /// KPIs: record a value, and the scorecard (green, amber, red, stale) of every KPI.
+    #[command(subcommand)]
+    Kpi(KpiCommand),
+    /// What each model costs, fully loaded (infrastructure, people, vendors, shared), and what
+    /// each initiative is worth against its cost.
+    #[command(subcommand)]
+    Cost(CostCommand),
     /// Mark a month's spend one-off (counted as spend, left out of forecasts), or clear the mark:
     /// `one-off "Fraud detection" 2026-03 --category compute`.
     OneOff {
@@ -118,7 +125,7 @@ enum Command {
         #[arg(long)]
         clear: bool,
     },
-    /// Import budgets, actuals or a FOCUS billing export. All or nothing.
+    /// Import budgets, actuals, a FOCUS billing export or KPI values. All or nothing.
     Import {
         #[arg(value_enum)]
         what: ImportWhat,
@@ -319,6 +326,53 @@ enum SettingsCommand {
     /// Set one: `settings set fiscal-year-start 4` (April), `settings set attention-floor 2,500.00`
     /// (or `default`).
     Set { name: SettingName, value: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum KpiCommand {
+    /// `kpi record "Deflection rate" value=0.62 date=2026-11-30 note="after the FAQ rewrite"`:
+    /// one value a day; a second one for the same day replaces the first.
+    Record {
+        /// The KPI, by name or id.
+        kpi: String,
+        /// value=NUMBER (required), date=YYYY-MM-DD (default today), note=TEXT.
+        #[arg(value_name = "FIELD=VALUE", required = true)]
+        fields: Vec<String>,
+    },
+    /// Every KPI's newest value against its target, worst first.
+    Scorecard {
+        /// Only this initiative's KPIs.
+        #[arg(long, value_name = "NAME-OR-ID")]
+        initiative: Option<String>,
+        /// Judge on this day (default today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CostCommand {
+    /// The fully loaded cost of each model over a period to date, part by part, with what no
+    /// rule could place left unattributed.
+    Models {
+        /// A fiscal year (2026), a quarter (2026-Q3) or `all`; default the current fiscal year.
+        #[arg(long)]
+        period: Option<String>,
+        /// Count through this month (default this month).
+        #[arg(long, value_name = "YYYY-MM")]
+        as_of: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// ROI and payback of each initiative that states an annual benefit.
+    Value {
+        #[arg(long, value_name = "YYYY-MM")]
+        as_of: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -532,6 +586,8 @@ enum ImportWhat {
     Budgets,
     Actuals,
     Focus,
+    /// KPI values: kpi, date, value[, note].
+    KpiValues,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -691,6 +747,8 @@ pub fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Scenario(command) => scenario(&mut store, command)?,
+        Command::Kpi(command) => kpi(&mut store, command)?,
+        Command::Cost(command) => cost(&mut store, command)?,
         Command::Budget(BudgetCommand::Copy {
             from_year,
             from_forecast: _,
@@ -727,6 +785,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     ImportWhat::Budgets => ImportKind::Budgets,
                     ImportWhat::Actuals => ImportKind::Actuals,
                     ImportWhat::Focus => ImportKind::Focus,
+                    ImportWhat::KpiValues => ImportKind::KpiValues,
                 },
                 path: file,
                 focus: FocusOptions {
@@ -988,6 +1047,74 @@ fn read_secret(name: &str, from_stdin: bool) -> Result<mlops_portfolio::connect:
         anyhow::bail!("the secret of connection `{name}` is empty; give the password or token");
     }
     Ok(mlops_portfolio::connect::Secret::new(text))
+}
+
+fn kpi(store: &mut Store, command: KpiCommand) -> Result<()> {
+    use api::kpis::*;
+    match command {
+        KpiCommand::Record { kpi, fields } => {
+            let mut request = KpiRecordRequest { kpi, value: f64::NAN, date: None, note: None };
+            let mut has_value = false;
+            for assignment in &fields {
+                let Some((field, text)) = assignment.split_once('=') else {
+                    anyhow::bail!("`{assignment}` is not FIELD=VALUE; write value=0.93 date=2026-11-30 note=TEXT");
+                };
+                match field.trim() {
+                    "value" => {
+                        request.value =
+                            text.trim().parse::<f64>().ok().filter(|v| v.is_finite()).with_context(|| {
+                                format!("value: `{text}` is not a number; write it like 0.93 (a dot for decimals)")
+                            })?;
+                        has_value = true;
+                    }
+                    "date" => {
+                        request.date = Some(text.trim().parse().with_context(|| {
+                            format!("date: `{text}` is not a date; write it as YYYY-MM-DD, like 2026-11-30")
+                        })?)
+                    }
+                    "note" => request.note = Some(text.to_owned()),
+                    other => anyhow::bail!("`kpi record` has no field `{other}`; its fields are value, date, note"),
+                }
+            }
+            if !has_value {
+                anyhow::bail!("give the value: `kpi record \"{}\" value=0.93`", request.kpi);
+            }
+            let done = kpi_record(store, request)?;
+            let replaced = done.replaced.map_or(String::new(), |before| format!(" (replacing {before})"));
+            println!(
+                "{} on {}: {}{replaced} — {}.",
+                done.kpi,
+                done.date,
+                done.value,
+                done.status.as_str().replace('_', " ")
+            );
+        }
+        KpiCommand::Scorecard { initiative, as_of, json } => {
+            let as_of = as_of
+                .map(|t| t.trim().parse::<chrono::NaiveDate>())
+                .transpose()
+                .context("--as-of: write the day as YYYY-MM-DD, like 2026-11-30")?;
+            let card = kpi_scorecard(store, ScorecardRequest { initiative, as_of })?;
+            output::print_json_or(&card, json, || output::print_scorecard(&card))?;
+        }
+    }
+    Ok(())
+}
+
+fn cost(store: &mut Store, command: CostCommand) -> Result<()> {
+    use api::kpis::*;
+    let as_of = |text: Option<String>| text.map(|t| t.parse::<Month>()).transpose();
+    match command {
+        CostCommand::Models { period, as_of: month, json } => {
+            let costs = cost_models(store, CostModelsRequest { period, as_of: as_of(month)? })?;
+            output::print_json_or(&costs, json, || output::print_model_costs(&costs))?;
+        }
+        CostCommand::Value { as_of: month, json } => {
+            let values = initiative_values(store, InitiativeValuesRequest { as_of: as_of(month)? })?;
+            output::print_json_or(&values, json, || output::print_initiative_values(&values))?;
+        }
+    }
+    Ok(())
 }
 
 fn scenario(store: &mut Store, command: ScenarioCommand) -> Result<()> {

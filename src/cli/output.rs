@@ -708,3 +708,119 @@ pub fn print_comparison(comparison: &mlops_portfolio::plan::scenario::Comparison
     align_right(&mut table, 1..comparison.columns.len() + 1);
     println!("{table}");
 }
+
+fn kpi_target(row: &mlops_portfolio::plan::kpi::ScorecardRow) -> String {
+    mlops_portfolio::charts::format::target_words(row.target_low, row.target_high, &row.unit)
+}
+
+pub fn print_scorecard(card: &mlops_portfolio::plan::kpi::Scorecard) {
+    use mlops_portfolio::charts::format::with_unit;
+    let c = card.counts;
+    println!(
+        "KPIs on {}: {} red, {} amber, {} stale, {} without data, {} green.",
+        card.as_of, c.red, c.amber, c.stale, c.no_data, c.green
+    );
+    if card.rows.is_empty() {
+        println!("No KPIs yet: `add kpi name=... unit=... direction=higher_is_better target_low=...`.");
+        return;
+    }
+    let mut table = new_table(
+        ["Status", "KPI", "Initiative", "Value", "Target", "As of", "Trend", "Source"].map(String::from).to_vec(),
+    );
+    for row in &card.rows {
+        let as_of = match (row.as_of, row.age_days) {
+            (Some(day), Some(age)) if age > 0 => format!("{day} ({age} d ago)"),
+            (Some(day), _) => day.to_string(),
+            _ => "—".to_owned(),
+        };
+        table.add_row(vec![
+            row.status.as_str().replace('_', " "),
+            row.name.clone(),
+            row.initiative.clone().unwrap_or_else(|| "—".into()),
+            row.value.map_or("—".to_owned(), |v| with_unit(v, &row.unit)),
+            kpi_target(row),
+            as_of,
+            row.trend.as_str().to_owned(),
+            row.source.map_or("—".to_owned(), |s| s.as_str().to_owned()),
+        ]);
+    }
+    align_right(&mut table, 3..4);
+    println!("{table}");
+}
+
+pub fn print_model_costs(costs: &mlops_portfolio::plan::model_cost::ModelCosts) {
+    let currency = costs.currency;
+    let through = costs.months.last().map_or(String::new(), |m| format!(", through {}", month_label_long(*m)));
+    println!("Fully loaded cost per model, {}{through} ({currency}).", costs.period.label);
+    let mut table =
+        new_table(["Model", "Infrastructure", "People", "Vendors", "Shared", "Total"].map(String::from).to_vec());
+    for m in costs.models.iter().filter(|m| m.total_minor != 0) {
+        table.add_row(vec![
+            m.name.clone(),
+            grouped(m.infra_minor, currency),
+            grouped(m.people_minor, currency),
+            grouped(m.vendor_minor, currency),
+            grouped(m.shared_minor, currency),
+            grouped(m.total_minor, currency),
+        ]);
+    }
+    table.add_row(vec![
+        "Unattributed".to_owned(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        grouped(costs.unattributed_minor, currency),
+    ]);
+    table.add_row(vec![
+        "Total spend".to_owned(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        grouped(costs.total_minor, currency),
+    ]);
+    align_right(&mut table, 1..6);
+    println!("{table}");
+    let idle = costs.models.iter().filter(|m| m.total_minor == 0).count();
+    if idle > 0 {
+        println!("{idle} model(s) cost nothing in the period.");
+    }
+    println!("How each part is placed:");
+    for rule in &costs.rules {
+        println!("  {}: {}", rule.label, rule.rule);
+    }
+    println!("  Unattributed: spend of no initiative, or of an initiative without models — shown, never spread.");
+}
+
+pub fn print_initiative_values(values: &[mlops_portfolio::plan::value::InitiativeValue]) {
+    if values.is_empty() {
+        println!(
+            "No initiative states an annual benefit yet: `update initiative NAME annual_benefit=\"1200000 USD\"`."
+        );
+        return;
+    }
+    let mut table = new_table(
+        ["Initiative", "Annual benefit", "Annual cost", "ROI", "Spent to date", "Payback"].map(String::from).to_vec(),
+    );
+    for v in values {
+        table.add_row(vec![
+            v.name.clone(),
+            grouped(v.annual_benefit_minor, v.currency),
+            grouped(v.annual_cost_minor, v.currency),
+            v.roi.map_or("—".to_owned(), |r| format!("{r:.1}×")),
+            grouped(v.spend_to_date_minor, v.currency),
+            v.payback_months.map_or("—".to_owned(), |p| format!("{p:.1} months of benefit")),
+        ]);
+    }
+    align_right(&mut table, 1..5);
+    println!("{table}");
+    println!(
+        "ROI = the annual benefit ÷ the cost of the last 12 closed months (annualised when fewer); payback = \
+         spend to date ÷ the monthly benefit."
+    );
+}
+
+fn month_label_long(month: Month) -> String {
+    mlops_portfolio::domain::words::month_label(month, true)
+}

@@ -14,8 +14,8 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use crate::domain::{
-    ActualSource, Category, Currency, InitiativeStatus, KpiDirection, ModelStage, Money, RequisitionStatus, RiskTier,
-    VendorCategory,
+    ActualSource, Category, Currency, InitiativeStatus, KpiCadence, KpiDirection, KpiFormula, ModelStage, Money,
+    RequisitionStatus, RiskTier, VendorCategory,
 };
 use crate::error::{Error, Result};
 
@@ -135,6 +135,9 @@ pub(super) struct InitiativeDef {
     /// How far actual spend runs over (or under, when negative) the budget, per category.
     #[serde(default)]
     pub overspend_percent: PerCategory,
+    /// What it is expected to be worth a year, in whole dollars (ROI and payback).
+    #[serde(default)]
+    pub annual_benefit: Option<i64>,
 }
 
 fn focus() -> ActualSource {
@@ -258,13 +261,35 @@ pub(super) struct KpiDef {
     pub initiative: String,
     #[serde(default)]
     pub model: Option<String>,
-    pub metric_key: String,
+    #[serde(default)]
+    pub metric_key: Option<String>,
     pub unit: String,
     pub direction: KpiDirection,
     #[serde(default)]
     pub target_low: Option<f64>,
     #[serde(default)]
     pub target_high: Option<f64>,
+    #[serde(default)]
+    pub cadence: KpiCadence,
+    #[serde(default)]
+    pub starred: bool,
+    /// A computed KPI: no history is generated, the core computes it.
+    #[serde(default)]
+    pub formula: Option<KpiFormula>,
+    /// Where its two years of history end up against the target.
+    #[serde(default)]
+    pub story: KpiStory,
+}
+
+/// How a demo KPI's history ends: on target, just off it, well off it, or not measured lately.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum KpiStory {
+    #[default]
+    Green,
+    Amber,
+    Red,
+    Stale,
 }
 
 #[derive(Debug, Deserialize)]

@@ -17,9 +17,9 @@ use super::cast::Cast;
 use super::definition::Definition;
 use super::{DemoReport, DemoScale, Overbooked};
 use crate::domain::{
-    Actual, ActualSource, Allocation, BudgetLine, Category, Contract, Currency, Entity, FxRate, Initiative,
-    InitiativeId, InitiativeStatus, Kpi, Model, ModelId, ModelStage, ModelVersion, Money, Month, Person, PersonId,
-    Requisition, Role, RoleId, Vendor, VendorId, VendorReview,
+    Actual, ActualSource, Allocation, BudgetLine, Category, Contract, ContractModel, Currency, Entity, FxRate,
+    Initiative, InitiativeId, InitiativeStatus, Kpi, KpiValue, KpiValueSource, Model, ModelId, ModelStage,
+    ModelVersion, Money, Month, Person, PersonId, Requisition, Role, RoleId, Vendor, VendorId, VendorReview,
 };
 use crate::error::{Error, Result};
 use crate::plan::scenario::ChangeSpec;
@@ -33,6 +33,7 @@ enum Section {
     Models = 3,
     Spend = 4,
     Unallocated = 5,
+    Kpis = 6,
 }
 
 /// How far an actual strays from its budget each month, in basis points either way.
@@ -106,14 +107,15 @@ impl<'a> Generator<'a> {
         let cast = Cast::new(self.def, self.scale, self.current, &mut self.rng(Section::Cast));
         let initiatives = self.initiatives(&cast)?;
         let people = self.people(&cast, &roles)?;
-        let mut staffing = self.allocations(&cast, &initiatives, &people)?;
-        self.requisitions(&cast, &roles, &initiatives, &mut staffing)?;
         let models = self.models(&cast, &initiatives)?;
-        self.contracts(&cast, &vendors, &initiatives)?;
+        let models_of = models_of_initiatives(&cast, &models);
+        let mut staffing = self.allocations(&cast, &initiatives, &people, &models_of)?;
+        self.requisitions(&cast, &roles, &initiatives, &mut staffing)?;
+        self.contracts(&cast, &vendors, &initiatives, &models_of)?;
         self.vendor_reviews(&vendors)?;
         self.kpis(&cast, &initiatives, &models)?;
         self.scenarios()?;
-        self.spend(&cast, &initiatives, &vendors, &staffing)?;
+        self.spend(&cast, &initiatives, &vendors, &staffing, &models_of)?;
         self.unallocated(&vendors)?;
         Ok(self.report)
     }
@@ -185,6 +187,7 @@ impl<'a> Generator<'a> {
                 priority: spec.def.priority,
                 start: spec.start,
                 end: spec.end,
+                annual_benefit: spec.def.annual_benefit.map(dollars),
             })?);
             self.report.initiatives += 1;
         }
@@ -215,6 +218,7 @@ impl<'a> Generator<'a> {
         cast: &Cast<'_>,
         initiatives: &[InitiativeId],
         people: &[PersonId],
+        models_of: &[Vec<ModelId>],
     ) -> Result<Vec<Vec<Staffing>>> {
         let mut rng = self.rng(Section::Allocations);
         let current = self.current;
@@ -278,12 +282,18 @@ impl<'a> Generator<'a> {
             let mut percent_now = 0u32;
             let annual_cost = i128::from(self.def.roles[person.role].loaded_annual_cost) * 100;
             for (team, percent, start, end) in planned {
+                // Every other person works on one model of the team; the rest across its models.
+                let model_id = match models_of[team].as_slice() {
+                    [] => None,
+                    list => (n % 2 == 0).then(|| list[(n / 2) % list.len()]),
+                };
                 let allocation = Allocation {
                     person_id,
                     initiative_id: initiatives[team],
                     percent,
                     start: start.max(cast.initiatives[team].start),
                     end,
+                    model_id,
                 };
                 if allocation.end.is_some_and(|end| end < allocation.start) {
                     continue;
@@ -380,6 +390,7 @@ impl<'a> Generator<'a> {
         cast: &Cast<'_>,
         vendors: &HashMap<&str, VendorId>,
         initiatives: &[InitiativeId],
+        models_of: &[Vec<ModelId>],
     ) -> Result<()> {
         let today = self.today();
         let horizon = today + Days::new(RENEWAL_HORIZON_DAYS);
@@ -391,20 +402,23 @@ impl<'a> Generator<'a> {
                 .ok_or_else(|| {
                     Error::Internal(format!("contract `{}` has a term that does not fit the calendar", def.title))
                 })?;
-            self.insert(&Contract {
+            let team = def.initiative.as_deref().and_then(|key| cast.initiative_by_key.get(key)).copied();
+            let contract_id = self.insert(&Contract {
                 vendor_id: vendor_id(vendors, &def.vendor)?,
                 title: def.title.clone(),
-                initiative_id: def
-                    .initiative
-                    .as_deref()
-                    .and_then(|key| cast.initiative_by_key.get(key))
-                    .map(|&i| initiatives[i]),
+                initiative_id: team.map(|i| initiatives[i]),
                 value: def.value.money(),
                 start,
                 end,
                 notice_days: def.notice_days,
                 auto_renew: def.auto_renew,
             })?;
+            // A team's contract serves its first two models: 50% and 30%, the rest the team's.
+            if let Some(team) = team {
+                for (&model_id, share) in models_of[team].iter().zip([50u8, 30]) {
+                    self.insert(&ContractModel { contract_id, model_id, share })?;
+                }
+            }
             self.report.contracts += 1;
             if today < end && end <= horizon {
                 self.report.contracts_renewing_within_90_days += 1;
@@ -428,18 +442,39 @@ impl<'a> Generator<'a> {
     }
 
     fn kpis(&mut self, cast: &Cast<'_>, initiatives: &[InitiativeId], models: &[ModelId]) -> Result<()> {
+        let mut rng = self.rng(Section::Kpis);
+        // Values run through yesterday in the current month (the demo is opened the day it is
+        // built), or through the month's end when it is built for another month.
+        let today = crate::plan::period::today();
+        let through = if Month::of(today) == self.current {
+            today.pred_opt().unwrap_or(today).max(self.current.first_day())
+        } else {
+            crate::plan::period::last_day(self.current)
+        };
         for def in &self.def.kpis {
-            self.insert(&Kpi {
+            let kpi = Kpi {
                 name: def.name.clone(),
                 initiative_id: cast.initiative_by_key.get(def.initiative.as_str()).map(|&i| initiatives[i]),
                 model_id: def.model.as_deref().and_then(|name| cast.model_by_name.get(name)).map(|&m| models[m]),
-                metric_key: Some(def.metric_key.clone()),
+                metric_key: def.metric_key.clone(),
                 unit: def.unit.clone(),
                 direction: def.direction,
                 target_low: def.target_low,
                 target_high: def.target_high,
-            })?;
+                cadence: def.cadence,
+                amber_margin: None,
+                starred: def.starred,
+                formula: def.formula,
+            };
+            let kpi_id = self.insert(&kpi)?;
             self.report.kpis += 1;
+            if def.formula.is_none() {
+                for (date, value) in kpi_history(def, through, &mut rng) {
+                    let source = KpiValueSource::Imported;
+                    self.insert(&KpiValue { kpi_id, date, value, source, note: None })?;
+                    self.report.kpi_values += 1;
+                }
+            }
         }
         Ok(())
     }
@@ -471,6 +506,7 @@ impl<'a> Generator<'a> {
         initiatives: &[InitiativeId],
         vendors: &HashMap<&str, VendorId>,
         staffing: &[Vec<Staffing>],
+        models_of: &[Vec<ModelId>],
     ) -> Result<()> {
         let mut rng = self.rng(Section::Spend);
         let (window_start, window_end) = self.scale.budget_window(self.current);
@@ -557,7 +593,7 @@ impl<'a> Generator<'a> {
                     match category {
                         Category::Compute if def.compute_source == ActualSource::OpenCost => {
                             actual.source = ActualSource::OpenCost;
-                            actual.provider = Some(billing.provider.clone());
+                            actual.provider = Some(CLUSTER.into());
                             actual.service = Some("Kubernetes".into());
                             actual.resource = Some(format!("namespace/{}", spec.tag));
                             actual.tag = Some(spec.tag.clone());
@@ -589,8 +625,10 @@ impl<'a> Generator<'a> {
                     if spike {
                         actual.note = Some("Includes a one-off full retraining run".into());
                     }
-                    self.insert(&actual)?;
-                    self.report.actuals += 1;
+                    for part in by_model(&actual, &models_of[index], &spec.tag) {
+                        self.insert(&part)?;
+                        self.report.actuals += 1;
+                    }
                     self.report.actual_total.minor += amount.minor;
                 }
             }
@@ -629,6 +667,145 @@ impl<'a> Generator<'a> {
         }
         Ok(())
     }
+}
+
+/// The cluster OpenCost reports for: its idle capacity is shared by the models running on it.
+const CLUSTER: &str = "ml-prod-cluster";
+/// The share of a team's compute and storage that names no model (pipelines, notebooks, shared
+/// feature stores), in basis points; on the cluster, its idle capacity.
+const SHARED_BASIS_POINTS: i128 = 1_500;
+
+/// How many of a team's models its cloud bill names; the others' cost comes from the shared part.
+const NAMED_MODELS: usize = 3;
+
+/// The models of each initiative that are not archived, in the order of the cast.
+fn models_of_initiatives(cast: &Cast<'_>, models: &[ModelId]) -> Vec<Vec<ModelId>> {
+    let mut out = vec![Vec::new(); cast.initiatives.len()];
+    for (spec, &id) in cast.models.iter().zip(models) {
+        if let Some(team) = spec.initiative
+            && spec.def.stage != ModelStage::Archived
+        {
+            out[team].push(id);
+        }
+    }
+    out
+}
+
+/// A team's compute or storage actual split the way a cloud bill tagged by model reads: each model
+/// its share (the first [`NAMED_MODELS`] in the cast's order, weighted 5, 3, 2), and a shared part
+/// naming none — on
+/// the cluster, its idle capacity. Other actuals stay whole.
+fn by_model(actual: &Actual, models: &[ModelId], tag: &str) -> Vec<Actual> {
+    if models.is_empty() || !matches!(actual.category, Category::Compute | Category::Storage) {
+        return vec![actual.clone()];
+    }
+    let models = &models[..models.len().min(NAMED_MODELS)];
+    let weights: Vec<i128> = (0..models.len()).map(|k| [5, 3, 2].get(k).copied().unwrap_or(1)).collect();
+    let total = i128::from(actual.amount.minor);
+    let shared = total * SHARED_BASIS_POINTS / 10_000;
+    let named = crate::plan::model_cost::apportion((total - shared) as i64, &weights);
+    let mut out: Vec<Actual> = models
+        .iter()
+        .zip(named)
+        .enumerate()
+        .filter(|(_, (_, minor))| *minor != 0)
+        .map(|(k, (&model, minor))| Actual {
+            model_id: Some(model),
+            amount: Money::new(minor, actual.amount.currency),
+            resource: actual.resource.as_ref().map(|r| format!("{r}/model-{}", k + 1)),
+            ..actual.clone()
+        })
+        .collect();
+    if shared != 0 {
+        let mut rest = Actual { amount: Money::new(shared as i64, actual.amount.currency), ..actual.clone() };
+        if actual.source == ActualSource::OpenCost {
+            // The platform team owns the cluster: its idle capacity stays the team's spend.
+            rest.service = Some("Idle capacity".into());
+            rest.resource = Some(format!("{CLUSTER}/idle"));
+            rest.tag = None;
+            rest.note = Some(format!("Cluster idle capacity while {tag} ran"));
+        } else {
+            rest.resource = actual.resource.as_ref().map(|r| format!("{r}/shared"));
+        }
+        out.push(rest);
+    }
+    out
+}
+
+/// Two years of a KPI's values at its cadence through `through`, drifting from 10% worse than
+/// where it ends to where its story ends it: inside the target, just outside (amber), well
+/// outside (red), or inside but last measured four periods ago (stale). The newest value is
+/// exact; earlier ones carry ±1% noise. Values are rounded as the unit is usually written.
+fn kpi_history(def: &super::definition::KpiDef, through: NaiveDate, rng: &mut ChaCha8Rng) -> Vec<(NaiveDate, f64)> {
+    use super::definition::KpiStory;
+    use crate::domain::{KpiCadence, KpiDirection};
+    let higher = def.direction == KpiDirection::HigherIsBetter;
+    // The bound the story is told against: the one a worse value crosses.
+    let (bound, outward) = match (def.target_low, def.target_high, higher) {
+        (Some(low), _, true) | (Some(low), None, false) => (low, -1.0),
+        (_, Some(high), _) => (high, 1.0),
+        (None, None, _) => return Vec::new(),
+    };
+    let size = bound.abs().max(1e-9);
+    let end = match def.story {
+        KpiStory::Green | KpiStory::Stale => match (def.target_low, def.target_high) {
+            (Some(low), Some(high)) => (low + high) / 2.0,
+            _ => bound - outward * 0.06 * size,
+        },
+        KpiStory::Amber => bound + outward * 0.025 * size,
+        KpiStory::Red => bound + outward * 0.2 * size,
+    };
+    // Percents and ratios of a whole stay below it: halfway from the target to 100% at best.
+    let ceiling = match def.unit.as_str() {
+        "%" => Some(100.0),
+        "ratio" => Some(1.0),
+        _ => None,
+    };
+    let end = match ceiling {
+        Some(whole) if outward < 0.0 && bound < whole => end.min((bound + whole) / 2.0),
+        _ => end,
+    };
+    let start = end + outward * 0.1 * size;
+    let mut dates = Vec::new();
+    let first = through - Days::new(730);
+    let mut day = match def.cadence {
+        KpiCadence::Daily | KpiCadence::Weekly => through,
+        KpiCadence::Monthly => crate::plan::period::last_day(Month::of(through).plus(-1)),
+        KpiCadence::Quarterly => crate::plan::period::last_day(Month::of(through).plus(-3)),
+    };
+    let skipped = if def.story == KpiStory::Stale { 4 } else { 0 };
+    while day >= first {
+        dates.push(day);
+        day = match def.cadence {
+            KpiCadence::Daily => day - Days::new(1),
+            KpiCadence::Weekly => day - Days::new(7),
+            KpiCadence::Monthly => crate::plan::period::last_day(Month::of(day).plus(-1)),
+            KpiCadence::Quarterly => crate::plan::period::last_day(Month::of(day).plus(-3)),
+        };
+    }
+    dates.reverse();
+    let kept = dates.len().saturating_sub(skipped);
+    let decimals = match def.unit.as_str() {
+        "ratio" => 4,
+        "USD" => 3,
+        _ => 2,
+    };
+    let round = |v: f64| {
+        let scale = 10f64.powi(decimals);
+        (v * scale).round() / scale
+    };
+    let last = kept.saturating_sub(1);
+    dates
+        .into_iter()
+        .take(kept)
+        .enumerate()
+        .map(|(k, date)| {
+            let progress = if last == 0 { 1.0 } else { k as f64 / last as f64 };
+            let level = start + (end - start) * progress;
+            let noise = if k == last { 0.0 } else { rng.random_range(-0.01..=0.01) * size };
+            (date, round(level + noise))
+        })
+        .collect()
 }
 
 fn vendor_id(vendors: &HashMap<&str, VendorId>, name: &str) -> Result<VendorId> {

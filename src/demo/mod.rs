@@ -117,6 +117,8 @@ pub struct DemoReport {
     pub contracts_renewing_within_90_days: usize,
     pub vendor_reviews: usize,
     pub kpis: usize,
+    /// Stored KPI values (two years of history for every KPI that is not computed).
+    pub kpi_values: usize,
     pub scenarios: usize,
     pub budget_lines: usize,
     /// All actuals, including the unallocated ones.
@@ -160,6 +162,7 @@ impl DemoReport {
             contracts_renewing_within_90_days: 0,
             vendor_reviews: 0,
             kpis: 0,
+            kpi_values: 0,
             scenarios: 0,
             budget_lines: 0,
             actuals: 0,
@@ -181,8 +184,8 @@ impl fmt::Display for DemoReport {
         )?;
         writeln!(
             f,
-            "  {} models with {} versions, {} KPIs, {} scenarios",
-            self.models, self.model_versions, self.kpis, self.scenarios
+            "  {} models with {} versions, {} KPIs with {} values, {} scenarios",
+            self.models, self.model_versions, self.kpis, self.kpi_values, self.scenarios
         )?;
         writeln!(
             f,

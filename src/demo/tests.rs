@@ -268,6 +268,7 @@ fn refuses_a_portfolio_that_already_has_records_and_changes_nothing() {
         priority: 1,
         start: month("2026-01"),
         end: None,
+        annual_benefit: None,
     };
     records::insert(conn, "someone", &existing).expect("the initiative is written");
     let audit_rows = count(&db.store, "SELECT count(*) FROM audit_log");
@@ -327,8 +328,11 @@ fn large_demo_has_the_promised_counts() {
     assert_eq!(report.models, LARGE_MODELS);
     assert_eq!((report.first_budget_month, report.last_budget_month), (month("2022-01"), month("2026-12")));
     assert_eq!(report.budget_lines, LARGE_INITIATIVES * 60 * 5);
-    assert_eq!(report.actuals - report.unallocated_actuals, LARGE_INITIATIVES * (48 + 2) * 5);
     let s = &db.store;
+    // One charge per initiative, month and category, compute and storage split by model.
+    let charges = "SELECT count(*) FROM (SELECT DISTINCT initiative_id, month, category FROM actuals
+                   WHERE initiative_id IS NOT NULL)";
+    assert_eq!(count(s, charges), (LARGE_INITIATIVES * (48 + 2) * 5) as i64);
     assert_eq!(count(s, "SELECT count(*) FROM budget_lines"), report.budget_lines as i64);
     assert_eq!(count(s, "SELECT count(*) FROM actuals"), report.actuals as i64);
     assert_eq!(count(s, "SELECT count(*) FROM people"), LARGE_PEOPLE as i64);
@@ -337,4 +341,41 @@ fn large_demo_has_the_promised_counts() {
     let over: Vec<_> = booked(&all::<Allocation>(s), month("2026-03")).into_iter().filter(|&(_, p)| p > 100).collect();
     assert_eq!(over.len(), 1, "{over:?}");
     assert_eq!(over[0].0, report.overbooked.person_id);
+    models_and_unattributed_add_up_to_the_spend_of_every_period(s, month("2026-03"), 2022);
+}
+
+#[test]
+fn small_demo_model_costs_add_up_and_its_kpis_tell_every_status() {
+    let (db, report) = built(DemoScale::Small, "2026-03");
+    models_and_unattributed_add_up_to_the_spend_of_every_period(&db.store, month("2026-03"), 2025);
+    assert!(report.kpi_values > 1_000, "two years of history: {report}");
+    let inputs = crate::plan::PlanInputs::load(db.store.conn(), month("2026-03"), "2026-03-02".parse().unwrap())
+        .expect("the inputs load");
+    let costs = crate::plan::model_cost::model_costs(&inputs, crate::plan::PeriodChoice::All);
+    let named = costs.models.iter().filter(|m| m.infra_minor > 0 && m.people_minor > 0 && m.vendor_minor > 0);
+    assert!(named.count() >= 5, "models carry infrastructure, people and vendor cost of their own");
+}
+
+/// The models' costs plus the unattributed are the spend of each fiscal year, quarter and all
+/// time, to the cent (and the spend the planning core reports as actual to date).
+fn models_and_unattributed_add_up_to_the_spend_of_every_period(store: &crate::store::Store, as_of: Month, first: i32) {
+    use crate::plan::{PeriodChoice, PlanInputs, PlanOptions, compute, model_cost::model_costs};
+    let inputs = PlanInputs::load(store.conn(), as_of, as_of.first_day()).expect("the inputs load");
+    let mut periods = vec![PeriodChoice::All];
+    for year in first..=as_of.year() {
+        periods.push(PeriodChoice::FiscalYear(year));
+        periods.extend((1..=4).map(|q| PeriodChoice::Quarter(year, q)));
+    }
+    for period in periods {
+        let costs = model_costs(&inputs, period);
+        let placed: i64 = costs.models.iter().map(|m| m.total_minor).sum();
+        assert_eq!(placed + costs.unattributed_minor, costs.total_minor, "{period:?}");
+        for m in &costs.models {
+            let parts = m.infra_minor + m.people_minor + m.vendor_minor + m.shared_minor;
+            assert_eq!(parts, m.total_minor, "{} in {period:?}", m.name);
+            assert_eq!(m.by_month_minor.iter().sum::<i64>(), m.total_minor, "{} in {period:?}", m.name);
+        }
+        let plan = compute(&inputs, &PlanOptions { period, horizon: 1 }).expect("a plan");
+        assert_eq!(costs.total_minor, plan.portfolio.actual_to_date_minor, "{period:?}");
+    }
 }

@@ -25,6 +25,8 @@ word_enum!(
     Contract => "contract",
     VendorReview => "review",
     Kpi => "kpi",
+    KpiValue => "kpi-value",
+    ContractModel => "contract-model",
     Scenario => "scenario",
     Connection => "connection",
 });
@@ -64,6 +66,8 @@ id_type!(
     ContractId,
     VendorReviewId,
     KpiId,
+    KpiValueId,
+    ContractModelId,
     ScenarioId,
     ConnectionId,
 );
@@ -159,6 +163,42 @@ word_enum!(
 });
 
 word_enum!(
+    /// How often a KPI is measured: a KPI whose newest value is older than its cadence allows is
+    /// stale ([`crate::plan::kpi`]).
+    KpiCadence, "cadence" {
+    Daily => "daily",
+    Weekly => "weekly",
+    Monthly => "monthly",
+    Quarterly => "quarterly",
+});
+
+// `word_enum!` variants take no attributes, so `#[default]` cannot be derived.
+#[allow(clippy::derivable_impls)]
+impl Default for KpiCadence {
+    fn default() -> KpiCadence {
+        KpiCadence::Monthly
+    }
+}
+
+word_enum!(
+    /// How a computed KPI is computed from the portfolio ([`crate::plan::kpi`]):
+    /// `cost_per_1000_predictions` is the model's fully loaded cost of a month over its predictions
+    /// that month, × 1,000 (the predictions from the KPI's `metric_key`, a per-second throughput
+    /// metric of the model); `roi` is the initiative's stated annual benefit over its fully loaded
+    /// cost of the last 12 months.
+    KpiFormula, "formula" {
+    CostPer1000Predictions => "cost_per_1000_predictions",
+    Roi => "roi",
+});
+
+word_enum!(
+    /// Where a stored KPI value came from (synced and computed values are not stored).
+    KpiValueSource, "source" {
+    Typed => "typed",
+    Imported => "imported",
+});
+
+word_enum!(
     /// The kind of cluster endpoint a connection reaches.
     ConnectionKind, "kind" {
     Prometheus => "prometheus",
@@ -189,9 +229,15 @@ pub struct Initiative {
     pub start: Month,
     #[serde(default)]
     pub end: Option<Month>,
+    /// What the initiative is expected to be worth a year, for ROI and payback.
+    #[serde(default)]
+    pub annual_benefit: Option<Money>,
 }
 entity!(Initiative, InitiativeId, Initiative, |i| {
     require_text("name", &i.name)?;
+    if i.annual_benefit.is_some_and(|b| b.minor < 0) {
+        return Err(DomainError::invalid("annual_benefit", "must not be negative"));
+    }
     if !(1..=5).contains(&i.priority) {
         return Err(DomainError::invalid("priority", format!("{} is not from 1 (highest) to 5 (lowest)", i.priority)));
     }
@@ -308,6 +354,9 @@ pub struct Allocation {
     pub start: Month,
     #[serde(default)]
     pub end: Option<Month>,
+    /// The model the person works on, when the allocation names one (fully loaded cost per model).
+    #[serde(default)]
+    pub model_id: Option<ModelId>,
 }
 entity!(Allocation, AllocationId, Allocation, |a| {
     if !(1..=100).contains(&a.percent) {
@@ -474,9 +523,38 @@ pub struct Kpi {
     pub target_low: Option<f64>,
     #[serde(default)]
     pub target_high: Option<f64>,
+    #[serde(default)]
+    pub cadence: KpiCadence,
+    /// How far outside the target band is still amber, in the KPI's unit; none: 5% of the target
+    /// it crossed.
+    #[serde(default)]
+    pub amber_margin: Option<f64>,
+    /// A starred KPI's chart goes into the report.
+    #[serde(default)]
+    pub starred: bool,
+    /// For a computed KPI, how it is computed.
+    #[serde(default)]
+    pub formula: Option<KpiFormula>,
 }
 entity!(Kpi, KpiId, Kpi, |k| {
     require_text("name", &k.name)?;
+    if let Some(margin) = k.amber_margin
+        && !(margin.is_finite() && margin >= 0.0)
+    {
+        return Err(DomainError::invalid("amber_margin", format!("{margin} is not a number of zero or more")));
+    }
+    match k.formula {
+        Some(KpiFormula::CostPer1000Predictions) if k.model_id.is_none() || k.metric_key.is_none() => {
+            return Err(DomainError::invalid(
+                "formula",
+                "cost_per_1000_predictions needs model_id and metric_key (the model's throughput metric, per second)",
+            ));
+        }
+        Some(KpiFormula::Roi) if k.initiative_id.is_none() => {
+            return Err(DomainError::invalid("formula", "roi needs initiative_id"));
+        }
+        _ => {}
+    }
     if k.target_low.is_none() && k.target_high.is_none() {
         return Err(DomainError::invalid("target_low", "give target_low, target_high or both"));
     }
@@ -487,6 +565,41 @@ entity!(Kpi, KpiId, Kpi, |k| {
         && low > high
     {
         return Err(DomainError::invalid("target_high", format!("{high} is below target_low {low}")));
+    }
+    Ok(())
+});
+
+/// One value of a KPI on one day, typed or imported. A KPI has at most one stored value a day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct KpiValue {
+    pub kpi_id: KpiId,
+    pub date: NaiveDate,
+    pub value: f64,
+    pub source: KpiValueSource,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+entity!(KpiValue, KpiValueId, KpiValue, |v| {
+    if !v.value.is_finite() {
+        return Err(DomainError::invalid("value", format!("{} is not a finite number", v.value)));
+    }
+    Ok(())
+});
+
+/// A contract's spend following a model: `share` percent of the vendor's spend under the
+/// contract is the model's ([`crate::plan::model_cost`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ContractModel {
+    pub contract_id: ContractId,
+    pub model_id: ModelId,
+    /// Percent of the contract's spend, 1 to 100.
+    pub share: u8,
+}
+entity!(ContractModel, ContractModelId, ContractModel, |l| {
+    if !(1..=100).contains(&l.share) {
+        return Err(DomainError::invalid("share", format!("{} is not a percent from 1 to 100", l.share)));
     }
     Ok(())
 });
@@ -578,6 +691,7 @@ mod tests {
             percent: 50,
             start: month("2026-01"),
             end: Some(month("2026-06")),
+            model_id: None,
         };
         assert!(a.validate().is_ok());
         assert!(a.covers(month("2026-06")) && !a.covers(month("2026-07")));

@@ -239,6 +239,7 @@ impl Parsed {
             duplicates: self.rows.len() - would_write,
             unallocated,
             sample,
+            kpi_values: Vec::new(),
             stopped_early: self.problems.is_full(),
             errors: self.problems.errors,
             notes: Vec::new(),

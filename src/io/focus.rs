@@ -223,6 +223,7 @@ pub fn preview_focus(conn: &Connection, path: &Path, options: &FocusOptions) -> 
     Ok(Preview {
         kind: ImportKind::Focus,
         sample: previewer.sample(path)?,
+        kpi_values: Vec::new(),
         file: scan.file,
         rows: scan.rows,
         would_write: scan.written,

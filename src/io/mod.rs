@@ -21,9 +21,11 @@
 pub mod csv_import;
 pub mod export;
 pub mod focus;
+pub mod kpi_values;
 
 pub use csv_import::{import_actuals, import_budgets, preview_actuals, preview_budgets};
 pub use focus::{CostColumn, FocusOptions, import_focus, preview_focus};
+pub use kpi_values::{import_kpi_values, preview_kpi_values};
 
 /// Writes `bytes` to `path` whole or not at all: a hidden partial file beside it, then a rename,
 /// so a reader never sees half a chart or report and a failed write leaves no litter.
@@ -69,6 +71,8 @@ pub enum ImportKind {
     Actuals,
     /// A FOCUS cost-and-usage export from a cloud or SaaS provider.
     Focus,
+    /// KPI values: `kpi,date,value` and an optional `note`.
+    KpiValues,
 }
 
 impl ImportKind {
@@ -77,6 +81,7 @@ impl ImportKind {
             ImportKind::Budgets => "budgets",
             ImportKind::Actuals => "actuals",
             ImportKind::Focus => "focus",
+            ImportKind::KpiValues => "kpi_values",
         }
     }
 }
@@ -144,8 +149,10 @@ pub struct Preview {
     pub duplicates: usize,
     /// Rows that would land in the Unallocated bucket.
     pub unallocated: usize,
-    /// The first [`PREVIEW_ROW_LIMIT`] rows the import would write.
+    /// The first [`PREVIEW_ROW_LIMIT`] rows the import would write (budgets, actuals, FOCUS).
     pub sample: Vec<PreviewRow>,
+    /// The first [`PREVIEW_ROW_LIMIT`] values a KPI values import would write.
+    pub kpi_values: Vec<kpi_values::KpiValueRow>,
     /// Every problem found, up to [`PREVIEW_ERROR_LIMIT`]. The import refuses the file unless
     /// this is empty.
     pub errors: Vec<RowError>,

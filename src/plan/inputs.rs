@@ -53,6 +53,10 @@ pub struct PlanInputs {
     /// Changes to spend the forecast applies to the months after the as-of month: planned spend
     /// (an applied scenario's), then an evaluated scenario's.
     pub adjustments: Vec<super::scenario::SpendAdjustment>,
+    /// The providers named by actuals ([`MoneyFact::provider`] indexes it).
+    pub providers: Vec<String>,
+    /// The providers that are clusters: those OpenCost reports for (indexes into `providers`).
+    pub clusters: std::collections::BTreeSet<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +66,8 @@ pub struct InitiativeFacts {
     pub status: InitiativeStatus,
     pub start: Month,
     pub end: Option<Month>,
+    /// What the initiative is expected to be worth a year (base currency), when stated.
+    pub annual_benefit_minor: Option<i64>,
 }
 
 /// A sum of budget or actual money.
@@ -78,6 +84,9 @@ pub struct MoneyFact {
     pub model: Option<ModelId>,
     /// The vendor it was paid to (actuals only).
     pub vendor: Option<VendorId>,
+    /// Who billed it — a cloud account, a cluster (actuals only): an index into
+    /// [`PlanInputs::providers`].
+    pub provider: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -102,6 +111,8 @@ pub struct AllocationFacts {
     pub percent: u32,
     pub start: Month,
     pub end: Option<Month>,
+    /// The model the person works on, when the allocation names one.
+    pub model: Option<ModelId>,
 }
 
 impl AllocationFacts {
@@ -136,6 +147,8 @@ pub struct ContractFacts {
     pub end: NaiveDate,
     pub notice_deadline: NaiveDate,
     pub auto_renew: bool,
+    /// The models its spend follows, with each one's percent.
+    pub models: Vec<(ModelId, u32)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -181,21 +194,35 @@ impl PlanInputs {
 
         let initiatives = collect(
             conn,
-            "SELECT id, name, status, start, \"end\" FROM initiatives ORDER BY name COLLATE NOCASE, id",
+            "SELECT id, name, status, start, \"end\", annual_benefit_minor, annual_benefit_currency
+             FROM initiatives ORDER BY name COLLATE NOCASE, id",
             [],
             |row| {
+                let benefit = match (row.get::<_, Option<i64>>(5)?, row.get::<_, Option<String>>(6)?) {
+                    (Some(minor), Some(code)) => Some(fx.code_to_base(minor, &code)?),
+                    _ => None,
+                };
                 Ok(InitiativeFacts {
                     id: InitiativeId(row.get(0)?),
                     name: row.get(1)?,
                     status: row.get::<_, String>(2)?.parse()?,
                     start: month(row.get(3)?)?,
                     end: optional_month(row.get(4)?)?,
+                    annual_benefit_minor: benefit,
                 })
             },
         )?;
 
-        let money = |row: &rusqlite::Row<'_>| -> Result<MoneyFact> {
+        let mut providers: Vec<String> = Vec::new();
+        let mut provider_index: HashMap<String, u32> = HashMap::new();
+        let mut money = |row: &rusqlite::Row<'_>| -> Result<MoneyFact> {
             let code: String = row.get(3)?;
+            let provider = row.get::<_, Option<String>>(8)?.map(|name| {
+                *provider_index.entry(name).or_insert_with_key(|name| {
+                    providers.push(name.clone());
+                    providers.len() as u32 - 1
+                })
+            });
             Ok(MoneyFact {
                 initiative: row.get::<_, Option<i64>>(0)?.map(InitiativeId),
                 month: month(row.get(1)?)?,
@@ -204,23 +231,34 @@ impl PlanInputs {
                 one_off: row.get(5)?,
                 model: row.get::<_, Option<i64>>(6)?.map(ModelId),
                 vendor: row.get::<_, Option<i64>>(7)?.map(VendorId),
+                provider,
             })
         };
         let budgets = collect(
             conn,
-            "SELECT initiative_id, month, category, amount_currency, sum(amount_minor), 0, NULL, NULL
+            "SELECT initiative_id, month, category, amount_currency, sum(amount_minor), 0, NULL, NULL, NULL
              FROM budget_lines GROUP BY 1, 2, 3, 4",
             [],
-            money,
+            &mut money,
         )?;
         let actuals = collect(
             conn,
-            "SELECT initiative_id, month, category, amount_currency, sum(amount_minor), one_off, model_id, vendor_id
-             FROM actuals WHERE month <= ?1 GROUP BY 1, 2, 3, 4, 6, 7, 8",
+            "SELECT initiative_id, month, category, amount_currency, sum(amount_minor), one_off, model_id, vendor_id,
+                    provider
+             FROM actuals WHERE month <= ?1 GROUP BY 1, 2, 3, 4, 6, 7, 8, 9",
             [&through],
-            money,
+            &mut money,
         )?;
 
+        let clusters = collect(
+            conn,
+            "SELECT DISTINCT provider FROM actuals WHERE source = 'opencost' AND provider IS NOT NULL AND month <= ?1",
+            [&through],
+            |row| Ok(row.get::<_, String>(0)?),
+        )?
+        .into_iter()
+        .filter_map(|name| providers.iter().position(|p| *p == name).map(|i| i as u32))
+        .collect();
         let role_cost_minor =
             collect(conn, "SELECT id, loaded_annual_cost_currency, loaded_annual_cost_minor FROM roles", [], |row| {
                 let code: String = row.get(1)?;
@@ -248,7 +286,8 @@ impl PlanInputs {
         let allocations = collect(
             conn,
             &format!(
-                "SELECT person_id, initiative_id, percent, start, \"end\" FROM allocations WHERE start <= ?1 OR {} ORDER BY id",
+                "SELECT person_id, initiative_id, percent, start, \"end\", model_id FROM allocations
+                 WHERE start <= ?1 OR {} ORDER BY id",
                 known("allocation")
             ),
             [&through, &known_by],
@@ -259,6 +298,7 @@ impl PlanInputs {
                     percent: row.get(2)?,
                     start: month(row.get(3)?)?,
                     end: optional_month(row.get(4)?)?,
+                    model: row.get::<_, Option<i64>>(5)?.map(ModelId),
                 })
             },
         )?;
@@ -308,9 +348,19 @@ impl PlanInputs {
                     notice_deadline: end - chrono::Days::new(u64::from(notice_days)),
                     auto_renew: row.get(9)?,
                     title,
+                    models: Vec::new(),
                 })
             },
         )?;
+        let mut contracts = contracts;
+        let links = collect(conn, "SELECT contract_id, model_id, share FROM contract_models ORDER BY id", [], |row| {
+            Ok((row.get::<_, i64>(0)?, ModelId(row.get(1)?), row.get::<_, u32>(2)?))
+        })?;
+        for (contract, model, share) in links {
+            if let Some(c) = contracts.iter_mut().find(|c| c.id == contract) {
+                c.models.push((model, share));
+            }
+        }
         let models =
             collect(conn, "SELECT id, name, initiative_id, stage, risk_tier FROM models ORDER BY id", [], |row| {
                 Ok(ModelFacts {
@@ -375,6 +425,8 @@ impl PlanInputs {
             models,
             vendors,
             adjustments,
+            providers,
+            clusters,
         })
     }
 }

@@ -16,12 +16,15 @@ pub mod attention;
 pub mod forecast;
 pub mod grid;
 pub mod inputs;
+pub mod kpi;
 pub mod model;
+pub mod model_cost;
 pub mod outliers;
 pub mod period;
 pub mod scenario;
 pub mod summary;
 pub mod team;
+pub mod value;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -502,7 +505,7 @@ fn renewals(inputs: &PlanInputs, day: NaiveDate) -> Vec<Renewal> {
 }
 
 /// The first and last months that hold any budget or actual.
-fn money_span(inputs: &PlanInputs) -> Option<(Month, Month)> {
+pub(crate) fn money_span(inputs: &PlanInputs) -> Option<(Month, Month)> {
     let months = inputs.budgets.iter().chain(&inputs.actuals).map(|f| f.month);
     let (min, max) = months.fold((None::<Month>, None::<Month>), |(lo, hi), m| {
         (Some(lo.map_or(m, |lo| lo.min(m))), Some(hi.map_or(m, |hi| hi.max(m))))

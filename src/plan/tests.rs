@@ -34,12 +34,21 @@ fn empty(as_of: &str, today: &str) -> PlanInputs {
         models: Vec::new(),
         vendors: Vec::new(),
         adjustments: Vec::new(),
+        providers: Vec::new(),
+        clusters: Default::default(),
     }
 }
 
 fn initiative(inputs: &mut PlanInputs, id: i64, name: &str, status: InitiativeStatus) -> InitiativeId {
     let id = InitiativeId(id);
-    inputs.initiatives.push(InitiativeFacts { id, name: name.into(), status, start: month("2024-01"), end: None });
+    inputs.initiatives.push(InitiativeFacts {
+        id,
+        name: name.into(),
+        status,
+        start: month("2024-01"),
+        end: None,
+        annual_benefit_minor: None,
+    });
     id
 }
 
@@ -52,6 +61,7 @@ fn fact(initiative: InitiativeId, month_text: &str, minor: i64) -> MoneyFact {
         one_off: false,
         model: None,
         vendor: None,
+        provider: None,
     }
 }
 
@@ -258,4 +268,136 @@ fn the_budget_grid_totals_are_the_cores_in_the_base_currency() {
     assert_eq!(vendor.forecast_minor, Some(2 * 30_000), "one recorded month and no series fitted on it");
     let people = grid.categories.iter().find(|c| c.category == Category::People).expect("people row");
     assert_eq!(people.forecast_minor, None, "nothing recorded, nothing forecast");
+}
+
+mod model_cost {
+    //! Each rule of the fully loaded cost per model on a small portfolio computed by hand.
+
+    use super::*;
+    use crate::domain::{ModelId, ModelStage, PersonId, RiskTier, RoleId, VendorId};
+    use crate::plan::inputs::{AllocationFacts, ContractFacts, ModelFacts, PersonFacts};
+    use crate::plan::model_cost::{UnattributedReason, apportion, model_costs};
+
+    fn model(inputs: &mut PlanInputs, id: i64, name: &str, initiative: InitiativeId) -> ModelId {
+        inputs.models.push(ModelFacts {
+            id: ModelId(id),
+            name: name.into(),
+            initiative: Some(initiative),
+            stage: ModelStage::Production,
+            risk_tier: RiskTier::Medium,
+        });
+        ModelId(id)
+    }
+
+    fn person(inputs: &mut PlanInputs, id: i64, initiative: InitiativeId, percent: u32, model: Option<ModelId>) {
+        inputs.people.push(PersonFacts {
+            id: PersonId(id),
+            name: format!("P{id}"),
+            role: RoleId(1),
+            start: month("2025-01"),
+            end: None,
+        });
+        inputs.allocations.push(AllocationFacts {
+            person: PersonId(id),
+            initiative,
+            percent,
+            start: month("2025-01"),
+            end: None,
+            model,
+        });
+    }
+
+    #[test]
+    fn every_rule_places_spend_as_computed_by_hand_and_nothing_is_lost() {
+        let mut inputs = empty("2026-03", "2026-04-10");
+        let i = initiative(&mut inputs, 1, "Search", InitiativeStatus::Active);
+        let j = initiative(&mut inputs, 2, "Fraud", InitiativeStatus::Active);
+        let k = initiative(&mut inputs, 3, "Research", InitiativeStatus::Active);
+        let l = initiative(&mut inputs, 4, "Support", InitiativeStatus::Active);
+        let a = model(&mut inputs, 1, "ranker", i);
+        let b = model(&mut inputs, 2, "embedder", i);
+        let c = model(&mut inputs, 3, "scorer", j);
+        let d = model(&mut inputs, 4, "router", l);
+        let e = model(&mut inputs, 5, "answerer", l);
+        inputs.providers = vec!["gpu-cluster".into(), "AWS".into()];
+        inputs.clusters.insert(0);
+        inputs.role_cost_minor.insert(RoleId(1), 120_000);
+        person(&mut inputs, 1, i, 50, Some(a));
+        person(&mut inputs, 2, i, 50, None);
+        inputs.vendors.push(crate::plan::inputs::VendorFacts { id: VendorId(9), name: "Labels Inc".into() });
+        inputs.contracts.push(ContractFacts {
+            id: 1,
+            title: "Labelling".into(),
+            vendor_id: VendorId(9),
+            vendor: "Labels Inc".into(),
+            initiative: None,
+            value_minor: 12_000,
+            start: day("2026-01-01"),
+            end: day("2026-12-31"),
+            notice_deadline: day("2026-10-01"),
+            auto_renew: false,
+            models: vec![(a, 60)],
+        });
+        let named = |initiative, model, minor, provider| MoneyFact {
+            model: Some(model),
+            provider,
+            ..fact(initiative, "2026-02", minor)
+        };
+        inputs.actuals = vec![
+            // 1. Named infrastructure: A 300 on the cluster, B 100, C 100 on the cluster.
+            named(i, a, 300, Some(0)),
+            named(i, b, 100, None),
+            named(j, c, 100, Some(0)),
+            // 2. People 1,000: half by the allocation naming A (500), half split 3:1 (375, 125).
+            MoneyFact { category: Category::People, ..fact(i, "2026-02", 1_000) },
+            // 3. Vendor 1,000 under the contract: 60% to A (600), the rest 3:1 (300, 100).
+            MoneyFact { category: Category::Vendor, vendor: Some(VendorId(9)), ..fact(i, "2026-02", 1_000) },
+            // 4. Cluster idle 400 (no initiative): by the cluster's named cost, A 300 and C 100.
+            MoneyFact { provider: Some(0), initiative: None, ..fact(i, "2026-03", 400) },
+            // Untagged cloud spend is no cluster's: unattributed (33), even with a provider.
+            MoneyFact { provider: Some(1), initiative: None, ..fact(i, "2026-03", 33) },
+            // 5. Search infrastructure naming no model, 200: 3:1 (150, 50).
+            fact(i, "2026-03", 200),
+            // 6. Unattributed: no initiative (77); an initiative without models (50).
+            MoneyFact { initiative: None, ..fact(i, "2026-03", 77) },
+            fact(k, "2026-03", 50),
+            // Equal split where no model has infrastructure: 101 → 51 and 50.
+            MoneyFact { category: Category::People, ..fact(l, "2026-03", 101) },
+            // Outside the period (2025) and after the as-of month: not counted.
+            fact(i, "2025-12", 9_999),
+        ];
+        inputs.actuals.push(MoneyFact { model: Some(a), ..fact(i, "2026-01", 0) });
+
+        let costs = model_costs(&inputs, PeriodChoice::FiscalYear(2026));
+        let parts = |id: ModelId| {
+            let m = costs.model(id).expect("the model is listed");
+            (m.infra_minor, m.people_minor, m.vendor_minor, m.shared_minor, m.total_minor)
+        };
+        assert_eq!(parts(a), (300, 875, 900, 450, 2_525));
+        assert_eq!(parts(b), (100, 125, 100, 50, 375));
+        assert_eq!(parts(c), (100, 0, 0, 100, 200));
+        assert_eq!(parts(d), (0, 51, 0, 0, 51));
+        assert_eq!(parts(e), (0, 50, 0, 0, 50));
+        assert_eq!(costs.unattributed_minor, 160);
+        let reasons: Vec<(UnattributedReason, i64)> = costs.unattributed.iter().map(|u| (u.reason, u.minor)).collect();
+        assert_eq!(
+            reasons,
+            [(UnattributedReason::NoInitiative, 110), (UnattributedReason::InitiativeWithoutModels, 50)]
+        );
+        assert_eq!(costs.total_minor, 3_361);
+        let placed: i64 = costs.models.iter().map(|m| m.total_minor).sum();
+        assert_eq!(placed + costs.unattributed_minor, costs.total_minor);
+        assert_eq!(costs.months.len(), 3, "January to the as-of month");
+        assert_eq!(costs.month_minor(a, month("2026-02")), Some(300 + 875 + 900));
+        assert_eq!(costs.models[0].model_id, a, "most expensive first");
+    }
+
+    #[test]
+    fn apportioning_is_exact_for_any_sign_and_gives_ties_to_the_first() {
+        assert_eq!(apportion(101, &[1, 1]), [51, 50]);
+        assert_eq!(apportion(-101, &[1, 1]), [-51, -50]);
+        assert_eq!(apportion(10, &[1, 1, 1]), [4, 3, 3]);
+        assert_eq!(apportion(7, &[0, 5]), [0, 7]);
+        assert_eq!(apportion(i64::MAX, &[1, 2]).iter().map(|v| i128::from(*v)).sum::<i128>(), i128::from(i64::MAX));
+    }
 }

@@ -35,6 +35,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/008_scenario_changes.sql"),
     include_str!("migrations/009_planned_spend.sql"),
     include_str!("migrations/010_planned_spend_unallocated.sql"),
+    include_str!("migrations/011_kpi_values_and_model_cost.sql"),
 ];
 
 /// The migrations with the Rust each needs beside its SQL.

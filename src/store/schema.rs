@@ -81,6 +81,7 @@ pub static TABLES: &[Table] = &[
             req("priority", Integer),
             req("start", Text),
             opt("end", Text),
+            opt("annual_benefit", Money),
         ],
     },
     Table {
@@ -144,6 +145,7 @@ pub static TABLES: &[Table] = &[
             req("percent", Integer),
             req("start", Text),
             opt("end", Text),
+            opt("model_id", Ref(EntityKind::Model)),
         ],
     },
     Table {
@@ -233,6 +235,32 @@ pub static TABLES: &[Table] = &[
             req("direction", Text),
             opt("target_low", Real),
             opt("target_high", Real),
+            opt("cadence", Text),
+            opt("amber_margin", Real),
+            opt("starred", Bool),
+            opt("formula", Text),
+        ],
+    },
+    Table {
+        kind: EntityKind::KpiValue,
+        name: "kpi_values",
+        label: None,
+        columns: &[
+            req("kpi_id", Ref(EntityKind::Kpi)),
+            req("date", Text),
+            req("value", Real),
+            req("source", Text),
+            opt("note", Text),
+        ],
+    },
+    Table {
+        kind: EntityKind::ContractModel,
+        name: "contract_models",
+        label: None,
+        columns: &[
+            req("contract_id", Ref(EntityKind::Contract)),
+            req("model_id", Ref(EntityKind::Model)),
+            req("share", Integer),
         ],
     },
     Table {

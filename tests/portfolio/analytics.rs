@@ -32,6 +32,7 @@ pub(crate) fn initiative(store: &Store, name: &str, status: InitiativeStatus, en
             priority: 2,
             start: month("2024-01"),
             end: end.map(month),
+            annual_benefit: None,
         },
     )
 }
@@ -195,7 +196,17 @@ fn the_headcount_projection_counts_people_allocations_and_open_requisitions() {
     let leaves = person("Leaves", "2025-01", Some("2026-08"));
     person("Unallocated", "2026-01", Some("2026-07"));
     let allocate = |person_id, initiative_id, percent, end: Option<&str>| {
-        insert(&store, Allocation { person_id, initiative_id, percent, start: month("2026-01"), end: end.map(month) })
+        insert(
+            &store,
+            Allocation {
+                person_id,
+                initiative_id,
+                percent,
+                start: month("2026-01"),
+                end: end.map(month),
+                model_id: None,
+            },
+        )
     };
     allocate(stays, a, 50, None);
     allocate(stays, b, 30, None);

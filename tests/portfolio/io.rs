@@ -29,6 +29,7 @@ fn add_initiative(store: &Store, name: &str) -> i64 {
         priority: 3,
         start: "2023-01".parse().expect("a month"),
         end: None,
+        annual_benefit: None,
     };
     records::insert(store.conn(), "tester", &initiative).expect("the initiative is added").id.0
 }

@@ -10,6 +10,7 @@ mod cli;
 mod crash;
 mod faults;
 mod io;
+mod kpis;
 mod mlflow;
 #[path = "../support/mlflow_server.rs"]
 mod mlflow_server;

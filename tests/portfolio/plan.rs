@@ -144,11 +144,25 @@ fn portfolio_of_2025(db: &TempDb) -> (InitiativeId, InitiativeId) {
     // 80% + 40%: overbooked from 2025 on.
     insert(
         &store,
-        Allocation { person_id: person, initiative_id: search, percent: 80, start: month("2025-01"), end: None },
+        Allocation {
+            person_id: person,
+            initiative_id: search,
+            percent: 80,
+            start: month("2025-01"),
+            end: None,
+            model_id: None,
+        },
     );
     insert(
         &store,
-        Allocation { person_id: person, initiative_id: fraud, percent: 40, start: month("2025-01"), end: None },
+        Allocation {
+            person_id: person,
+            initiative_id: fraud,
+            percent: 40,
+            start: month("2025-01"),
+            end: None,
+            model_id: None,
+        },
     );
     let vendor = insert(
         &store,
@@ -183,7 +197,14 @@ fn record_2026(db: &TempDb, (search, fraud): (InitiativeId, InitiativeId)) {
     );
     insert(
         &store,
-        Allocation { person_id: hire, initiative_id: fraud, percent: 100, start: month("2026-02"), end: None },
+        Allocation {
+            person_id: hire,
+            initiative_id: fraud,
+            percent: 100,
+            start: month("2026-02"),
+            end: None,
+            model_id: None,
+        },
     );
     let vendor = records::list::<Vendor>(store.conn(), &Default::default()).unwrap()[0].id;
     insert(

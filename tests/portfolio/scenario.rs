@@ -61,7 +61,14 @@ fn small_portfolio(db: &TempDb) {
     );
     insert(
         &store,
-        Allocation { person_id: ada, initiative_id: fraud, percent: 100, start: month("2024-01"), end: None },
+        Allocation {
+            person_id: ada,
+            initiative_id: fraud,
+            percent: 100,
+            start: month("2024-01"),
+            end: None,
+            model_id: None,
+        },
     );
     let vendor = insert(
         &store,

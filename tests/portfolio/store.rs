@@ -16,6 +16,7 @@ fn initiative(name: &str) -> Initiative {
         priority: 1,
         start: "2026-01".parse().unwrap(),
         end: None,
+        annual_benefit: None,
     }
 }
 
@@ -284,7 +285,7 @@ fn every_kind_round_trips_through_its_table() {
     let samples = [
         (
             EntityKind::Initiative,
-            json!({"name": "Churn", "status": "active", "priority": 2, "start": "2026-01", "end": "2026-12", "owner": "Lee", "objective": "Keep customers"}),
+            json!({"name": "Churn", "status": "active", "priority": 2, "start": "2026-01", "end": "2026-12", "owner": "Lee", "objective": "Keep customers", "annual_benefit": {"minor": 250000000, "currency": "USD"}}),
         ),
         (
             EntityKind::Role,
@@ -296,7 +297,7 @@ fn every_kind_round_trips_through_its_table() {
         ),
         (
             EntityKind::Allocation,
-            json!({"person_id": 1, "initiative_id": 1, "percent": 60, "start": "2026-01", "end": "2026-06"}),
+            json!({"person_id": 1, "initiative_id": 1, "percent": 60, "start": "2026-01", "end": "2026-06", "model_id": null}),
         ),
         (
             EntityKind::Requisition,
@@ -332,8 +333,13 @@ fn every_kind_round_trips_through_its_table() {
         ),
         (
             EntityKind::Kpi,
-            json!({"name": "p95 latency", "initiative_id": 1, "model_id": 1, "metric_key": "latency_p95_ms", "unit": "ms", "direction": "lower_is_better", "target_low": null, "target_high": 150.5}),
+            json!({"name": "p95 latency", "initiative_id": 1, "model_id": 1, "metric_key": "latency_p95_ms", "unit": "ms", "direction": "lower_is_better", "target_low": null, "target_high": 150.5, "cadence": "daily", "amber_margin": 10.0, "starred": true, "formula": null}),
         ),
+        (
+            EntityKind::KpiValue,
+            json!({"kpi_id": 1, "date": "2026-11-30", "value": 142.5, "source": "typed", "note": "after the cache fix"}),
+        ),
+        (EntityKind::ContractModel, json!({"contract_id": 1, "model_id": 1, "share": 60})),
         (EntityKind::Scenario, json!({"name": "Hire 3", "note": "Q3 hires"})),
         (
             EntityKind::Connection,

@@ -590,6 +590,7 @@ pub fn apply(inputs: &PlanInputs, changes: &[Change]) -> PlanInputs {
                     percent: *percent,
                     start,
                     end: *end,
+                    model: None,
                 });
                 out.allocations = kept;
             }
@@ -625,6 +626,7 @@ pub fn apply(inputs: &PlanInputs, changes: &[Change]) -> PlanInputs {
                                 one_off: false,
                                 model: None,
                                 vendor: None,
+                                provider: None,
                             });
                         }
                     }
@@ -651,6 +653,7 @@ pub fn apply(inputs: &PlanInputs, changes: &[Change]) -> PlanInputs {
                     end: super::period::last_day(*end),
                     notice_deadline: super::period::last_day(*end),
                     auto_renew: false,
+                    models: Vec::new(),
                 });
             }
             Change::ContractCancel { contract, from: cancel } => {

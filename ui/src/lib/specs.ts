@@ -19,7 +19,9 @@ import type { VendorReview } from './bindings/VendorReview';
 import { humanize } from './format';
 import {
   INITIATIVE_STATUSES,
+  KPI_CADENCES,
   KPI_DIRECTIONS,
+  KPI_FORMULAS,
   MODEL_STAGES,
   REQUISITION_STATUSES,
   RISK_TIERS,
@@ -52,6 +54,7 @@ export const FORM_FIELDS: Record<FormKind, readonly FieldSpec[]> = {
     { name: 'start', label: 'Start month', kind: 'month', required: true },
     { name: 'end', label: 'End month', kind: 'month' },
     { name: 'objective', label: 'Objective', kind: 'textarea' },
+    { name: 'annual_benefit', label: 'Expected benefit per year', kind: 'money', hint: 'What it should be worth a year: ROI and payback' },
   ]),
   person: fieldsOf<Person>()([
     { name: 'name', label: 'Name', kind: 'text', required: true },
@@ -130,6 +133,10 @@ export const FORM_FIELDS: Record<FormKind, readonly FieldSpec[]> = {
     { name: 'direction', label: 'Good direction', kind: 'select', required: true, options: words(KPI_DIRECTIONS) },
     { name: 'target_low', label: 'Target, low', kind: 'number', placeholder: '0.90' },
     { name: 'target_high', label: 'Target, high', kind: 'number', placeholder: '0.99' },
+    { name: 'cadence', label: 'Measured', kind: 'select', options: words(KPI_CADENCES), hint: 'Older values than this allows are stale' },
+    { name: 'amber_margin', label: 'Amber margin', kind: 'number', placeholder: '0.02', hint: 'How far off target is still amber, in its unit; default 5% of the target' },
+    { name: 'formula', label: 'Computed as', kind: 'select', options: words(KPI_FORMULAS), hint: 'Leave empty for a KPI you measure' },
+    { name: 'starred', label: 'In the report', kind: 'bool' },
   ]),
 };
 

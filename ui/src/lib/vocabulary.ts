@@ -3,7 +3,10 @@
 // added there and not here.
 
 import type { Category, InitiativeStatus, ModelStage, RequisitionStatus, RiskTier } from './backend/commands';
+import type { KpiCadence } from './bindings/KpiCadence';
 import type { KpiDirection } from './bindings/KpiDirection';
+import type { KpiFormula } from './bindings/KpiFormula';
+import type { KpiStatus } from './bindings/KpiStatus';
 import type { VendorCategory } from './bindings/VendorCategory';
 
 type All<T extends string> = readonly T[];
@@ -15,6 +18,10 @@ export const BUDGET_CATEGORIES = ['compute', 'storage', 'people', 'vendor', 'oth
 export const REQUISITION_STATUSES = ['open', 'interviewing', 'offer', 'filled', 'cancelled'] as const satisfies All<RequisitionStatus>;
 export const VENDOR_CATEGORIES = ['cloud', 'saas', 'labeling', 'consulting', 'data', 'hardware', 'other'] as const satisfies All<VendorCategory>;
 export const KPI_DIRECTIONS = ['higher_is_better', 'lower_is_better'] as const satisfies All<KpiDirection>;
+export const KPI_CADENCES = ['daily', 'weekly', 'monthly', 'quarterly'] as const satisfies All<KpiCadence>;
+export const KPI_FORMULAS = ['cost_per_1000_predictions', 'roi'] as const satisfies All<KpiFormula>;
+/** Worst first, as the scorecard sorts. */
+export const KPI_STATUSES = ['red', 'amber', 'stale', 'no_data', 'green'] as const satisfies All<KpiStatus>;
 
 /** A word's place in its list, for sorting by meaning rather than alphabet; unknown words last. */
 export function rankOf(list: readonly string[], word: string | null | undefined): number | null {

@@ -3,4 +3,4 @@
 /**
  * What a file holds.
  */
-export type ImportKind = "budgets" | "actuals" | "focus";
+export type ImportKind = "budgets" | "actuals" | "focus" | "kpi_values";

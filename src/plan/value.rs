@@ -1,0 +1,176 @@
+//! What an initiative is worth against what it costs, and the KPIs computed from the planning
+//! core rather than measured.
+//!
+//! - **ROI** of an initiative in a month = its stated annual benefit ÷ its annualised cost: its
+//!   actuals (every category: its fully loaded cost) over the 12 closed months ending with that
+//!   month, × 12 ÷ the months counted when it has spent for fewer than 12. Said as "2.4×".
+//! - **Payback** = its spend to date ÷ its monthly benefit (the annual benefit ÷ 12): how many
+//!   months of benefit repay what has been spent so far.
+//! - **Cost per 1,000 predictions** of a model in a month = the model's fully loaded cost that month
+//!   ([`super::model_cost`]) ÷ its predictions that month × 1,000. The predictions come from the
+//!   KPI's `metric_key`, a throughput metric of the model in predictions per second: the mean of
+//!   its daily means × the seconds of the month.
+//!
+//! Computed values are monthly, dated the month's last day, for closed months only: a running
+//! month's cost is not yet known.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use super::inputs::PlanInputs;
+use super::kpi::{KpiFacts, KpiReading, KpiSource, daily_means, epoch_seconds};
+use super::model_cost;
+use super::period::{self, Period, PeriodKind};
+use crate::domain::{Currency, InitiativeId, KpiFormula, Month};
+use crate::error::Result;
+
+/// Months of cost ROI is measured against.
+pub const ROI_MONTHS: i32 = 12;
+
+/// An initiative's stated value against its cost.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct InitiativeValue {
+    pub initiative_id: InitiativeId,
+    pub name: String,
+    pub annual_benefit_minor: i64,
+    /// The cost ROI is measured against: the closed months counted and what they cost.
+    pub months_counted: u32,
+    pub trailing_cost_minor: i64,
+    /// That cost over a year (× 12 ÷ months counted).
+    pub annual_cost_minor: i64,
+    /// Benefit ÷ annual cost; none when nothing was spent.
+    pub roi: Option<f64>,
+    /// Every actual of the initiative through the as-of month.
+    pub spend_to_date_minor: i64,
+    /// Spend to date ÷ monthly benefit; none when the benefit is zero.
+    pub payback_months: Option<f64>,
+    pub currency: Currency,
+}
+
+/// The value of every initiative that states an annual benefit, as of the month `through`
+/// (closed months only count towards ROI).
+pub fn initiative_values(inputs: &PlanInputs) -> Vec<InitiativeValue> {
+    let through = last_closed(inputs);
+    inputs
+        .initiatives
+        .iter()
+        .filter_map(|i| {
+            let benefit = i.annual_benefit_minor?;
+            Some(value_of(inputs, i.id, &i.name, benefit, through))
+        })
+        .collect()
+}
+
+fn value_of(inputs: &PlanInputs, id: InitiativeId, name: &str, benefit: i64, through: Month) -> InitiativeValue {
+    let spent = inputs.actuals.iter().filter(|a| a.initiative == Some(id));
+    let first_spend = spent.clone().filter(|a| a.minor != 0 && a.month <= through).map(|a| a.month).min();
+    let window_first = through.plus(1 - ROI_MONTHS);
+    let counted_from = first_spend.map_or(window_first, |f| f.max(window_first));
+    let months_counted = (counted_from.months_until(through) + 1).max(0) as u32;
+    let trailing: i64 = spent.clone().filter(|a| a.month >= counted_from && a.month <= through).map(|a| a.minor).sum();
+    let annual_cost_minor = if months_counted == 0 {
+        0
+    } else {
+        (i128::from(trailing) * 12 / i128::from(months_counted)).clamp(i64::MIN.into(), i64::MAX.into()) as i64
+    };
+    let spend_to_date_minor: i64 = spent.filter(|a| a.month <= inputs.as_of).map(|a| a.minor).sum();
+    InitiativeValue {
+        initiative_id: id,
+        name: name.to_owned(),
+        annual_benefit_minor: benefit,
+        months_counted: if first_spend.is_some() { months_counted } else { 0 },
+        trailing_cost_minor: trailing,
+        annual_cost_minor,
+        roi: (annual_cost_minor > 0).then(|| benefit as f64 / annual_cost_minor as f64),
+        spend_to_date_minor,
+        payback_months: (benefit > 0).then(|| spend_to_date_minor as f64 / (benefit as f64 / 12.0)),
+        currency: inputs.base_currency,
+    }
+}
+
+/// The newest closed month on or before the as-of month.
+fn last_closed(inputs: &PlanInputs) -> Month {
+    let running = Month::of(inputs.today);
+    if inputs.as_of < running { inputs.as_of } else { running.plus(-1) }
+}
+
+/// Adds the computed readings of every formula KPI in `kpis`, for the closed months from `from`
+/// through the inputs' as-of month.
+pub fn add_computed(conn: &Connection, inputs: &PlanInputs, kpis: &mut [KpiFacts], from: NaiveDate) -> Result<()> {
+    if kpis.iter().all(|k| k.formula.is_none()) {
+        return Ok(());
+    }
+    let through = last_closed(inputs);
+    let first = Month::of(from);
+    if first > through {
+        return Ok(());
+    }
+    let months: Vec<Month> = (0..=first.months_until(through)).map(|k| first.plus(k)).collect();
+    let needs_cost = kpis.iter().any(|k| k.formula == Some(KpiFormula::CostPer1000Predictions));
+    let costs = needs_cost.then(|| {
+        let period = Period {
+            kind: PeriodKind::All,
+            key: "computed".into(),
+            label: format!("{first} to {through}"),
+            first,
+            last: through,
+        };
+        model_cost::costs_over(inputs, period, months.clone())
+    });
+    let scale = 10f64.powi(inputs.base_currency.minor_digits() as i32);
+    for kpi in kpis.iter_mut() {
+        let computed: Vec<KpiReading> = match kpi.formula {
+            None => continue,
+            Some(KpiFormula::Roi) => {
+                let Some(initiative) = kpi.initiative.and_then(|id| inputs.initiatives.iter().find(|i| i.id == id))
+                else {
+                    continue;
+                };
+                let Some(benefit) = initiative.annual_benefit_minor else { continue };
+                months
+                    .iter()
+                    .filter_map(|m| {
+                        let roi = value_of(inputs, initiative.id, &initiative.name, benefit, *m).roi?;
+                        Some(KpiReading { date: period::last_day(*m), value: roi, source: KpiSource::Computed })
+                    })
+                    .collect()
+            }
+            Some(KpiFormula::CostPer1000Predictions) => {
+                let (Some(model), Some(key), Some(costs)) = (kpi.model, kpi.metric_key.as_deref(), costs.as_ref())
+                else {
+                    continue;
+                };
+                let series: Option<(i64, String)> = conn
+                    .query_row(
+                        "SELECT s.id, m.name FROM metric_series s JOIN models m ON m.id = s.model_id
+                         WHERE s.model_id = ?1 AND s.key = ?2",
+                        rusqlite::params![model.0, key],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .optional()?;
+                let Some((series, model_name)) = series else { continue };
+                kpi.bound_to = Some(format!("{key} of {model_name} (predictions per second)"));
+                let mut out = Vec::new();
+                for m in &months {
+                    let (from_ts, to_ts) = (epoch_seconds(m.first_day()), epoch_seconds(period::last_day(*m)) + 86_399);
+                    let means = daily_means(conn, series, from_ts, to_ts)?;
+                    if means.is_empty() {
+                        continue;
+                    }
+                    let rate = means.iter().map(|(_, v)| v).sum::<f64>() / means.len() as f64;
+                    let predictions = rate * 86_400.0 * f64::from(period::days_in(*m));
+                    let Some(cost) = costs.month_minor(model, *m) else { continue };
+                    if predictions > 0.0 {
+                        let value = cost as f64 / scale / predictions * 1_000.0;
+                        out.push(KpiReading { date: period::last_day(*m), value, source: KpiSource::Computed });
+                    }
+                }
+                out
+            }
+        };
+        kpi.readings = computed;
+    }
+    Ok(())
+}

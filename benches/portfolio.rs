@@ -19,6 +19,11 @@
 //!   gathering them from the large demo; `chart/svg/spend_200_series` draws all 200 initiatives
 //!   over 24 months unfolded (goal: SVG ≤ 20 ms). `cargo bench --bench portfolio -- chart`.
 //! - `report/large_demo`: the executive report of the large demo, built and rendered to HTML.
+//! - `value/cost_models/large_demo`: the fully loaded cost of every model for the fiscal year to
+//!   date, from inputs already read (goal: ≤ 100 ms); `value/scorecard/large_demo`: the KPI
+//!   scorecard, its values read from the file (goal: ≤ 50 ms); `value/import_100k_kpi_values`:
+//!   importing a file of 100,000 KPI values (100 KPIs × 1,000 days) into a fresh portfolio (goal:
+//!   ≤ 1 s). `cargo bench --bench portfolio -- value`.
 //! - `sync/parse_store_1M_samples`: parsing a Prometheus `query_range` answer of 1,000,000 points
 //!   (100 series × 10,000) and storing them with their rollups, one transaction per series (goal:
 //!   ≥ 1,000,000 points/s and ≥ 0.8× the baseline);
@@ -500,10 +505,65 @@ fn sync_throughput(c: &mut Criterion) {
     group.finish();
 }
 
+/// What models cost and how KPIs stand on the large demo, and a large file of KPI values.
+fn value_large(c: &mut Criterion) {
+    use mlops_portfolio::plan::{PeriodChoice, PlanInputs, kpi, model_cost};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = Store::open_as(&dir.path().join("large.db"), "bench").expect("portfolio opens");
+    let current: Month = "2026-11".parse().expect("month");
+    demo::build(&mut store, DemoScale::Large, current).expect("large demo");
+    let today: chrono::NaiveDate = "2026-11-20".parse().expect("a date");
+    let inputs = PlanInputs::load(store.conn(), current, today).expect("inputs");
+    let mut group = c.benchmark_group("value");
+    group.sample_size(20);
+    group.bench_function("cost_models/large_demo", |b| {
+        b.iter(|| model_cost::model_costs(&inputs, PeriodChoice::CurrentFiscalYear))
+    });
+    group.bench_function("scorecard/large_demo", |b| {
+        b.iter(|| kpi::scorecard(store.conn(), &inputs, today, None).expect("scorecard"))
+    });
+
+    // 100 KPIs with 1,000 daily values each.
+    let mut csv = String::from("kpi,date,value,note\n");
+    let first: chrono::NaiveDate = "2024-01-01".parse().expect("a date");
+    for k in 0..100 {
+        for d in 0..1_000u64 {
+            let day = first + chrono::Days::new(d);
+            writeln!(csv, "KPI {k:03},{day},{}.{},", 90 + (d % 10), (k * 7 + d) % 100).expect("a line");
+        }
+    }
+    let file = dir.path().join("kpi-values.csv");
+    std::fs::write(&file, csv).expect("the file is written");
+    group.sample_size(10);
+    group.bench_function("import_100k_kpi_values", |b| {
+        b.iter_batched(
+            || {
+                let inner = tempfile::tempdir().expect("temp dir");
+                let mut store = Store::open_as(&inner.path().join("p.db"), "bench").expect("opens");
+                settings::init(store.conn(), "bench", Currency::USD).expect("currency");
+                for k in 0..100 {
+                    let fields = json!({"name": format!("KPI {k:03}"), "unit": "%", "direction": "higher_is_better",
+                                        "target_low": 92.0, "cadence": "daily"});
+                    records::create(&mut store, EntityKind::Kpi, fields.as_object().expect("fields").clone())
+                        .expect("a KPI");
+                }
+                (inner, store)
+            },
+            |(_inner, mut store)| {
+                let report = mlops_portfolio::io::import_kpi_values(&mut store, &file).expect("imported");
+                assert_eq!(report.written, 100_000);
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
     focus_import,
     plan_large,
+    value_large,
     scenarios_large,
     charts_large,
     forecasts,

@@ -84,6 +84,7 @@ macro_rules! for_each_command {
             sync_now: $crate::api::commands::SyncRequest => $crate::api::commands::SyncQueued;
             cancel_sync: $crate::api::commands::SyncRequest => $crate::api::commands::SyncQueued;
             model_metrics: $crate::api::metrics::ModelMetricsRequest => $crate::sync::readout::ModelMetrics;
+            metric_breaches: $crate::api::commands::NoArguments => Vec<$crate::sync::readout::Breach>;
         }
     };
 }
@@ -540,6 +541,11 @@ pub fn model_metrics(
     request: super::metrics::ModelMetricsRequest,
 ) -> Result<crate::sync::readout::ModelMetrics> {
     super::metrics::model_metrics(store, &request)
+}
+
+/// Every bound metric across the portfolio breaching its threshold or stale now, worst first.
+pub fn metric_breaches(store: &mut Store, _: NoArguments) -> Result<Vec<crate::sync::readout::Breach>> {
+    crate::sync::readout::breaches(store.conn(), chrono::Utc::now().timestamp())
 }
 
 /// Removes a connection and its secret.

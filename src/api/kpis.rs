@@ -35,8 +35,11 @@ pub struct KpiRecorded {
     pub kpi: String,
     pub date: NaiveDate,
     pub value: f64,
-    /// The value it replaced, when the KPI already had one that day.
+    /// The value as every surface writes it, with its unit (`212 ms`).
+    pub value_text: String,
+    /// The value it replaced, when the KPI already had one that day, and in words.
     pub replaced: Option<f64>,
+    pub replaced_text: Option<String>,
     /// The KPI's status with this value, on its day.
     pub status: crate::plan::kpi::KpiStatus,
 }
@@ -82,7 +85,17 @@ pub fn kpi_record(store: &mut Store, request: KpiRecordRequest) -> Result<KpiRec
     })?;
     let band =
         crate::plan::kpi::TargetBand { low: kpi.target_low, high: kpi.target_high, amber_margin: kpi.amber_margin };
-    Ok(KpiRecorded { kpi_id, kpi: kpi.name, date, value: request.value, replaced, status: band.judge(request.value) })
+    let text = |v: f64| crate::domain::words::with_unit(v, &kpi.unit);
+    Ok(KpiRecorded {
+        kpi_id,
+        value_text: text(request.value),
+        replaced_text: replaced.map(text),
+        kpi: kpi.name,
+        date,
+        value: request.value,
+        replaced,
+        status: band.judge(request.value),
+    })
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]

@@ -67,7 +67,8 @@ pub fn forecast(store: &Store, options: &ForecastOptions) -> Result<ForecastRepo
     crate::analytics::forecast::forecast(store.conn(), options)
 }
 
-/// Every table as a sheet of one XLSX workbook, then the forecast sheets as of `as_of`.
+/// Every table as a sheet of one XLSX workbook, then the forecast sheets, the KPI scorecard, the
+/// initiatives' value and the fully loaded cost per model, as of `as_of`.
 pub fn export_workbook(store: &Store, path: &Path, as_of: Month) -> Result<Vec<String>> {
     let mut sheets = io::export::all_sheets(store.conn())?;
     let options = ForecastOptions {
@@ -77,6 +78,14 @@ pub fn export_workbook(store: &Store, path: &Path, as_of: Month) -> Result<Vec<S
         initiative: None,
     };
     sheets.extend(crate::report::xlsx::forecast_sheets(&forecast(store, &options)?));
+    let today = options.today;
+    let inputs = crate::plan::PlanInputs::load_remembered(store, as_of, today)?;
+    let day = if Month::of(today) == as_of { today } else { crate::plan::period::last_day(as_of) };
+    let card = crate::plan::kpi::scorecard(store.conn(), &inputs, day, None)?;
+    let values = crate::plan::value::initiative_values(&inputs);
+    let costs = crate::plan::model_cost::model_costs(&inputs, PeriodChoice::CurrentFiscalYear);
+    use crate::report::value::{model_cost_sheet, scorecard_sheet, value_sheet};
+    sheets.extend([scorecard_sheet(&card), value_sheet(&values), model_cost_sheet(&costs)]);
     io::export::write_xlsx(&sheets, path)?;
     Ok(sheets.into_iter().map(|s| s.name).collect())
 }

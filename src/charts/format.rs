@@ -3,7 +3,9 @@
 
 #[cfg(test)]
 use crate::domain::Currency;
-pub use crate::domain::words::{compact_money, month_label, month_name};
+pub use crate::domain::words::{
+    compact_money, compact_number, month_label, month_name, number_with_unit, target_words, with_unit,
+};
 
 /// A count with thousands separated: `4,856`.
 pub fn count(n: usize) -> String {
@@ -23,61 +25,6 @@ pub fn ellipsize_middle(text: &str, max_chars: usize) -> String {
     let start: String = text.chars().take(head).collect();
     let end: String = text.chars().skip(length - tail).collect();
     format!("{}…{}", start.trim_end(), end.trim_start())
-}
-
-/// A plain number for labels: `12`, `0.93`, `1.2K`, `3.5M` — at most three significant decimals.
-pub fn compact_number(value: f64) -> String {
-    if !value.is_finite() {
-        return value.to_string();
-    }
-    let magnitude = value.abs();
-    let (scaled, suffix) = match magnitude {
-        m if m >= 1e9 => (value / 1e9, "B"),
-        m if m >= 1e6 => (value / 1e6, "M"),
-        m if m >= 1e4 => (value / 1e3, "K"),
-        _ => (value, ""),
-    };
-    let decimals = match scaled.abs() {
-        m if m >= 100.0 => 0,
-        m if m >= 10.0 => 1,
-        m if m >= 1.0 => 2,
-        _ => 3,
-    };
-    let text = format!("{scaled:.decimals$}");
-    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_owned() } else { text };
-    let text = if text == "-0" { "0".to_owned() } else { text };
-    format!("{text}{suffix}")
-}
-
-/// A number already written as text, with its unit the way a label shows it: `93%`, `212 ms`,
-/// and no unit for plain ratios (`0.93`).
-pub fn number_with_unit(number: &str, unit: &str) -> String {
-    match unit.trim() {
-        "%" => format!("{number}%"),
-        "" | "ratio" => number.to_owned(),
-        unit => format!("{number} {unit}"),
-    }
-}
-
-/// A value with its unit: `212 ms`, `0.925`, `+Inf ms` (infinities are written as Prometheus does).
-pub fn with_unit(value: f64, unit: &str) -> String {
-    let number = match value {
-        v if v == f64::INFINITY => "+Inf".to_owned(),
-        v if v == f64::NEG_INFINITY => "-Inf".to_owned(),
-        v => compact_number(v),
-    };
-    number_with_unit(&number, unit)
-}
-
-/// A KPI's target band in words: `target 0.6 to 0.8`, `target at least 60%`, `target at most 200 ms`.
-pub fn target_words(low: Option<f64>, high: Option<f64>, unit: &str) -> String {
-    let value = |v: f64| with_unit(v, unit);
-    match (low, high) {
-        (Some(low), Some(high)) => format!("target {} to {}", value(low), value(high)),
-        (Some(low), None) => format!("target at least {}", value(low)),
-        (None, Some(high)) => format!("target at most {}", value(high)),
-        (None, None) => "no target".to_owned(),
-    }
 }
 
 /// `text` with its first letter in upper case.

@@ -211,6 +211,34 @@ pub fn run_metrics(store: &Store, model: String, key: Option<String>, since: Opt
     print_json_or(&metrics, json, || print_model_metrics(&metrics))
 }
 
+/// `metrics breaches`: every bound metric breaching its threshold or stale, worst first.
+pub fn run_breaches(store: &mut Store, json: bool) -> Result<()> {
+    use mlops_portfolio::api::commands::{NoArguments, metric_breaches};
+    let breaches = metric_breaches(store, NoArguments {})?;
+    print_json_or(&breaches, json, || {
+        if breaches.is_empty() {
+            println!("No bound metric is breaching its threshold or stale.");
+            return;
+        }
+        let mut t = new_table(["model", "metric", "state", "latest", "threshold", "for"].map(str::to_owned).to_vec());
+        for b in &breaches {
+            let state = match b.kind {
+                readout::BreachKind::Breaching => "breaching",
+                readout::BreachKind::Stale => "stale",
+            };
+            t.add_row(vec![
+                b.model.clone(),
+                b.key.clone(),
+                state.to_owned(),
+                b.latest.map_or_else(|| "—".to_owned(), |l| format!("{} {}", l.value, b.unit)),
+                b.threshold.map_or_else(|| "—".to_owned(), |t| format!("bad {} {}", t.bad_when.as_str(), t.value)),
+                b.for_words.clone(),
+            ]);
+        }
+        println!("{t}");
+    })
+}
+
 fn print_model_metrics(m: &ModelMetrics) {
     if m.metrics.is_empty() {
         println!(

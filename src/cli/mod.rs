@@ -266,8 +266,9 @@ enum Command {
     #[command(subcommand)]
     Metric(metrics::MetricCommand),
     /// A model's live metrics: latest value against its threshold, data age, recent rollups.
+    /// `metrics breaches` lists every bound metric breaching its threshold or stale, worst first.
     Metrics {
-        /// The model's name or id.
+        /// The model's name or id, or `breaches` for every model's metrics that need a look.
         model: String,
         #[arg(long)]
         key: Option<String>,
@@ -930,6 +931,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Connection(command) => connection(&mut store, command)?,
         Command::Metric(command) => metrics::run_metric(&mut store, command)?,
+        Command::Metrics { model, json, .. } if model == "breaches" => metrics::run_breaches(&mut store, json)?,
         Command::Metrics { model, key, since, json } => metrics::run_metrics(&store, model, key, since, json)?,
         Command::Opencost(command) => metrics::run_opencost(&mut store, command)?,
         Command::Sync { connection, lookback_days, json } => {

@@ -709,12 +709,7 @@ pub fn print_comparison(comparison: &mlops_portfolio::plan::scenario::Comparison
     println!("{table}");
 }
 
-fn kpi_target(row: &mlops_portfolio::plan::kpi::ScorecardRow) -> String {
-    mlops_portfolio::charts::format::target_words(row.target_low, row.target_high, &row.unit)
-}
-
 pub fn print_scorecard(card: &mlops_portfolio::plan::kpi::Scorecard) {
-    use mlops_portfolio::charts::format::with_unit;
     let c = card.counts;
     println!(
         "KPIs on {}: {} red, {} amber, {} stale, {} without data, {} green.",
@@ -737,8 +732,8 @@ pub fn print_scorecard(card: &mlops_portfolio::plan::kpi::Scorecard) {
             row.status.as_str().replace('_', " "),
             row.name.clone(),
             row.initiative.clone().unwrap_or_else(|| "—".into()),
-            row.value.map_or("—".to_owned(), |v| with_unit(v, &row.unit)),
-            kpi_target(row),
+            row.value_text.clone().unwrap_or_else(|| "—".to_owned()),
+            row.target_text.clone(),
             as_of,
             row.trend.as_str().to_owned(),
             row.source.map_or("—".to_owned(), |s| s.as_str().to_owned()),
@@ -801,7 +796,9 @@ pub fn print_initiative_values(values: &[mlops_portfolio::plan::value::Initiativ
         return;
     }
     let mut table = new_table(
-        ["Initiative", "Annual benefit", "Annual cost", "ROI", "Spent to date", "Payback"].map(String::from).to_vec(),
+        ["Initiative", "Annual benefit", "Annual cost", "ROI", "Spent since start", "Payback"]
+            .map(String::from)
+            .to_vec(),
     );
     for v in values {
         table.add_row(vec![
@@ -817,7 +814,7 @@ pub fn print_initiative_values(values: &[mlops_portfolio::plan::value::Initiativ
     println!("{table}");
     println!(
         "ROI = the annual benefit ÷ the cost of the last 12 closed months (annualised when fewer); payback = \
-         spend to date ÷ the monthly benefit."
+         what it has spent since it began ÷ the monthly benefit."
     );
 }
 

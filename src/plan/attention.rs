@@ -6,7 +6,11 @@
 //! - an active initiative forecast to run out of its budget within the period, by more than the
 //!   floor;
 //! - a person booked above 100% in the as-of month;
-//! - a contract whose notice deadline is within 30 days, or has passed while the contract runs.
+//! - a contract whose notice deadline is within 30 days, or has passed while the contract runs;
+//! - a KPI that is red or stale on the as-of day (its newest typed or imported value, by the one
+//!   rule of [`super::kpi`]), and a bound metric breaching its threshold or stale now (only when
+//!   the as-of month is the running month: metrics are live). These carry no money and follow the
+//!   money items, newest first.
 //!
 //! One item per initiative: over budget and forecast to run out are said together. Nothing about
 //! a done, cancelled or proposed initiative unless it still spends (actuals in the last closed
@@ -35,6 +39,10 @@ pub enum AttentionKind {
     Overbooked,
     NoticeDue,
     NoticePassed,
+    KpiRed,
+    KpiStale,
+    MetricBreaching,
+    MetricStale,
 }
 
 /// One thing that needs someone's attention, in words and in figures.
@@ -170,6 +178,7 @@ pub(super) fn attention(plan: &Plan, inputs: &PlanInputs) -> Vec<AttentionItem> 
             date: Some(renewal.notice_deadline),
         });
     }
+    items.extend(inputs.signals.iter().cloned());
     items.sort_by(|a, b| {
         b.amount_minor.cmp(&a.amount_minor).then_with(|| a.date.cmp(&b.date)).then_with(|| a.headline.cmp(&b.headline))
     });
@@ -181,4 +190,86 @@ pub fn day_words(day: NaiveDate) -> String {
     use chrono::Datelike;
     let month = Month::of(day);
     format!("{} {}", day.day(), month_name(month))
+}
+
+/// The KPI and metric items of the attention list, read with the planning inputs: KPIs red or
+/// stale on `day`, and (when `live`) bound metrics breaching or stale now.
+pub(super) fn load_signals(
+    conn: &rusqlite::Connection,
+    day: NaiveDate,
+    live: bool,
+) -> crate::error::Result<Vec<AttentionItem>> {
+    use super::kpi::{KpiStatus, TargetBand, stale_after_days, status};
+    let mut items = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT k.id, k.name, k.unit, k.target_low, k.target_high, k.amber_margin, k.cadence, v.date, v.value
+         FROM kpis k LEFT JOIN kpi_values v ON v.id = (
+             SELECT id FROM kpi_values WHERE kpi_id = k.id AND date <= ?1 ORDER BY date DESC LIMIT 1)
+         WHERE k.formula IS NULL AND (k.metric_key IS NULL OR k.model_id IS NULL OR v.id IS NOT NULL)",
+    )?;
+    let mut rows = stmt.query([day.to_string()])?;
+    while let Some(row) = rows.next()? {
+        let band = TargetBand { low: row.get(3)?, high: row.get(4)?, amber_margin: row.get(5)? };
+        let cadence: crate::domain::KpiCadence = row.get::<_, String>(6)?.parse()?;
+        let newest = match (row.get::<_, Option<String>>(7)?, row.get::<_, Option<f64>>(8)?) {
+            (Some(date), Some(value)) => date.parse::<NaiveDate>().ok().map(|date| super::kpi::KpiReading {
+                date,
+                value,
+                source: super::kpi::KpiSource::Typed,
+            }),
+            _ => None,
+        };
+        let (id, name, unit): (i64, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
+        let target = crate::domain::words::target_words(band.low, band.high, &unit);
+        let value = |v: f64| crate::domain::words::with_unit(v, &unit);
+        let item = match (status(&band, cadence, newest.as_ref(), day), newest) {
+            (KpiStatus::Red, Some(r)) => AttentionItem {
+                kind: AttentionKind::KpiRed,
+                entity: EntityKind::Kpi,
+                id,
+                headline: format!("{name} is off target at {}", value(r.value)),
+                detail: format!("{} on {} against its {target}; see the scorecard", value(r.value), day_words(r.date)),
+                amount_minor: 0,
+                date: Some(r.date),
+            },
+            (KpiStatus::Stale, Some(r)) => AttentionItem {
+                kind: AttentionKind::KpiStale,
+                entity: EntityKind::Kpi,
+                id,
+                headline: format!("{name} has no value since {}", day_words(r.date)),
+                detail: format!(
+                    "It is measured {cadence} (stale after {} days); record the newest value or import a file of them",
+                    stale_after_days(cadence)
+                ),
+                amount_minor: 0,
+                date: Some(r.date),
+            },
+            _ => continue,
+        };
+        items.push(item);
+    }
+    if live {
+        let now =
+            day.and_hms_opt(23, 59, 59).map_or(0, |t| t.and_utc().timestamp()).min(chrono::Utc::now().timestamp());
+        for b in crate::sync::readout::breaches(conn, now)? {
+            let breaching = b.kind == crate::sync::readout::BreachKind::Breaching;
+            let latest = b.latest.map_or_else(|| "no value".to_owned(), |l| format!("{} {}", l.value, b.unit));
+            items.push(AttentionItem {
+                kind: if breaching { AttentionKind::MetricBreaching } else { AttentionKind::MetricStale },
+                entity: EntityKind::Model,
+                id: conn
+                    .query_row("SELECT id FROM models WHERE name = ?1", [&b.model], |r| r.get(0))
+                    .unwrap_or_default(),
+                headline: if breaching {
+                    format!("{} {} is breaching its threshold", b.model, b.key)
+                } else {
+                    format!("{} {} has stopped arriving", b.model, b.key)
+                },
+                detail: format!("{latest}, for {}; see Monitoring", b.for_words),
+                amount_minor: 0,
+                date: chrono::DateTime::from_timestamp(b.since, 0).map(|t| t.date_naive()),
+            });
+        }
+    }
+    Ok(items)
 }

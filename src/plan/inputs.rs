@@ -57,6 +57,8 @@ pub struct PlanInputs {
     pub providers: Vec<String>,
     /// The providers that are clusters: those OpenCost reports for (indexes into `providers`).
     pub clusters: std::collections::BTreeSet<u32>,
+    /// KPIs red or stale and metrics breaching or stale, as attention items (no money at stake).
+    pub signals: Vec<super::AttentionItem>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -427,6 +429,11 @@ impl PlanInputs {
             adjustments,
             providers,
             clusters,
+            signals: {
+                let running = Month::of(today) == as_of;
+                let day = if running { today } else { super::period::last_day(as_of) };
+                super::attention::load_signals(conn, day, running)?
+            },
         })
     }
 }

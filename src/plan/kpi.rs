@@ -26,6 +26,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::words::{target_words, with_unit};
 use crate::domain::{InitiativeId, KpiCadence, KpiDirection, KpiFormula, KpiId, ModelId, word_enum};
 use crate::error::Result;
 
@@ -253,12 +254,15 @@ pub struct ScorecardRow {
     pub initiative_id: Option<InitiativeId>,
     pub initiative: Option<String>,
     pub model: Option<String>,
-    /// The newest value on or before the as-of day.
+    /// The newest value on or before the as-of day, and as every surface writes it (`212 ms`).
     pub value: Option<f64>,
+    pub value_text: Option<String>,
     pub unit: String,
     pub direction: KpiDirection,
     pub target_low: Option<f64>,
     pub target_high: Option<f64>,
+    /// `target at least 0.92`.
+    pub target_text: String,
     /// The amber margins in force below the low target and above the high one.
     pub amber_below: Option<f64>,
     pub amber_above: Option<f64>,
@@ -330,10 +334,12 @@ impl Scorecard {
                     initiative: kpi.initiative.and_then(|i| initiative_names.get(&i).cloned()),
                     model: kpi.model.and_then(|m| model_names.get(&m).cloned()),
                     value: newest.map(|r| r.value),
+                    value_text: newest.map(|r| with_unit(r.value, &kpi.unit)),
                     unit: kpi.unit.clone(),
                     direction: kpi.direction,
                     target_low: kpi.band.low,
                     target_high: kpi.band.high,
+                    target_text: target_words(kpi.band.low, kpi.band.high, &kpi.unit),
                     amber_below,
                     amber_above,
                     cadence: kpi.cadence,

@@ -36,6 +36,7 @@ fn empty(as_of: &str, today: &str) -> PlanInputs {
         adjustments: Vec::new(),
         providers: Vec::new(),
         clusters: Default::default(),
+        signals: Vec::new(),
     }
 }
 

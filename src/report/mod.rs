@@ -5,6 +5,7 @@
 //! chart renderers — so every number in the report is the one on screen.
 
 pub mod html;
+pub mod value;
 pub mod xlsx;
 
 use std::path::Path;
@@ -19,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::plan::{self, ATTENTION_SHOWN, Figures, Method, PeriodChoice, Plan, PlanOptions};
 use html::{Column, Figure, ReportChart, ReportPage, Table, Tone};
 
-/// The charts of the report, in reading order. KPI charts are per KPI and stay in the app.
+/// The charts of the report, in reading order; the charts of the starred KPIs follow them.
 const CHARTS: [ChartName; 7] = [
     ChartName::BudgetBurn,
     ChartName::Spend,
@@ -69,7 +70,19 @@ pub fn build(conn: &Connection, source: &Path, options: &ReportOptions, generate
         let chart = charts::gather_planned(&inputs, Some(&plan), &spec)?;
         charts_out.push(report_chart(&chart, &canvas)?);
     }
-    let mut tables = vec![initiative_table(&plan), renewals_table(&plan)];
+    let card = plan::kpi::scorecard(conn, &inputs, scorecard_day(options), None)?;
+    for row in card.rows.iter().filter(|r| r.starred) {
+        let trend = crate::analytics::series::kpi_trend(conn, &inputs, row.kpi_id, as_of)?;
+        charts_out.push(report_chart(&charts::Chart::from(trend), &canvas)?);
+    }
+    let values = plan::value::initiative_values(&inputs);
+    let costs = plan::model_cost::model_costs(&inputs, options.period);
+    let mut tables = vec![initiative_table(&plan), value::scorecard_table(&card)];
+    if !values.is_empty() {
+        tables.push(value::value_table(&values));
+    }
+    tables.push(value::model_cost_table(&costs));
+    tables.push(renewals_table(&plan));
     if !options.scenarios.is_empty() {
         let (table, scenario_charts) = scenarios(conn, &inputs, options)?;
         tables.insert(1, table);
@@ -81,7 +94,13 @@ pub fn build(conn: &Connection, source: &Path, options: &ReportOptions, generate
         title: "ML portfolio report".to_owned(),
         source: source.display().to_string(),
         as_of: format!("{} · generated {}", plan.to_date_words, readable_time(generated_at)),
-        figures: figures(&plan),
+        figures: {
+            let mut figures = figures(&plan);
+            if !card.rows.is_empty() {
+                figures.push(kpi_figure(&card));
+            }
+            figures
+        },
         attention: attention(&plan),
         charts: charts_out,
         tables,
@@ -223,6 +242,23 @@ fn figures(plan: &Plan) -> Vec<Figure> {
         tone: Tone::Neutral,
     });
     figures
+}
+
+/// The day the report's scorecard judges on: today in the running month, else the as-of month's
+/// last day.
+pub fn scorecard_day(options: &ReportOptions) -> chrono::NaiveDate {
+    if Month::of(options.today) == options.as_of { options.today } else { plan::period::last_day(options.as_of) }
+}
+
+fn kpi_figure(card: &plan::kpi::Scorecard) -> Figure {
+    let c = card.counts;
+    let total = card.rows.len();
+    Figure {
+        label: "KPIs on target".to_owned(),
+        value: format!("{} of {total}", c.green),
+        detail: Some(format!("{} red, {} amber, {} stale, {} without data", c.red, c.amber, c.stale, c.no_data)),
+        tone: if c.red > 0 || c.amber > 0 { Tone::Warning } else { Tone::Good },
+    }
 }
 
 fn landing_figure(plan: &Plan, f: &Figures) -> Figure {

@@ -107,6 +107,59 @@ pub const TEMPLATES: &[MetricTemplate] = &[
         ],
     },
     MetricTemplate {
+        name: "alibi-detect",
+        description: "Drift from Seldon's alibi-detect server (its custom metrics), labelled `deployment_name` = \
+                      {model}; give --model-label when the detector's deployment has another name",
+        metrics: &[
+            TemplateMetric {
+                key: "drift_score",
+                unit: "score",
+                query: r#"max(seldon_metric_drift_batch_score{deployment_name="{model}"})"#,
+                step_seconds: 300,
+                bad_when: Some(BadWhen::Above),
+                note: "the detector's batch drift score; set --threshold to the detector's own threshold",
+            },
+            TemplateMetric {
+                key: "drift_detected",
+                unit: "flag",
+                query: r#"max(seldon_metric_drift_is_drift{deployment_name="{model}"})"#,
+                step_seconds: 300,
+                bad_when: Some(BadWhen::Above),
+                note: "1 when the last batch drifted (bind with --threshold 0.5)",
+            },
+            TemplateMetric {
+                key: "drift_p_value",
+                unit: "p",
+                query: r#"min(seldon_metric_drift_p_val{deployment_name="{model}"})"#,
+                step_seconds: 300,
+                bad_when: Some(BadWhen::Below),
+                note: "the smallest feature p-value of the last batch (bind with --threshold 0.05)",
+            },
+        ],
+    },
+    MetricTemplate {
+        name: "evidently",
+        description: "Drift from Evidently's monitoring service metrics, labelled `dataset_name` = {model}",
+        metrics: &[
+            TemplateMetric {
+                key: "share_drifted_features",
+                unit: "ratio",
+                query: r#"max(evidently:data_drift:share_drifted_features{dataset_name="{model}"})"#,
+                step_seconds: 300,
+                bad_when: Some(BadWhen::Above),
+                note: "share of features whose distribution drifted",
+            },
+            TemplateMetric {
+                key: "dataset_drift",
+                unit: "flag",
+                query: r#"max(evidently:data_drift:dataset_drift{dataset_name="{model}"})"#,
+                step_seconds: 300,
+                bad_when: Some(BadWhen::Above),
+                note: "1 when Evidently judges the dataset drifted (bind with --threshold 0.5)",
+            },
+        ],
+    },
+    MetricTemplate {
         name: "opencost",
         description: "OpenCost's allocation metrics for the Kubernetes namespace {model}",
         metrics: &[

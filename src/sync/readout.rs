@@ -254,6 +254,88 @@ pub fn age_text(seconds: i64) -> String {
     }
 }
 
+/// Why a bound metric needs a look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum BreachKind {
+    /// Its latest value is on the bad side of its threshold.
+    Breaching,
+    /// Its latest value is older than the sync schedule allows.
+    Stale,
+}
+
+/// One bound metric that is outside its threshold or stale.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Breach {
+    pub kind: BreachKind,
+    pub model: String,
+    pub key: String,
+    pub unit: String,
+    pub latest: Option<LatestValue>,
+    pub threshold: Option<Threshold>,
+    /// When it became so (seconds since the epoch): the first bad point after the last good one,
+    /// or when the latest value went stale.
+    pub since: i64,
+    /// How long it has been so, in seconds.
+    pub for_seconds: i64,
+    /// "for 3 h 10 min" in words.
+    pub for_words: String,
+    /// The last sync's error about it, if that sync failed.
+    #[serde(default)]
+    pub sync_error: Option<String>,
+}
+
+/// Every bound metric across the portfolio that is breaching its threshold or stale at `now`,
+/// breaching first, then the longest-standing first.
+pub fn breaches(conn: &Connection, now: i64) -> Result<Vec<Breach>> {
+    let mut out = Vec::new();
+    for b in bindings::list(conn, None)? {
+        let series = b.id;
+        let (model, key) = (b.model.clone(), b.binding.series.key.clone());
+        let r = readout(conn, b, RollupGrain::Hour, now, now)?;
+        let mut push = |kind: BreachKind, since: i64| {
+            let for_seconds = (now - since).max(0);
+            out.push(Breach {
+                kind,
+                model: model.clone(),
+                key: key.clone(),
+                unit: r.unit.clone(),
+                latest: r.latest,
+                threshold: r.threshold,
+                since,
+                for_seconds,
+                for_words: age_text(for_seconds),
+                sync_error: r.sync_error.clone(),
+            });
+        };
+        if let (MetricState::Bad, Some(latest), Some(threshold)) = (r.state, r.latest, r.threshold) {
+            // The newest good point; the breach began with the first point after it.
+            let good = match threshold.bad_when {
+                crate::domain::BadWhen::Above => "value <= ?2",
+                crate::domain::BadWhen::Below => "value >= ?2",
+            };
+            let last_good: Option<i64> = conn.query_row(
+                &format!("SELECT max(ts) FROM metric_samples WHERE series_id = ?1 AND value IS NOT NULL AND {good}"),
+                rusqlite::params![series, threshold.value],
+                |row| row.get(0),
+            )?;
+            let since: Option<i64> = conn.query_row(
+                "SELECT min(ts) FROM metric_samples WHERE series_id = ?1 AND value IS NOT NULL AND ts > ?2",
+                rusqlite::params![series, last_good.unwrap_or(i64::MIN)],
+                |row| row.get(0),
+            )?;
+            push(BreachKind::Breaching, since.unwrap_or(latest.ts));
+        }
+        if let (true, Some(latest), Some(limit)) = (r.stale, r.latest, r.stale_after_seconds) {
+            push(BreachKind::Stale, latest.ts + limit);
+        }
+    }
+    out.sort_by(|a, b| a.kind.cmp(&b.kind).then(b.for_seconds.cmp(&a.for_seconds)).then(a.model.cmp(&b.model)));
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -330,9 +330,17 @@ fn report_writes_one_self_contained_page_with_every_chart() {
     ok(&db, &["demo"]);
     let page = db.file("report.html");
     let out = ok(&db, &["report", "--out", page.to_str().unwrap(), "--as-of", "2026-10"]);
-    assert!(out.contains("7 charts"), "{out}");
+    let starred: Vec<Value> = serde_json::from_str(&ok(&db, &["list", "kpi", "starred=true", "--json"])).unwrap();
+    assert_eq!(starred.len(), 3, "the demo stars three KPIs");
+    assert!(out.contains("10 charts"), "seven portfolio charts and one per starred KPI: {out}");
     let html = std::fs::read_to_string(&page).unwrap();
-    assert_eq!(html.matches("<svg ").count(), 7, "the charts are inline");
+    assert_eq!(html.matches("<svg ").count(), 10, "the charts are inline");
+    for kpi in &starred {
+        assert!(html.contains(kpi["fields"]["name"].as_str().unwrap()), "the chart of {kpi}");
+    }
+    assert!(html.contains("KPI scorecard, 31 October 2026:"), "the scorecard as of the month's end");
+    assert!(html.contains("Fully loaded cost per model, 2026 to date"));
+    assert!(html.contains("What initiatives are worth"));
     assert!(html.contains("2026 to date, through Oct · generated"), "the page says its period and month");
     assert!(html.contains("Fraud detection") && html.contains("Initiatives, 2026 to date, through Oct"));
     for outside in ["src=\"http", "href=\"http", "url(http", "@import"] {

@@ -237,3 +237,81 @@ fn the_demo_costs_every_model_through_the_command_list_and_states_its_rules() {
     let err = commands::dispatch(&mut s, "cost_models", json!({"period": "last year"})).unwrap_err();
     assert!(err.to_string().contains("is not a period"), "{err}");
 }
+
+#[test]
+fn breaching_and_stale_metrics_and_red_kpis_are_listed_and_join_the_attention_list() {
+    let db = temp_db();
+    let store = db.open();
+    let team = initiative(&store, "Fraud", InitiativeStatus::Active, None);
+    let model = insert(
+        &store,
+        Model {
+            name: "fraud-scorer".into(),
+            description: String::new(),
+            owner: String::new(),
+            initiative_id: Some(team),
+            stage: ModelStage::Production,
+            risk_tier: RiskTier::High,
+            data_categories: Vec::new(),
+            deployment: None,
+            notes: None,
+        },
+    );
+    let conn = store.conn();
+    conn.execute(
+        "INSERT INTO connections (name, kind, base_url, auth, interval_minutes) VALUES ('prom', 'prometheus', 'http://127.0.0.1:9', 'none', 15)",
+        [],
+    )
+    .unwrap();
+    let connection = conn.last_insert_rowid();
+    let now = chrono::Utc::now().timestamp();
+    // Latency: fine until 30 minutes ago, above its 200 ms threshold since, sampled every minute.
+    // Drift: its last point arrived ten hours ago (stale after 2 × (15 min + 60 s) = 32 min).
+    for (key, threshold, bad_when) in [("latency_p95_ms", 200.0, "above"), ("drift_p_value", 0.05, "below")] {
+        conn.execute(
+            "INSERT INTO metric_series (model_id, connection_id, key, unit, query, step_seconds, threshold, bad_when)
+             VALUES (?1, ?2, ?3, 'ms', 'q', 60, ?4, ?5)",
+            rusqlite::params![model.0, connection, key, threshold, bad_when],
+        )
+        .unwrap();
+    }
+    let latency = conn
+        .query_row("SELECT id FROM metric_series WHERE key = 'latency_p95_ms'", [], |r| r.get::<_, i64>(0))
+        .unwrap();
+    let drift =
+        conn.query_row("SELECT id FROM metric_series WHERE key = 'drift_p_value'", [], |r| r.get::<_, i64>(0)).unwrap();
+    for minutes in (1..=60).rev() {
+        let value = if minutes > 30 { 150.0 } else { 260.0 };
+        conn.execute(
+            "INSERT INTO metric_samples (series_id, ts, value) VALUES (?1, ?2, ?3)",
+            rusqlite::params![latency, now - minutes * 60, value],
+        )
+        .unwrap();
+    }
+    conn.execute(
+        "INSERT INTO metric_samples (series_id, ts, value) VALUES (?1, ?2, 0.4)",
+        rusqlite::params![drift, now - 36_000],
+    )
+    .unwrap();
+    drop(store);
+    kpi(&db, "Hours saved", Some(1000.0), None, KpiCadence::Monthly);
+    let mut s = session(&db);
+    commands::dispatch(&mut s, "kpi_record", json!({"kpi": "Hours saved", "value": 700.0})).unwrap();
+
+    let breaches = commands::dispatch(&mut s, "metric_breaches", json!({})).unwrap();
+    let list = breaches.as_array().unwrap();
+    assert_eq!(list.len(), 2, "{breaches}");
+    assert_eq!((list[0]["kind"].clone(), list[0]["key"].clone()), (json!("breaching"), json!("latency_p95_ms")));
+    assert_eq!(list[0]["since"], now - 30 * 60, "from the first bad point after the last good one");
+    assert_eq!((list[1]["kind"].clone(), list[1]["key"].clone()), (json!("stale"), json!("drift_p_value")));
+    assert_eq!(list[1]["since"], now - 36_000 + 2 * (15 * 60 + 60), "stale once older than the schedule allows");
+
+    let summary = commands::dispatch(&mut s, "summary", json!({})).unwrap();
+    let kinds: Vec<&str> =
+        summary["attention"].as_array().unwrap().iter().map(|a| a["kind"].as_str().unwrap()).collect();
+    for kind in ["kpi_red", "metric_breaching", "metric_stale"] {
+        assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
+    }
+    let red = summary["attention"].as_array().unwrap().iter().find(|a| a["kind"] == "kpi_red").unwrap();
+    assert_eq!(red["headline"], "Hours saved is off target at 700");
+}

@@ -1,8 +1,9 @@
 // End-to-end test of the real desktop binary: Xvfb + tauri-driver + WebKitWebDriver, driven over
 // plain W3C WebDriver. Builds a demo portfolio with the CLI, checks the Overview shows it, creates an
 // initiative through the UI and checks the CLI sees it in the same file, checks that file paths
-// offer the native file dialog (Browse…), and builds a scenario of three changes on the Planning
-// page, compares it with the baseline and exports it.
+// offer the native file dialog (Browse…), builds a scenario of three changes on the Planning
+// page, compares it with the baseline and exports it, and shows the KPI scorecard and a model's
+// fully loaded cost as the core computes them.
 //
 //   node --test tests/e2e/desktop/        (see README.md)
 
@@ -188,6 +189,32 @@ describe('desktop app', { timeout: 300_000 }, () => {
       const written = JSON.parse(readFileSync(file, 'utf8'));
       assert.equal(written.format, 'mlops-portfolio.scenario');
       assert.deepEqual(written.changes.map((c) => c.kind), ['hire', 'spend', 'initiative_stop']);
+    });
+  });
+
+  test("the scorecard and a model's cost show the core's figures", async () => {
+    const { session } = app;
+    const card = JSON.parse(app.cli('kpi', 'scorecard', '--json'));
+    const costs = JSON.parse(app.cli('cost', 'models', '--json'));
+    await step('scorecard', async () => {
+      await session.click(await session.waitFor("//nav[@aria-label='Pages']//a[@href='#/scorecard']"));
+      await session.waitFor("//h1[normalize-space()='KPI scorecard']");
+      const worst = card.rows[0];
+      assert.equal(worst.status, 'red', 'the core puts a red KPI first');
+      const first = await session.waitFor("(//button[starts-with(@id, 'sc-row-')])[1]", { timeoutMs: 30_000 });
+      await session.until(async () => (await session.text(first)).includes(worst.name), `the first row to be ${worst.name}`);
+      assert.match(await session.text(first), new RegExp(worst.value_text.replace('.', '\\.')));
+      await screenshot('08-scorecard');
+    });
+    await step('model-cost', async () => {
+      const top = costs.models[0];
+      const whole = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0, minimumFractionDigits: 0 });
+      await session.execute(`location.hash = '#/models/${top.model_id}'`);
+      await session.waitFor(
+        `//section[@aria-label='Fully loaded cost']//strong[normalize-space()=${xpathLiteral(whole.format(Math.round(top.total_minor / 100)))}]`,
+        { timeoutMs: 30_000 },
+      );
+      await screenshot('09-model-cost');
     });
   });
 });

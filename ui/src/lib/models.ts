@@ -15,12 +15,18 @@ export interface ModelRow {
   deployment: string;
   dataCategories: string[];
   description: string;
+  /** The fully loaded cost of the current fiscal year to date (minor units), from the core. */
+  costMinor: number | null;
 }
 
-export type ModelColumn = 'name' | 'stage' | 'risk' | 'initiative' | 'owner' | 'deployment' | 'data';
+export type ModelColumn = 'name' | 'stage' | 'risk' | 'initiative' | 'owner' | 'deployment' | 'data' | 'cost';
 export type ModelFilter = 'stage' | 'risk' | 'initiative' | 'owner';
 
-export function toModelRow(record: RecordView, initiatives: ReadonlyMap<number, string>): ModelRow {
+export function toModelRow(
+  record: RecordView,
+  initiatives: ReadonlyMap<number, string>,
+  costs: ReadonlyMap<number, number> = new Map(),
+): ModelRow {
   const f = record.fields;
   const initiativeId = typeof f.initiative_id === 'number' ? f.initiative_id : null;
   return {
@@ -34,6 +40,7 @@ export function toModelRow(record: RecordView, initiatives: ReadonlyMap<number, 
     deployment: typeof f.deployment === 'string' ? f.deployment : '',
     dataCategories: Array.isArray(f.data_categories) ? f.data_categories.map(String) : [],
     description: typeof f.description === 'string' ? f.description : '',
+    costMinor: costs.get(record.id) ?? null,
   };
 }
 
@@ -46,6 +53,8 @@ export function sortValue(row: ModelRow, key: ModelColumn): Sortable {
       return rankOf(RISK_TIERS, row.risk);
     case 'data':
       return row.dataCategories.join(', ');
+    case 'cost':
+      return row.costMinor;
     default:
       return row[key];
   }

@@ -24,6 +24,12 @@ const tones: Record<string, Tone> = {
   interviewing: 'accent',
   offer: 'good',
   filled: 'neutral',
+  // KPI statuses
+  red: 'bad',
+  amber: 'warn',
+  green: 'good',
+  stale: 'neutral',
+  no_data: 'neutral',
 };
 
 export function toneOf(word: string | null | undefined): Tone {

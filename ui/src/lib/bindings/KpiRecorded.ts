@@ -7,9 +7,13 @@ import type { KpiStatus } from "./KpiStatus";
  */
 export type KpiRecorded = { kpi_id: KpiId, kpi: string, date: string, value: number, 
 /**
- * The value it replaced, when the KPI already had one that day.
+ * The value as every surface writes it, with its unit (`212 ms`).
  */
-replaced: number | null, 
+value_text: string, 
+/**
+ * The value it replaced, when the KPI already had one that day, and in words.
+ */
+replaced: number | null, replaced_text: string | null, 
 /**
  * The KPI's status with this value, on its day.
  */

@@ -14,9 +14,13 @@ import type { KpiTrend } from "./KpiTrend";
  */
 export type ScorecardRow = { kpi_id: KpiId, name: string, initiative_id: InitiativeId | null, initiative: string | null, model: string | null, 
 /**
- * The newest value on or before the as-of day.
+ * The newest value on or before the as-of day, and as every surface writes it (`212 ms`).
  */
-value: number | null, unit: string, direction: KpiDirection, target_low: number | null, target_high: number | null, 
+value: number | null, value_text: string | null, unit: string, direction: KpiDirection, target_low: number | null, target_high: number | null, 
+/**
+ * `target at least 0.92`.
+ */
+target_text: string, 
 /**
  * The amber margins in force below the low target and above the high one.
  */

@@ -84,7 +84,7 @@ macro_rules! for_each_command {
             sync_now: $crate::api::commands::SyncRequest => $crate::api::commands::SyncQueued;
             cancel_sync: $crate::api::commands::SyncRequest => $crate::api::commands::SyncQueued;
             model_metrics: $crate::api::metrics::ModelMetricsRequest => $crate::sync::readout::ModelMetrics;
-            metric_breaches: $crate::api::commands::NoArguments => Vec<$crate::sync::readout::Breach>;
+            metric_breaches: $crate::api::commands::NoArguments => $crate::sync::readout::Breaches;
         }
     };
 }
@@ -544,8 +544,8 @@ pub fn model_metrics(
 }
 
 /// Every bound metric across the portfolio breaching its threshold or stale now, worst first.
-pub fn metric_breaches(store: &mut Store, _: NoArguments) -> Result<Vec<crate::sync::readout::Breach>> {
-    crate::sync::readout::breaches(store.conn(), chrono::Utc::now().timestamp())
+pub fn metric_breaches(store: &mut Store, _: NoArguments) -> Result<crate::sync::readout::Breaches> {
+    crate::sync::readout::breach_report(store.conn(), chrono::Utc::now().timestamp())
 }
 
 /// Removes a connection and its secret.

@@ -136,7 +136,9 @@ pub fn cost_models(store: &mut Store, request: CostModelsRequest) -> Result<Mode
     let period: PeriodChoice = request.period.as_deref().unwrap_or("").parse()?;
     let as_of = request.as_of.unwrap_or_else(super::current_month);
     let inputs = PlanInputs::load_remembered(store, as_of, period::today())?;
-    Ok(crate::plan::model_cost::model_costs(&inputs, period))
+    let mut costs = crate::plan::model_cost::model_costs(&inputs, period);
+    crate::plan::value::add_throughput(store.conn(), &mut costs)?;
+    Ok(costs)
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]

@@ -68,7 +68,8 @@ pub fn forecast(store: &Store, options: &ForecastOptions) -> Result<ForecastRepo
 }
 
 /// Every table as a sheet of one XLSX workbook, then the forecast sheets, the KPI scorecard, the
-/// initiatives' value and the fully loaded cost per model, as of `as_of`.
+/// initiatives' value, the fully loaded cost per model, and the charts of the starred KPIs, as of
+/// `as_of`.
 pub fn export_workbook(store: &Store, path: &Path, as_of: Month) -> Result<Vec<String>> {
     let mut sheets = io::export::all_sheets(store.conn())?;
     let options = ForecastOptions {
@@ -86,7 +87,13 @@ pub fn export_workbook(store: &Store, path: &Path, as_of: Month) -> Result<Vec<S
     let costs = crate::plan::model_cost::model_costs(&inputs, PeriodChoice::CurrentFiscalYear);
     use crate::report::value::{model_cost_sheet, scorecard_sheet, value_sheet};
     sheets.extend([scorecard_sheet(&card), value_sheet(&values), model_cost_sheet(&costs)]);
-    io::export::write_xlsx(&sheets, path)?;
+    let canvas = Canvas { theme: ThemeName::Light, ..Canvas::default() };
+    let mut starred = io::export::ChartSheet { name: "Starred KPI charts".into(), charts: Vec::new() };
+    for row in card.rows.iter().filter(|r| r.starred) {
+        let chart = Chart::from(crate::analytics::series::kpi_trend(store.conn(), &inputs, row.kpi_id, as_of)?);
+        starred.charts.push((chart.title().to_owned(), crate::charts::to_png(&chart, &canvas, 1)?));
+    }
+    io::export::write_xlsx_with_charts(&sheets, Some(&starred), path)?;
     Ok(sheets.into_iter().map(|s| s.name).collect())
 }
 

@@ -214,14 +214,15 @@ pub fn run_metrics(store: &Store, model: String, key: Option<String>, since: Opt
 /// `metrics breaches`: every bound metric breaching its threshold or stale, worst first.
 pub fn run_breaches(store: &mut Store, json: bool) -> Result<()> {
     use mlops_portfolio::api::commands::{NoArguments, metric_breaches};
-    let breaches = metric_breaches(store, NoArguments {})?;
-    print_json_or(&breaches, json, || {
+    let report = metric_breaches(store, NoArguments {})?;
+    print_json_or(&report, json, || {
+        let breaches = &report.breaches;
         if breaches.is_empty() {
-            println!("No bound metric is breaching its threshold or stale.");
+            println!("None of the {} bound metrics is breaching its threshold or stale.", report.bound_metrics);
             return;
         }
         let mut t = new_table(["model", "metric", "state", "latest", "threshold", "for"].map(str::to_owned).to_vec());
-        for b in &breaches {
+        for b in breaches {
             let state = match b.kind {
                 readout::BreachKind::Breaching => "breaching",
                 readout::BreachKind::Stale => "stale",

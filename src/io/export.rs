@@ -176,6 +176,19 @@ pub fn write_csv(sheet: &Sheet, out: impl Write) -> Result<()> {
 /// Writes sheets as an XLSX workbook: bold frozen headers, money as numbers in its currency's
 /// decimals, columns fitted to their contents.
 pub fn write_xlsx(sheets: &[Sheet], path: &Path) -> Result<()> {
+    write_xlsx_with_charts(sheets, None, path)
+}
+
+/// A sheet of chart pictures: each PNG with its title above it, one under another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartSheet {
+    pub name: String,
+    /// Title and PNG bytes (drawn at 1600×900 and shown at half that size).
+    pub charts: Vec<(String, Vec<u8>)>,
+}
+
+/// [`write_xlsx`], with a last sheet of charts when there is one.
+pub fn write_xlsx_with_charts(sheets: &[Sheet], charts: Option<&ChartSheet>, path: &Path) -> Result<()> {
     let xlsx_err = |e: rust_xlsxwriter::XlsxError| Error::Io(format!("cannot write {}: {e}", path.display()));
     let mut workbook = Workbook::new();
     let header = Format::new().set_bold();
@@ -215,6 +228,21 @@ pub fn write_xlsx(sheets: &[Sheet], path: &Path) -> Result<()> {
         }
         worksheet.set_freeze_panes(1, 0).map_err(xlsx_err)?;
         worksheet.autofit();
+    }
+    if let Some(charts) = charts.filter(|c| !c.charts.is_empty()) {
+        let worksheet = workbook.add_worksheet();
+        worksheet.set_name(charts.name.chars().take(31).collect::<String>()).map_err(xlsx_err)?;
+        // 24 rows of the default height hold a picture 450 px high, with its title above.
+        for (k, (title, png)) in charts.charts.iter().enumerate() {
+            let row = k as u32 * 25;
+            worksheet.write_string_with_format(row, 0, title, &header).map_err(xlsx_err)?;
+            let image = rust_xlsxwriter::Image::new_from_buffer(png)
+                .map_err(xlsx_err)?
+                .set_scale_width(0.5)
+                .set_scale_height(0.5)
+                .set_alt_text(title);
+            worksheet.insert_image(row + 1, 0, &image).map_err(xlsx_err)?;
+        }
     }
     workbook.save(path).map_err(xlsx_err)
 }

@@ -257,9 +257,7 @@ pub(super) fn load_signals(
             items.push(AttentionItem {
                 kind: if breaching { AttentionKind::MetricBreaching } else { AttentionKind::MetricStale },
                 entity: EntityKind::Model,
-                id: conn
-                    .query_row("SELECT id FROM models WHERE name = ?1", [&b.model], |r| r.get(0))
-                    .unwrap_or_default(),
+                id: b.model_id.0,
                 headline: if breaching {
                     format!("{} {} is breaching its threshold", b.model, b.key)
                 } else {

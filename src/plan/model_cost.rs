@@ -78,7 +78,7 @@ impl CostPart {
 }
 
 /// One model's cost over the period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct ModelCost {
     pub model_id: ModelId,
@@ -92,9 +92,17 @@ pub struct ModelCost {
     pub total_minor: i64,
     /// The total of each month of [`ModelCosts::months`].
     pub by_month_minor: Vec<i64>,
+    /// The cost of 1,000 predictions over the period's months that have throughput data, where a
+    /// throughput metric is bound ([`super::value::add_throughput`]); in the base currency.
+    pub per_1000_predictions: Option<f64>,
 }
 
 impl ModelCost {
+    /// Each part in the order of [`CostPart::ALL`], then the total: a row of a table.
+    pub fn amounts(&self) -> [i64; 5] {
+        [self.infra_minor, self.people_minor, self.vendor_minor, self.shared_minor, self.total_minor]
+    }
+
     pub fn part_minor(&self, part: CostPart) -> i64 {
         match part {
             CostPart::Infra => self.infra_minor,
@@ -134,7 +142,7 @@ pub struct CostRule {
 }
 
 /// Every model's fully loaded cost over a period to date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct ModelCosts {
     pub period: Period,
@@ -317,6 +325,7 @@ pub(crate) fn costs_over(inputs: &PlanInputs, period: Period, months: Vec<Month>
                 shared_minor: 0,
                 total_minor: 0,
                 by_month_minor: vec![0; months.len()],
+                per_1000_predictions: None,
             },
         );
     }

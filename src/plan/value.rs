@@ -20,13 +20,16 @@ use serde::{Deserialize, Serialize};
 
 use super::inputs::PlanInputs;
 use super::kpi::{KpiFacts, KpiReading, KpiSource, daily_means, epoch_seconds};
-use super::model_cost;
+use super::model_cost::{self, ModelCosts};
 use super::period::{self, Period, PeriodKind};
 use crate::domain::{Currency, InitiativeId, KpiFormula, Month};
 use crate::error::Result;
 
 /// Months of cost ROI is measured against.
 pub const ROI_MONTHS: i32 = 12;
+/// The metric keys that count a model's predictions per second (the `http` and `triton`
+/// templates bind `requests_per_s`).
+pub const THROUGHPUT_KEYS: [&str; 2] = ["predictions_per_s", "requests_per_s"];
 
 /// An initiative's stated value against its cost.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -94,6 +97,37 @@ fn value_of(inputs: &PlanInputs, id: InitiativeId, name: &str, benefit: i64, thr
 fn last_closed(inputs: &PlanInputs) -> Month {
     let running = Month::of(inputs.today);
     if inputs.as_of < running { inputs.as_of } else { running.plus(-1) }
+}
+
+/// Sets each model's cost per 1,000 predictions where it has a throughput metric bound
+/// ([`THROUGHPUT_KEYS`]): its cost over the counted months that have throughput data ÷ its
+/// predictions in those months (each month's mean daily rate × its seconds) × 1,000.
+pub fn add_throughput(conn: &Connection, costs: &mut ModelCosts) -> Result<()> {
+    let scale = 10f64.powi(costs.currency.minor_digits() as i32);
+    let mut find = conn.prepare_cached(
+        "SELECT id FROM metric_series WHERE model_id = ?1 AND key IN (?2, ?3) ORDER BY key = ?2 DESC LIMIT 1",
+    )?;
+    for model in &mut costs.models {
+        let series: Option<i64> = find
+            .query_row(rusqlite::params![model.model_id.0, THROUGHPUT_KEYS[0], THROUGHPUT_KEYS[1]], |r| r.get(0))
+            .optional()?;
+        let Some(series) = series else { continue };
+        let (mut cost, mut predictions) = (0i64, 0f64);
+        for (m, month_cost) in costs.months.iter().zip(&model.by_month_minor) {
+            let (from, to) = (epoch_seconds(m.first_day()), epoch_seconds(period::last_day(*m)) + 86_399);
+            let means = daily_means(conn, series, from, to)?;
+            if means.is_empty() {
+                continue;
+            }
+            let rate = means.iter().map(|(_, v)| v).sum::<f64>() / means.len() as f64;
+            predictions += rate * 86_400.0 * f64::from(period::days_in(*m));
+            cost += month_cost;
+        }
+        if predictions > 0.0 {
+            model.per_1000_predictions = Some(cost as f64 / scale / predictions * 1_000.0);
+        }
+    }
+    Ok(())
 }
 
 /// Adds the computed readings of every formula KPI in `kpis`, for the closed months from `from`

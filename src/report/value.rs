@@ -182,31 +182,18 @@ pub fn value_sheet(values: &[InitiativeValue]) -> Sheet {
 pub fn model_cost_table(costs: &ModelCosts) -> Table {
     let money = |minor: i64| compact_money(minor, costs.currency);
     let spent: Vec<_> = costs.models.iter().filter(|m| m.total_minor != 0).collect();
-    let mut rows: Vec<Vec<String>> = spent
-        .iter()
-        .take(MODELS_SHOWN)
-        .map(|m| {
-            vec![
-                m.name.clone(),
-                money(m.infra_minor),
-                money(m.people_minor),
-                money(m.vendor_minor),
-                money(m.shared_minor),
-                money(m.total_minor),
-            ]
-        })
-        .collect();
+    let row = |name: String, amounts: [i64; 5]| std::iter::once(name).chain(amounts.map(money)).collect::<Vec<_>>();
+    let mut rows: Vec<Vec<String>> =
+        spent.iter().take(MODELS_SHOWN).map(|m| row(m.name.clone(), m.amounts())).collect();
     if spent.len() > MODELS_SHOWN {
         let rest = &spent[MODELS_SHOWN..];
-        let sum = |part: fn(&crate::plan::model_cost::ModelCost) -> i64| rest.iter().map(|m| part(m)).sum::<i64>();
-        rows.push(vec![
-            format!("{} other models", rest.len()),
-            money(sum(|m| m.infra_minor)),
-            money(sum(|m| m.people_minor)),
-            money(sum(|m| m.vendor_minor)),
-            money(sum(|m| m.shared_minor)),
-            money(sum(|m| m.total_minor)),
-        ]);
+        let mut sum = [0i64; 5];
+        for m in rest {
+            for (s, v) in sum.iter_mut().zip(m.amounts()) {
+                *s += v;
+            }
+        }
+        rows.push(row(format!("{} other models", rest.len()), sum));
     }
     let blank = || String::new();
     rows.push(vec!["Unattributed".into(), blank(), blank(), blank(), blank(), money(costs.unattributed_minor)]);
@@ -234,16 +221,7 @@ pub fn model_cost_sheet(costs: &ModelCosts) -> Sheet {
     let mut rows: Vec<Vec<Cell>> = costs
         .models
         .iter()
-        .map(|m| {
-            vec![
-                Cell::Text(m.name.clone()),
-                money(m.infra_minor),
-                money(m.people_minor),
-                money(m.vendor_minor),
-                money(m.shared_minor),
-                money(m.total_minor),
-            ]
-        })
+        .map(|m| std::iter::once(Cell::Text(m.name.clone())).chain(m.amounts().map(money)).collect())
         .collect();
     for u in &costs.unattributed {
         let reason = match u.reason {

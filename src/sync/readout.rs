@@ -270,6 +270,7 @@ pub enum BreachKind {
 #[ts(export)]
 pub struct Breach {
     pub kind: BreachKind,
+    pub model_id: crate::domain::ModelId,
     pub model: String,
     pub key: String,
     pub unit: String,
@@ -280,11 +281,26 @@ pub struct Breach {
     pub since: i64,
     /// How long it has been so, in seconds.
     pub for_seconds: i64,
-    /// "for 3 h 10 min" in words.
+    /// How long, in words: `32 min`, `3 h`, `2 days`.
     pub for_words: String,
     /// The last sync's error about it, if that sync failed.
     #[serde(default)]
     pub sync_error: Option<String>,
+}
+
+/// The bound metrics across the portfolio that need a look, and how many are bound in all.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Breaches {
+    pub bound_metrics: u32,
+    /// Breaching first, then the longest-standing first.
+    pub breaches: Vec<Breach>,
+}
+
+/// Every bound metric across the portfolio that is breaching its threshold or stale at `now`.
+pub fn breach_report(conn: &Connection, now: i64) -> Result<Breaches> {
+    let bound_metrics = conn.query_row("SELECT count(*) FROM metric_series", [], |r| r.get(0))?;
+    Ok(Breaches { bound_metrics, breaches: breaches(conn, now)? })
 }
 
 /// Every bound metric across the portfolio that is breaching its threshold or stale at `now`,
@@ -293,12 +309,14 @@ pub fn breaches(conn: &Connection, now: i64) -> Result<Vec<Breach>> {
     let mut out = Vec::new();
     for b in bindings::list(conn, None)? {
         let series = b.id;
+        let model_id = b.binding.series.model_id;
         let (model, key) = (b.model.clone(), b.binding.series.key.clone());
         let r = readout(conn, b, RollupGrain::Hour, now, now)?;
         let mut push = |kind: BreachKind, since: i64| {
             let for_seconds = (now - since).max(0);
             out.push(Breach {
                 kind,
+                model_id,
                 model: model.clone(),
                 key: key.clone(),
                 unit: r.unit.clone(),

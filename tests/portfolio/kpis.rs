@@ -37,6 +37,24 @@ fn kpi(db: &TempDb, name: &str, low: Option<f64>, high: Option<f64>, cadence: Kp
     )
 }
 
+/// The production model `fraud-scorer` of `team`.
+fn scorer(store: &mlops_portfolio::store::Store, team: InitiativeId) -> ModelId {
+    insert(
+        store,
+        Model {
+            name: "fraud-scorer".into(),
+            description: String::new(),
+            owner: String::new(),
+            initiative_id: Some(team),
+            stage: ModelStage::Production,
+            risk_tier: RiskTier::High,
+            data_categories: Vec::new(),
+            deployment: None,
+            notes: None,
+        },
+    )
+}
+
 fn count(db: &TempDb, sql: &str) -> i64 {
     db.open().conn().query_row(sql, [], |r| r.get(0)).unwrap()
 }
@@ -150,20 +168,7 @@ fn a_bound_kpi_reads_its_metrics_daily_values_and_a_typed_value_wins_its_day() {
     let db = temp_db();
     let store = db.open();
     let team = initiative(&store, "Fraud", InitiativeStatus::Active, None);
-    let model = insert(
-        &store,
-        Model {
-            name: "fraud-scorer".into(),
-            description: String::new(),
-            owner: String::new(),
-            initiative_id: Some(team),
-            stage: ModelStage::Production,
-            risk_tier: RiskTier::High,
-            data_categories: Vec::new(),
-            deployment: None,
-            notes: None,
-        },
-    );
+    let model = scorer(&store, team);
     insert(
         &store,
         Kpi {
@@ -243,20 +248,7 @@ fn breaching_and_stale_metrics_and_red_kpis_are_listed_and_join_the_attention_li
     let db = temp_db();
     let store = db.open();
     let team = initiative(&store, "Fraud", InitiativeStatus::Active, None);
-    let model = insert(
-        &store,
-        Model {
-            name: "fraud-scorer".into(),
-            description: String::new(),
-            owner: String::new(),
-            initiative_id: Some(team),
-            stage: ModelStage::Production,
-            risk_tier: RiskTier::High,
-            data_categories: Vec::new(),
-            deployment: None,
-            notes: None,
-        },
-    );
+    let model = scorer(&store, team);
     let conn = store.conn();
     conn.execute(
         "INSERT INTO connections (name, kind, base_url, auth, interval_minutes) VALUES ('prom', 'prometheus', 'http://127.0.0.1:9', 'none', 15)",
@@ -299,7 +291,8 @@ fn breaching_and_stale_metrics_and_red_kpis_are_listed_and_join_the_attention_li
     commands::dispatch(&mut s, "kpi_record", json!({"kpi": "Hours saved", "value": 700.0})).unwrap();
 
     let breaches = commands::dispatch(&mut s, "metric_breaches", json!({})).unwrap();
-    let list = breaches.as_array().unwrap();
+    assert_eq!(breaches["bound_metrics"], 2);
+    let list = breaches["breaches"].as_array().unwrap();
     assert_eq!(list.len(), 2, "{breaches}");
     assert_eq!((list[0]["kind"].clone(), list[0]["key"].clone()), (json!("breaching"), json!("latency_p95_ms")));
     assert_eq!(list[0]["since"], now - 30 * 60, "from the first bad point after the last good one");
@@ -314,4 +307,51 @@ fn breaching_and_stale_metrics_and_red_kpis_are_listed_and_join_the_attention_li
     }
     let red = summary["attention"].as_array().unwrap().iter().find(|a| a["kind"] == "kpi_red").unwrap();
     assert_eq!(red["headline"], "Hours saved is off target at 700");
+}
+
+#[test]
+fn a_model_with_a_bound_throughput_metric_has_a_cost_per_thousand_predictions() {
+    let db = temp_db();
+    let store = db.open();
+    let team = initiative(&store, "Fraud", InitiativeStatus::Active, None);
+    let model = scorer(&store, team);
+    insert(
+        &store,
+        Actual {
+            initiative_id: Some(team),
+            month: "2026-10".parse().unwrap(),
+            category: Category::Compute,
+            amount: crate::analytics::usd(1_000),
+            source: ActualSource::Manual,
+            vendor_id: None,
+            model_id: Some(model),
+            note: None,
+            provider: None,
+            service: None,
+            resource: None,
+            tag: None,
+            one_off: false,
+        },
+    );
+    // Ten predictions a second every day of October: 26,784,000 predictions.
+    let conn = store.conn();
+    conn.execute("INSERT INTO metric_series (model_id, key, unit) VALUES (?1, 'requests_per_s', 'req/s')", [model.0])
+        .unwrap();
+    let series = conn.last_insert_rowid();
+    for day in 1..=31 {
+        let bucket =
+            chrono::NaiveDate::from_ymd_opt(2026, 10, day).unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp();
+        conn.execute(
+            "INSERT INTO metric_rollups (series_id, grain, bucket, count, sum, min, max, last) VALUES (?1, 'day', ?2, 2, 20, 10, 10, 10)",
+            rusqlite::params![series, bucket],
+        )
+        .unwrap();
+    }
+    drop(store);
+    let mut s = session(&db);
+    let costs = commands::dispatch(&mut s, "cost_models", json!({"period": "2026", "as_of": "2026-10"})).unwrap();
+    let scorer = costs["models"].as_array().unwrap().iter().find(|m| m["name"] == "fraud-scorer").unwrap();
+    assert_eq!(scorer["total_minor"], 100_000);
+    let per_thousand = scorer["per_1000_predictions"].as_f64().unwrap();
+    assert!((per_thousand - 1_000.0 / 26_784_000.0 * 1_000.0).abs() < 1e-12, "{scorer}");
 }

@@ -57,7 +57,7 @@ browserTest(session, 'charts-report', 'the executive report is saved to a typed 
   await page.getByRole('button', { name: 'Save report' }).click();
   await page.getByRole('status').filter({ hasText: `to ${target}` }).waitFor();
   const confirmation = await page.getByRole('status').filter({ hasText: 'Saved the executive report' }).innerText();
-  assert.match(confirmation, /\(7 charts, \d+ KB\)/);
+  assert.match(confirmation, /\(10 charts, \d+ KB\)/, 'seven portfolio charts and the three starred KPIs');
   assert.ok(existsSync(target) && readFileSync(target, 'utf8').includes('<svg'), 'the report is there with its charts');
 });
 

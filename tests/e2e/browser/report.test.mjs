@@ -43,7 +43,10 @@ test('the report renders whole from one file with no request beyond itself', { t
   assert.deepEqual(world.requests, [pathToFileURL(world.report).href], 'the page asked for nothing but itself');
 
   const charts = page.getByRole('img');
-  assert.equal(await charts.count(), 7, 'seven charts, each an accessible image');
+  assert.equal(await charts.count(), 10, 'seven portfolio charts and the three starred KPIs, each an accessible image');
+  await page.getByRole('img', { name: /^Assistant deflection rate/ }).waitFor();
+  await page.getByRole('table', { name: /^KPI scorecard, 31 October 2026: \d+ red/ }).waitFor();
+  await page.getByRole('table', { name: /^Fully loaded cost per model, 2026 to date/ }).waitFor();
   await page.getByRole('img', { name: /^Budget vs actual, 2026/ }).waitFor();
   const figures = await page.locator('.figure dt').allTextContents();
   assert.ok(figures.includes('Budget 2026') && figures.includes('Headcount'), figures.join(' | '));

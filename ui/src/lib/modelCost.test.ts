@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { monthBars, partShares } from './modelCost';
+import { monthBars, partShares, perThousandText } from './modelCost';
 import type { ModelCost } from './bindings/ModelCost';
 
 const cost = (infra: number, people: number, vendor: number, shared: number): ModelCost => ({
@@ -13,6 +13,7 @@ const cost = (infra: number, people: number, vendor: number, shared: number): Mo
   shared_minor: shared,
   total_minor: infra + people + vendor + shared,
   by_month_minor: [],
+  per_1000_predictions: null,
 });
 
 describe('a model cost bar', () => {
@@ -43,5 +44,12 @@ describe('monthly bars', () => {
 
   it('are flat when nothing was spent', () => {
     expect(monthBars([0, 0], ['2026-01', '2026-02']).map((b) => b.height)).toEqual([0, 0]);
+  });
+});
+
+describe('a cost per 1,000 predictions', () => {
+  it('keeps three significant digits of a fraction of a unit', () => {
+    expect(perThousandText(0.037335, 'USD', 'en-US')).toBe('$0.0373');
+    expect(perThousandText(1.25, 'USD', 'en-US')).toBe('$1.25');
   });
 });

@@ -34,3 +34,8 @@ export function monthBars(byMonth: readonly number[], months: readonly string[])
     return { month, minor, height: highest > 0 ? (Math.max(0, minor) / highest) * 40 : 0 };
   });
 }
+
+/** A cost per 1,000 predictions (the core's figure, a fraction of a unit): `$0.0373`, `$1.25`. */
+export function perThousandText(value: number, currency: string, locale?: string): string {
+  return new Intl.NumberFormat(locale, { style: 'currency', currency, maximumSignificantDigits: 3 }).format(value);
+}

@@ -32,7 +32,8 @@ export function monthRows(months: readonly PlanMonth[]): MonthRow[] {
   }));
 }
 
-/** Where an attention item leads: the initiative, the person on Team, the contract on Vendors. */
+/** Where an attention item leads: the initiative, the person on Team, the contract on Vendors, the
+ *  KPI on the Scorecard, a metric on Monitoring. */
 export function attentionLink(item: AttentionItem): string {
   switch (item.entity) {
     case 'initiative':
@@ -41,6 +42,10 @@ export function attentionLink(item: AttentionItem): string {
       return href('team', { person: String(item.id) });
     case 'contract':
       return href('vendors', { contract: String(item.id) });
+    case 'kpi':
+      return href('scorecard', { kpi: String(item.id) });
+    case 'model':
+      return item.kind === 'metric_breaching' || item.kind === 'metric_stale' ? href('monitoring') : href(`models/${item.id}`);
     default:
       return href('');
   }
@@ -48,7 +53,8 @@ export function attentionLink(item: AttentionItem): string {
 
 /** Red for money already lost or a deadline passed; amber for what is still ahead. */
 export function attentionTone(item: AttentionItem): 'bad' | 'warn' {
-  return item.kind === 'over_budget' || item.kind === 'notice_passed' || item.kind === 'overbooked' ? 'bad' : 'warn';
+  const bad = ['over_budget', 'notice_passed', 'overbooked', 'kpi_red', 'metric_breaching'];
+  return bad.includes(item.kind) ? 'bad' : 'warn';
 }
 
 /** "over" for a positive variance, "under" for a negative one, "even" for none: the core's sign. */

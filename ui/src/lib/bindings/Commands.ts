@@ -2,7 +2,7 @@
 import type { AddConnectionRequest } from "./AddConnectionRequest";
 import type { AuditEntry } from "./AuditEntry";
 import type { AuditRequest } from "./AuditRequest";
-import type { Breach } from "./Breach";
+import type { Breaches } from "./Breaches";
 import type { BudgetCopied } from "./BudgetCopied";
 import type { BudgetCopyRequest } from "./BudgetCopyRequest";
 import type { BudgetGrid } from "./BudgetGrid";
@@ -119,7 +119,7 @@ export type Commands = {
   sync_now: { request: SyncRequest; response: SyncQueued };
   cancel_sync: { request: SyncRequest; response: SyncQueued };
   model_metrics: { request: ModelMetricsRequest; response: ModelMetrics };
-  metric_breaches: { request: NoArguments; response: Array<Breach> };
+  metric_breaches: { request: NoArguments; response: Breaches };
 };
 
 export type CommandName = keyof Commands;

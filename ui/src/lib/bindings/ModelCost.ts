@@ -10,4 +10,9 @@ export type ModelCost = { model_id: ModelId, name: string, initiative_id: Initia
 /**
  * The total of each month of [`ModelCosts::months`].
  */
-by_month_minor: Array<number>, };
+by_month_minor: Array<number>, 
+/**
+ * The cost of 1,000 predictions over the period's months that have throughput data, where a
+ * throughput metric is bound ([`super::value::add_throughput`]); in the base currency.
+ */
+per_1000_predictions: number | null, };

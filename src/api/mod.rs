@@ -94,7 +94,11 @@ pub fn export_workbook(store: &Store, path: &Path, as_of: Month) -> Result<Vec<S
         starred.charts.push((chart.title().to_owned(), crate::charts::to_png(&chart, &canvas, 1)?));
     }
     io::export::write_xlsx_with_charts(&sheets, Some(&starred), path)?;
-    Ok(sheets.into_iter().map(|s| s.name).collect())
+    let mut names: Vec<String> = sheets.into_iter().map(|s| s.name).collect();
+    if !starred.charts.is_empty() {
+        names.push(starred.name);
+    }
+    Ok(names)
 }
 
 /// The executive report as one self-contained HTML file; with scenarios, their figures and charts

@@ -286,7 +286,20 @@ fn the_workbook_gains_forecast_sheets_that_agree_with_the_forecast() {
     let report = json(&db, &["forecast", "--json"]);
     let mut workbook: Xlsx<_> = open_workbook(&xlsx).expect("the workbook opens");
     let names = workbook.sheet_names();
-    for sheet in ["initiatives", "actuals", "forecast", "forecast_landing", "headcount_projection"] {
+    let fiscal_year = json(&db, &["summary", "--json"])["period"]["key"].as_str().unwrap().to_owned();
+    let model_cost = format!("Model cost {fiscal_year}");
+    for sheet in [
+        "initiatives",
+        "actuals",
+        "forecast",
+        "forecast_landing",
+        "headcount_projection",
+        "kpi_values",
+        "KPI scorecard",
+        "Initiative value",
+        &model_cost,
+        "Starred KPI charts",
+    ] {
         assert!(names.iter().any(|n| n == sheet), "{sheet} in {names:?}");
     }
     let text = |cell: &Data| cell.get_string().unwrap_or_default().to_owned();
@@ -316,6 +329,15 @@ fn the_workbook_gains_forecast_sheets_that_agree_with_the_forecast() {
     assert_eq!(text(&fraud[11]), year_end["run_out"].as_str().unwrap_or_default(), "{fraud:?}");
     let short = landing.rows().find(|r| text(&r[2]).starts_with("no forecast")).expect("a too-short history says so");
     assert!(text(&short[2]).contains("needed") && short[7] == Data::Empty, "{short:?}");
+
+    // The model cost sheet is the core's: its total spend row is `cost models`' total.
+    let costs = json(&db, &["cost", "models", "--json"]);
+    let sheet = workbook.worksheet_range(&model_cost).unwrap();
+    let total = sheet.rows().find(|r| text(&r[0]) == "total spend").expect("a total row");
+    assert!((number(&total[5]) - dollars(&costs["total_minor"])).abs() < 0.005, "{total:?}");
+    let card = json(&db, &["kpi", "scorecard", "--json"]);
+    let scorecard = workbook.worksheet_range("KPI scorecard").unwrap();
+    assert_eq!(scorecard.rows().count() - 1, card["rows"].as_array().unwrap().len(), "a row per KPI");
 
     let headcount = workbook.worksheet_range("headcount_projection").unwrap();
     let totals: Vec<&[Data]> = headcount.rows().filter(|r| text(&r[1]) == "(all)").collect();

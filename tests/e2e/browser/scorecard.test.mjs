@@ -3,6 +3,8 @@
 // recorded through the one audited path and turns a red KPI green, and the CLI reads it back.
 
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { browserTest, cli, eventually, openPage, screenshot, useSession } from './lib/harness.mjs';
 
 let card;
@@ -49,5 +51,23 @@ browserTest(session, 'scorecard', 'the scorecard shows the core statuses and rec
   assert.equal(audit[0].action, 'create', 'the typed value went through the audited path');
   await eventually(async () => assert.match(await tiles.innerText(), new RegExp(`${counts.red - 1}\\s*Red`)));
   await screenshot(page, 'scorecard');
+
+  // A business team's spreadsheet of values: previewed with its row error, fixed, imported.
+  const amber = card.rows.find((r) => r.status === 'amber');
+  const file = join(session.dir, 'kpi-values.csv');
+  writeFileSync(file, `kpi,date,value,note\n${amber.name},${today},1.5,typo\n${amber.name},${today},not-a-number,\n`);
+  await page.getByRole('link', { name: 'Import values' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Import' }).waitFor();
+  assert.ok(await page.getByRole('radio', { name: /KPI values/ }).isChecked(), 'the Scorecard link chooses KPI values');
+  await page.getByLabel('Path of the file on this machine').fill(file);
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await page.getByRole('cell', { name: /`not-a-number` is not a number/ }).waitFor();
+  writeFileSync(file, `kpi,date,value,note\n${amber.name},${today},${amber.value_text.replace(/[^0-9.]/g, '')},from BI\n`);
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await page.getByRole('button', { name: 'Import 1 row' }).click();
+  await page.getByRole('status', { name: 'Import finished' }).waitFor();
+  const imported = (await cli(session.db, 'kpi', 'scorecard', '--json')).rows.find((r) => r.kpi_id === amber.kpi_id);
+  assert.equal(imported.source, 'imported');
+  assert.equal(imported.as_of, today);
   assert.deepEqual(session.pageErrors, [], 'no script errors on the page');
 });

@@ -337,8 +337,10 @@ fn charts_large(c: &mut Criterion) {
     let canvas = Canvas::default();
     let mut group = c.benchmark_group("chart");
     group.sample_size(20);
-    // The demo has no synced metrics, so the model-metric chart is not measured here.
-    for &name in ChartName::ALL.iter().filter(|&&name| name != ChartName::ModelMetric) {
+    // The demo has no synced metrics, so the model-metric chart is not measured here; the
+    // scenario charts are measured with the scenarios (`scenarios_large`).
+    let measured = |name: &ChartName| !matches!(name, ChartName::ModelMetric | ChartName::ScenarioCompare);
+    for &name in ChartName::ALL.iter().filter(|name| measured(name)) {
         let chart = charts::gather(store.conn(), &spec(name)).expect("figures");
         group.bench_function(format!("svg/{name}"), |b| b.iter(|| charts::to_svg(&chart, &canvas).expect("svg")));
         group.bench_function(format!("gather/{name}"), |b| {

@@ -55,7 +55,13 @@ pub fn kpi_record(store: &mut Store, request: KpiRecordRequest) -> Result<KpiRec
             kpi.name
         )));
     }
-    let date = request.date.unwrap_or_else(period::today);
+    let today = period::today();
+    let date = request.date.unwrap_or(today);
+    if date > today {
+        return Err(Error::Validation(format!(
+            "date: {date} is after today ({today}); a KPI value is for a day that has come"
+        )));
+    }
     let value = KpiValue {
         kpi_id,
         date,

@@ -4,7 +4,7 @@
 //!
 //! - `kpi`: the name of an existing KPI, ignoring case (`hours-saved` finds "Hours saved"). A
 //!   computed KPI takes no imported values.
-//! - `date`: `YYYY-MM-DD`, the day the value is for.
+//! - `date`: `YYYY-MM-DD`, the day the value is for (not after today).
 //! - `value`: a plain number in the KPI's unit (`0.93`, `1250`, `-3.5`; `1,250` when quoted).
 //!
 //! A KPI has one stored value a day: a row sets it (source `imported`), replacing a typed or
@@ -162,6 +162,7 @@ fn parse(conn: &Connection, path: &Path, limit: usize) -> Result<Parsed> {
         .collect::<rusqlite::Result<_>>()?;
     let mut stored = conn.prepare_cached("SELECT value FROM kpi_values WHERE kpi_id = ?1 AND date = ?2")?;
     let mut seen: HashMap<(i64, NaiveDate), u64> = HashMap::new();
+    let today = crate::plan::period::today();
     let mut scratch = String::new();
     while !parsed.problems.is_full() && reader.read_byte_record(&mut record).map_err(|e| csv_error(path, e))? {
         if is_blank(&record) {
@@ -213,6 +214,15 @@ fn parse(conn: &Connection, path: &Path, limit: usize) -> Result<Parsed> {
             }
         };
         let date = match date_text.parse::<NaiveDate>() {
+            Ok(date) if date > today => {
+                parsed.problems.add(
+                    line,
+                    Some(&spelled[1]),
+                    Some(&date_text),
+                    format!("{date} is after today ({today}); a KPI value is for a day that has come"),
+                );
+                None
+            }
             Ok(date) => Some(date),
             Err(_) => {
                 parsed.problems.add(

@@ -242,6 +242,7 @@ pub(crate) fn costs_over(inputs: &PlanInputs, period: Period, months: Vec<Month>
         })
         .collect();
 
+    let mut staffing = Staffing::new(inputs);
     let mut placed: HashMap<(ModelId, CostPart), Vec<i64>> = HashMap::new();
     let mut unattributed: BTreeMap<(UnattributedReason, Option<InitiativeId>), i64> = BTreeMap::new();
     let mut put = |model: ModelId, part: CostPart, month: usize, minor: i64| {
@@ -260,9 +261,9 @@ pub(crate) fn costs_over(inputs: &PlanInputs, period: Period, months: Vec<Month>
         match part {
             CostPart::People => {
                 if let Some(initiative) = a.initiative {
-                    let (named, unnamed) = allocation_weights(inputs, initiative, a.month);
+                    let (named, unnamed) = staffing.weights(&models, initiative, a.month);
                     let mut weights = named.clone();
-                    weights.push((None, unnamed));
+                    weights.push((None, *unnamed));
                     let shares = apportion(a.minor, &weights.iter().map(|(_, w)| *w).collect::<Vec<_>>());
                     for ((model, _), share) in weights.iter().zip(shares) {
                         if let Some(model) = model {
@@ -382,31 +383,60 @@ fn part_of(category: Category) -> CostPart {
     }
 }
 
-/// An initiative's allocations covering `month`, by the model they name (weights: annual loaded
-/// cost × percent), and the weight of those that name none.
-fn allocation_weights(
-    inputs: &PlanInputs,
-    initiative: InitiativeId,
-    month: Month,
-) -> (Vec<(Option<ModelId>, i128)>, i128) {
-    let mut named: BTreeMap<ModelId, i128> = BTreeMap::new();
-    let mut unnamed = 0i128;
-    for allocation in inputs.allocations.iter().filter(|a| a.initiative == initiative && a.covers(month)) {
-        let Some(person) = inputs.people.iter().find(|p| p.id == allocation.person && p.on_team(month)) else {
-            continue;
-        };
-        let cost = i128::from(inputs.role_cost_minor.get(&person.role).copied().unwrap_or(0).max(0));
-        let weight = cost * i128::from(allocation.percent);
-        match allocation.model.filter(|m| inputs.models.iter().any(|x| x.id == *m)) {
-            Some(model) => *named.entry(model).or_default() += weight,
-            None => unnamed += weight,
+/// Who works on what, indexed once: each initiative's allocations with the person's annual loaded
+/// cost (the weight of an allocation is that cost × its percent), and each (initiative, month)'s
+/// weights remembered after the first people actual asks for them.
+struct Staffing<'a> {
+    by_initiative: HashMap<InitiativeId, Vec<Staffed<'a>>>,
+    remembered: HashMap<(InitiativeId, Month), Weights>,
+}
+
+/// An allocation, its person and the person's annual loaded cost.
+type Staffed<'a> = (&'a super::inputs::AllocationFacts, &'a super::inputs::PersonFacts, i128);
+/// The weights of allocations that name a model, and the weight of those that name none.
+type Weights = (Vec<(Option<ModelId>, i128)>, i128);
+
+impl<'a> Staffing<'a> {
+    fn new(inputs: &'a PlanInputs) -> Staffing<'a> {
+        let people: HashMap<_, _> = inputs.people.iter().map(|p| (p.id, p)).collect();
+        let mut by_initiative: HashMap<InitiativeId, Vec<_>> = HashMap::new();
+        for allocation in &inputs.allocations {
+            if let Some(person) = people.get(&allocation.person) {
+                let cost = i128::from(inputs.role_cost_minor.get(&person.role).copied().unwrap_or(0).max(0));
+                by_initiative.entry(allocation.initiative).or_default().push((allocation, *person, cost));
+            }
         }
+        Staffing { by_initiative, remembered: HashMap::new() }
     }
-    let total: i128 = named.values().sum::<i128>() + unnamed;
-    if total == 0 {
-        return (Vec::new(), 1);
+
+    /// An initiative's allocations covering `month`, by the model they name, and the weight of
+    /// those that name none (all of it, 1, when nobody is allocated).
+    fn weights(
+        &mut self,
+        models: &HashMap<ModelId, &super::inputs::ModelFacts>,
+        initiative: InitiativeId,
+        month: Month,
+    ) -> &Weights {
+        let by_initiative = &self.by_initiative;
+        self.remembered.entry((initiative, month)).or_insert_with(|| {
+            let mut named: BTreeMap<ModelId, i128> = BTreeMap::new();
+            let mut unnamed = 0i128;
+            for (allocation, person, cost) in by_initiative.get(&initiative).into_iter().flatten() {
+                if !allocation.covers(month) || !person.on_team(month) {
+                    continue;
+                }
+                let weight = cost * i128::from(allocation.percent);
+                match allocation.model.filter(|m| models.contains_key(m)) {
+                    Some(model) => *named.entry(model).or_default() += weight,
+                    None => unnamed += weight,
+                }
+            }
+            if named.values().sum::<i128>() + unnamed == 0 {
+                return (Vec::new(), 1);
+            }
+            (named.into_iter().map(|(m, w)| (Some(m), w)).collect(), unnamed)
+        })
     }
-    (named.into_iter().map(|(m, w)| (Some(m), w)).collect(), unnamed)
 }
 
 /// The models a vendor actual follows through its vendor's contracts running that month (for its

@@ -104,6 +104,10 @@ fn a_typed_value_is_recorded_replaces_its_days_value_and_is_audited() {
     assert_eq!(scorecard(&mut s, "2026-12-11")["rows"][0]["status"], "stale", "weekly: 11 days is too old");
     assert_eq!(scorecard(&mut s, "2026-11-29")["rows"][0]["status"], "no_data", "nothing on or before that day");
 
+    let err =
+        commands::dispatch(&mut s, "kpi_record", json!({"kpi": "Deflection rate", "value": 0.7, "date": "2999-01-01"}))
+            .unwrap_err();
+    assert!(err.to_string().contains("date: 2999-01-01 is after today"), "{err}");
     let err = commands::dispatch(&mut s, "kpi_record", json!({"kpi": "Uptime", "value": 1.0})).unwrap_err();
     assert!(err.to_string().contains("no kpi named `Uptime`"), "{err}");
     let err = commands::dispatch(&mut s, "kpi_record", json!({"kpi": "Deflection rate", "value": "high"})).unwrap_err();
@@ -140,16 +144,17 @@ fn an_imported_file_sets_values_all_or_nothing_and_says_where_it_is_wrong() {
     let bad = db.write(
         "bad.csv",
         "kpi,date,value\nHours saved,2026-11-30,1200\nUptime,2026-11-30,1\nHours saved,30/11/2026,1\n\
-         Escalation rate,2026-11-30,9%\nHours saved,2026-11-30,1300\n",
+         Escalation rate,2026-11-30,9%\nHours saved,2026-11-30,1300\nHours saved,2999-01-01,5\n",
     );
     let err = commands::dispatch(&mut s, "import", json!({"kind": "kpi_values", "path": bad})).unwrap_err();
     let message = err.to_string();
     for expected in [
-        "4 rows are bad; nothing was imported",
+        "5 rows are bad; nothing was imported",
         "row 3, column `kpi`: is not a KPI",
         "row 4, column `date`: `30/11/2026` is not a date",
         "row 5, column `value`: `9%` has a percent sign",
         "row 6, column `date`: Hours saved already has a value for 2026-11-30 on row 2",
+        "row 7, column `date`: 2999-01-01 is after today",
     ] {
         assert!(message.contains(expected), "missing `{expected}` in:\n{message}");
     }

@@ -1,7 +1,8 @@
 // Background sync against a real Prometheus (Debian's `prometheus`, loaded with a known history):
 // browser mode syncs the connection when it starts; the Connections page and the top bar say the
 // run succeeded with the number of new points the history implies; Sync now runs again and finds
-// nothing new; the model's Live metrics tile shows the latest value breaching its threshold; with
+// nothing new; the model's Live metrics tile shows the latest value breaching its threshold, and so
+// does the Monitoring page, since the first bad point; with
 // Prometheus stopped, Sync now fails naming the URL and the top bar says Offline with the data age.
 
 import assert from 'node:assert/strict';
@@ -89,6 +90,27 @@ browserTest(session, 'sync-live-metrics', "the model's Live metrics tile shows t
   assert.match(await chart.locator('desc').textContent(),
     new RegExp(`The latest value is ${LATEST_MS} ms, \\d+ min old, on the bad side of the threshold`));
   await screenshot(page, 'sync-live-metrics');
+  assert.deepEqual(session.pageErrors, []);
+});
+
+browserTest(session, 'sync-monitoring', 'Monitoring lists the breaching metric since its first bad point, as the CLI does', async () => {
+  const { page } = session;
+  // The first value above the threshold, after the last one at or below it.
+  const firstBad = history.find(([, value]) => value > THRESHOLD_MS)[0];
+  const report = await cli(session.db, 'metrics', 'breaches', '--json');
+  assert.equal(report.bound_metrics, 1);
+  assert.equal(report.breaches.length, 1, JSON.stringify(report));
+  const [breach] = report.breaches;
+  assert.deepEqual([breach.kind, breach.model, breach.key, breach.since], ['breaching', MODEL, METRIC, firstBad]);
+  await openPage(page, '#/monitoring', 'Monitoring');
+  const row = page.getByRole('row').filter({ hasText: METRIC });
+  await eventually(async () => {
+    assert.match(await text(row), new RegExp(`^Breaching ${MODEL} ${METRIC} ${LATEST_MS} ms bad above ${THRESHOLD_MS} ms .+ \\d+ min$`));
+  });
+  const minutes = Number(/(\d+) min$/.exec(await text(row))[1]);
+  const expected = Math.round((Date.now() / 1000 - firstBad) / 60);
+  assert.ok(Math.abs(minutes - expected) <= 2, `breaching for ${minutes} min, about ${expected}`);
+  await screenshot(page, 'sync-monitoring');
   assert.deepEqual(session.pageErrors, []);
 });
 

@@ -553,13 +553,12 @@ pub fn kpi_trend(conn: &Connection, inputs: &PlanInputs, id: KpiId, as_of: Month
     use crate::plan::kpi::{self, KpiSource};
     let first_day = as_of.plus(1 - TRAILING_MONTHS).first_day();
     let last_day = as_of.plus(1).first_day().pred_opt().unwrap_or(first_day);
-    let mut kpis = kpi::load(conn, first_day, last_day)?;
-    kpis.retain(|k| k.id == id);
+    let mut kpis = kpi::load(conn, first_day, last_day, Some(id))?;
     crate::plan::value::add_computed(conn, inputs, &mut kpis, first_day)?;
     let Some(kpi) = kpis.pop() else {
         return Err(crate::error::Error::not_found(crate::domain::EntityKind::Kpi, id.0));
     };
-    let day = last_day.min(inputs.today.max(first_day));
+    let day = crate::plan::period::as_of_day(as_of, inputs.today);
     let status = kpi::status(&kpi.band, kpi.cadence, kpi.readings.iter().rfind(|r| r.date <= day), day);
     let sources: std::collections::BTreeSet<KpiSource> = kpi.readings.iter().map(|r| r.source).collect();
     let source = match (&kpi.bound_to, sources.iter().next()) {

@@ -3,6 +3,7 @@
 //! core's ([`crate::plan::kpi`], [`crate::plan::model_cost`], [`crate::plan::value`]).
 
 use chrono::NaiveDate;
+use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{EntityKind, InitiativeId, KpiId, KpiValue, KpiValueSource, Month};
@@ -76,8 +77,7 @@ pub fn kpi_record(store: &mut Store, request: KpiRecordRequest) -> Result<KpiRec
                 rusqlite::params![kpi_id.0, date.to_string()],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
-            .map(Some)
-            .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
+            .optional()?;
         match existing {
             Some((id, before)) => {
                 records::update(tx, actor, crate::domain::KpiValueId(id), &value)?;

@@ -81,8 +81,7 @@ pub fn export_workbook(store: &Store, path: &Path, as_of: Month) -> Result<Vec<S
     sheets.extend(crate::report::xlsx::forecast_sheets(&forecast(store, &options)?));
     let today = options.today;
     let inputs = crate::plan::PlanInputs::load_remembered(store, as_of, today)?;
-    let day = if Month::of(today) == as_of { today } else { crate::plan::period::last_day(as_of) };
-    let card = crate::plan::kpi::scorecard(store.conn(), &inputs, day, None)?;
+    let card = crate::plan::kpi::scorecard(store.conn(), &inputs, crate::plan::period::as_of_day(as_of, today), None)?;
     let values = crate::plan::value::initiative_values(&inputs);
     let costs = crate::plan::model_cost::model_costs(&inputs, PeriodChoice::CurrentFiscalYear);
     use crate::report::value::{model_cost_sheet, scorecard_sheet, value_sheet};

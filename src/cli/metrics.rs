@@ -223,14 +223,10 @@ pub fn run_breaches(store: &mut Store, json: bool) -> Result<()> {
         }
         let mut t = new_table(["model", "metric", "state", "latest", "threshold", "for"].map(str::to_owned).to_vec());
         for b in breaches {
-            let state = match b.kind {
-                readout::BreachKind::Breaching => "breaching",
-                readout::BreachKind::Stale => "stale",
-            };
             t.add_row(vec![
                 b.model.clone(),
                 b.key.clone(),
-                state.to_owned(),
+                b.kind.as_str().to_owned(),
                 b.latest.map_or_else(|| "—".to_owned(), |l| format!("{} {}", l.value, b.unit)),
                 b.threshold.map_or_else(|| "—".to_owned(), |t| format!("bad {} {}", t.bad_when.as_str(), t.value)),
                 b.for_words.clone(),

@@ -745,7 +745,10 @@ pub fn print_scorecard(card: &mlops_portfolio::plan::kpi::Scorecard) {
 
 pub fn print_model_costs(costs: &mlops_portfolio::plan::model_cost::ModelCosts) {
     let currency = costs.currency;
-    let through = costs.months.last().map_or(String::new(), |m| format!(", through {}", month_label_long(*m)));
+    let through = costs
+        .months
+        .last()
+        .map_or(String::new(), |m| format!(", through {}", mlops_portfolio::domain::words::month_label(*m, true)));
     println!("Fully loaded cost per model, {}{through} ({currency}).", costs.period.label);
     let mut table =
         new_table(["Model", "Infrastructure", "People", "Vendors", "Shared", "Total"].map(String::from).to_vec());
@@ -816,8 +819,4 @@ pub fn print_initiative_values(values: &[mlops_portfolio::plan::value::Initiativ
         "ROI = the annual benefit ÷ the cost of the last 12 closed months (annualised when fewer); payback = \
          what it has spent since it began ÷ the monthly benefit."
     );
-}
-
-fn month_label_long(month: Month) -> String {
-    mlops_portfolio::domain::words::month_label(month, true)
 }

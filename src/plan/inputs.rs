@@ -217,6 +217,8 @@ impl PlanInputs {
 
         let mut providers: Vec<String> = Vec::new();
         let mut provider_index: HashMap<String, u32> = HashMap::new();
+        // Providers OpenCost reports for are clusters: column 9 says a group has such an actual.
+        let mut clusters = std::collections::BTreeSet::new();
         let mut money = |row: &rusqlite::Row<'_>| -> Result<MoneyFact> {
             let code: String = row.get(3)?;
             let provider = row.get::<_, Option<String>>(8)?.map(|name| {
@@ -225,6 +227,9 @@ impl PlanInputs {
                     providers.len() as u32 - 1
                 })
             });
+            if let (Some(provider), true) = (provider, row.get::<_, bool>(9)?) {
+                clusters.insert(provider);
+            }
             Ok(MoneyFact {
                 initiative: row.get::<_, Option<i64>>(0)?.map(InitiativeId),
                 month: month(row.get(1)?)?,
@@ -238,7 +243,7 @@ impl PlanInputs {
         };
         let budgets = collect(
             conn,
-            "SELECT initiative_id, month, category, amount_currency, sum(amount_minor), 0, NULL, NULL, NULL
+            "SELECT initiative_id, month, category, amount_currency, sum(amount_minor), 0, NULL, NULL, NULL, 0
              FROM budget_lines GROUP BY 1, 2, 3, 4",
             [],
             &mut money,
@@ -246,21 +251,12 @@ impl PlanInputs {
         let actuals = collect(
             conn,
             "SELECT initiative_id, month, category, amount_currency, sum(amount_minor), one_off, model_id, vendor_id,
-                    provider
+                    provider, max(source = 'opencost')
              FROM actuals WHERE month <= ?1 GROUP BY 1, 2, 3, 4, 6, 7, 8, 9",
             [&through],
             &mut money,
         )?;
 
-        let clusters = collect(
-            conn,
-            "SELECT DISTINCT provider FROM actuals WHERE source = 'opencost' AND provider IS NOT NULL AND month <= ?1",
-            [&through],
-            |row| Ok(row.get::<_, String>(0)?),
-        )?
-        .into_iter()
-        .filter_map(|name| providers.iter().position(|p| *p == name).map(|i| i as u32))
-        .collect();
         let role_cost_minor =
             collect(conn, "SELECT id, loaded_annual_cost_currency, loaded_annual_cost_minor FROM roles", [], |row| {
                 let code: String = row.get(1)?;
@@ -429,11 +425,11 @@ impl PlanInputs {
             adjustments,
             providers,
             clusters,
-            signals: {
-                let running = Month::of(today) == as_of;
-                let day = if running { today } else { super::period::last_day(as_of) };
-                super::attention::load_signals(conn, day, running)?
-            },
+            signals: super::attention::load_signals(
+                conn,
+                super::period::as_of_day(as_of, today),
+                super::period::RunningMonth::of(today, as_of).is_some(),
+            )?,
         })
     }
 }

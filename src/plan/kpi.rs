@@ -159,16 +159,17 @@ pub struct KpiFacts {
     pub bound_to: Option<String>,
 }
 
-/// Every KPI with its values from `from` through `as_of`; a KPI with nothing in that window keeps
-/// its newest older value, so that it is stale rather than without data.
-pub fn load(conn: &Connection, from: NaiveDate, as_of: NaiveDate) -> Result<Vec<KpiFacts>> {
+/// Every KPI (or only `only`) with its values from `from` through `as_of`; a KPI with nothing in
+/// that window keeps its newest older value, so that it is stale rather than without data.
+pub fn load(conn: &Connection, from: NaiveDate, as_of: NaiveDate, only: Option<KpiId>) -> Result<Vec<KpiFacts>> {
+    let only = only.map(|id| id.0);
     let mut kpis: Vec<KpiFacts> = conn
-        .prepare(
+        .prepare_cached(
             "SELECT id, name, initiative_id, model_id, metric_key, unit, direction, target_low, target_high, cadence,
                     amber_margin, starred, formula
-             FROM kpis ORDER BY name COLLATE NOCASE, id",
+             FROM kpis WHERE ?1 IS NULL OR id = ?1 ORDER BY name COLLATE NOCASE, id",
         )?
-        .query_and_then([], |r| -> Result<KpiFacts> {
+        .query_and_then([only], |r| -> Result<KpiFacts> {
             Ok(KpiFacts {
                 id: KpiId(r.get(0)?),
                 name: r.get(1)?,
@@ -189,15 +190,13 @@ pub fn load(conn: &Connection, from: NaiveDate, as_of: NaiveDate) -> Result<Vec<
     let (from_text, to_text) = (from.to_string(), as_of.to_string());
     let mut stored: HashMap<KpiId, Vec<KpiReading>> = HashMap::new();
     let mut stmt = conn.prepare_cached(
-        "SELECT kpi_id, date, value, source FROM kpi_values WHERE date BETWEEN ?1 AND ?2 ORDER BY kpi_id, date",
+        "SELECT kpi_id, date, value, source FROM kpi_values
+         WHERE date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR kpi_id = ?3) ORDER BY kpi_id, date",
     )?;
-    let rows = stmt.query_and_then([&from_text, &to_text], |r| -> Result<(KpiId, KpiReading)> {
-        let source = match r.get::<_, String>(3)?.as_str() {
-            "imported" => KpiSource::Imported,
-            _ => KpiSource::Typed,
-        };
-        Ok((KpiId(r.get(0)?), KpiReading { date: parse_date(&r.get::<_, String>(1)?)?, value: r.get(2)?, source }))
-    })?;
+    let rows = stmt
+        .query_and_then(rusqlite::params![from_text, to_text, only], |r| -> Result<(KpiId, KpiReading)> {
+            Ok((KpiId(r.get(0)?), stored_reading(r.get(1)?, r.get(2)?, r.get(3)?)?))
+        })?;
     for row in rows {
         let (kpi, reading) = row?;
         stored.entry(kpi).or_default().push(reading);
@@ -207,14 +206,7 @@ pub fn load(conn: &Connection, from: NaiveDate, as_of: NaiveDate) -> Result<Vec<
     for kpi in &mut kpis {
         if let (Some(model), Some(key)) = (kpi.model, kpi.metric_key.as_deref())
             && kpi.formula.is_none()
-            && let Some((series, model_name)) = conn
-                .query_row(
-                    "SELECT s.id, m.name FROM metric_series s JOIN models m ON m.id = s.model_id
-                     WHERE s.model_id = ?1 AND s.key = ?2",
-                    rusqlite::params![model.0, key],
-                    |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
-                )
-                .optional()?
+            && let Some((series, model_name)) = bound_series(conn, model, key)?
         {
             kpi.bound_to = Some(format!("{key} of {model_name}"));
             kpi.readings = daily_means(conn, series, from_ts, to_ts)?
@@ -233,16 +225,33 @@ pub fn load(conn: &Connection, from: NaiveDate, as_of: NaiveDate) -> Result<Vec<
     )?;
     for kpi in kpis.iter_mut().filter(|k| k.readings.is_empty() && k.formula.is_none()) {
         let found = newest
-            .query_row(rusqlite::params![kpi.id.0, from_text], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?, r.get::<_, String>(2)?))
-            })
+            .query_row(rusqlite::params![kpi.id.0, from_text], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
         if let Some((date, value, source)) = found {
-            let source = if source == "imported" { KpiSource::Imported } else { KpiSource::Typed };
-            kpi.readings.push(KpiReading { date: parse_date(&date)?, value, source });
+            kpi.readings.push(stored_reading(date, value, source)?);
         }
     }
     Ok(kpis)
+}
+
+/// A typed or imported value as its `kpi_values` row holds it.
+fn stored_reading(date: String, value: f64, source: String) -> Result<KpiReading> {
+    let source = match source.parse::<crate::domain::KpiValueSource>()? {
+        crate::domain::KpiValueSource::Typed => KpiSource::Typed,
+        crate::domain::KpiValueSource::Imported => KpiSource::Imported,
+    };
+    Ok(KpiReading { date: parse_date(&date)?, value, source })
+}
+
+/// The metric series model `model` has under `key`, and the model's name.
+pub(crate) fn bound_series(conn: &Connection, model: ModelId, key: &str) -> Result<Option<(i64, String)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT s.id, m.name FROM metric_series s JOIN models m ON m.id = s.model_id
+             WHERE s.model_id = ?1 AND s.key = ?2",
+        )?
+        .query_row(rusqlite::params![model.0, key], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
 }
 
 /// One KPI on the scorecard.
@@ -371,7 +380,7 @@ pub fn scorecard(
     initiative: Option<InitiativeId>,
 ) -> Result<Scorecard> {
     let from = as_of - chrono::Days::new(HISTORY_DAYS as u64);
-    let mut kpis = load(conn, from, as_of)?;
+    let mut kpis = load(conn, from, as_of, None)?;
     if let Some(initiative) = initiative {
         kpis.retain(|k| k.initiative == Some(initiative));
     }

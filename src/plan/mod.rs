@@ -250,7 +250,7 @@ pub fn compute(inputs: &PlanInputs, options: &PlanOptions) -> Result<Plan> {
     let running = RunningMonth::of(today, as_of);
     let all_time = money_span(inputs).unwrap_or((as_of, as_of));
     let period = Period::resolve(options.period, as_of, inputs.fiscal_year_start, all_time);
-    let day = if running.is_some() { today } else { period::last_day(as_of) };
+    let day = period::as_of_day(as_of, today);
 
     // Where history ends and the forecast begins.
     let history_through =

@@ -218,6 +218,12 @@ pub fn today() -> NaiveDate {
 }
 
 /// Whether `month` has ended on `today`.
+/// The day "now" means for figures as of `as_of`: today while today's month has not passed it (the
+/// running month), else the as-of month's last day.
+pub fn as_of_day(as_of: Month, today: NaiveDate) -> NaiveDate {
+    if Month::of(today) <= as_of { today } else { last_day(as_of) }
+}
+
 pub fn is_closed(month: Month, today: NaiveDate) -> bool {
     month < Month::of(today)
 }

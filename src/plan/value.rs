@@ -19,7 +19,7 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::inputs::PlanInputs;
-use super::kpi::{KpiFacts, KpiReading, KpiSource, daily_means, epoch_seconds};
+use super::kpi::{KpiFacts, KpiReading, KpiSource, bound_series, daily_means, epoch_seconds};
 use super::model_cost::{self, ModelCosts};
 use super::period::{self, Period, PeriodKind};
 use crate::domain::{Currency, InitiativeId, KpiFormula, Month};
@@ -114,20 +114,28 @@ pub fn add_throughput(conn: &Connection, costs: &mut ModelCosts) -> Result<()> {
         let Some(series) = series else { continue };
         let (mut cost, mut predictions) = (0i64, 0f64);
         for (m, month_cost) in costs.months.iter().zip(&model.by_month_minor) {
-            let (from, to) = (epoch_seconds(m.first_day()), epoch_seconds(period::last_day(*m)) + 86_399);
-            let means = daily_means(conn, series, from, to)?;
-            if means.is_empty() {
-                continue;
+            if let Some(count) = predictions_in(conn, series, *m)? {
+                predictions += count;
+                cost += month_cost;
             }
-            let rate = means.iter().map(|(_, v)| v).sum::<f64>() / means.len() as f64;
-            predictions += rate * 86_400.0 * f64::from(period::days_in(*m));
-            cost += month_cost;
         }
         if predictions > 0.0 {
             model.per_1000_predictions = Some(cost as f64 / scale / predictions * 1_000.0);
         }
     }
     Ok(())
+}
+
+/// The predictions of `month` by a throughput metric in predictions per second: the mean of its
+/// daily means × the seconds of the month; none when the month has no data.
+fn predictions_in(conn: &Connection, series: i64, month: Month) -> Result<Option<f64>> {
+    let (from, to) = (epoch_seconds(month.first_day()), epoch_seconds(period::last_day(month)) + 86_399);
+    let means = daily_means(conn, series, from, to)?;
+    if means.is_empty() {
+        return Ok(None);
+    }
+    let rate = means.iter().map(|(_, v)| v).sum::<f64>() / means.len() as f64;
+    Ok(Some(rate * 86_400.0 * f64::from(period::days_in(month))))
 }
 
 /// Adds the computed readings of every formula KPI in `kpis`, for the closed months from `from`
@@ -176,25 +184,11 @@ pub fn add_computed(conn: &Connection, inputs: &PlanInputs, kpis: &mut [KpiFacts
                 else {
                     continue;
                 };
-                let series: Option<(i64, String)> = conn
-                    .query_row(
-                        "SELECT s.id, m.name FROM metric_series s JOIN models m ON m.id = s.model_id
-                         WHERE s.model_id = ?1 AND s.key = ?2",
-                        rusqlite::params![model.0, key],
-                        |r| Ok((r.get(0)?, r.get(1)?)),
-                    )
-                    .optional()?;
-                let Some((series, model_name)) = series else { continue };
+                let Some((series, model_name)) = bound_series(conn, model, key)? else { continue };
                 kpi.bound_to = Some(format!("{key} of {model_name} (predictions per second)"));
                 let mut out = Vec::new();
                 for m in &months {
-                    let (from_ts, to_ts) = (epoch_seconds(m.first_day()), epoch_seconds(period::last_day(*m)) + 86_399);
-                    let means = daily_means(conn, series, from_ts, to_ts)?;
-                    if means.is_empty() {
-                        continue;
-                    }
-                    let rate = means.iter().map(|(_, v)| v).sum::<f64>() / means.len() as f64;
-                    let predictions = rate * 86_400.0 * f64::from(period::days_in(*m));
+                    let Some(predictions) = predictions_in(conn, series, *m)? else { continue };
                     let Some(cost) = costs.month_minor(model, *m) else { continue };
                     if predictions > 0.0 {
                         let value = cost as f64 / scale / predictions * 1_000.0;

@@ -70,7 +70,7 @@ pub fn build(conn: &Connection, source: &Path, options: &ReportOptions, generate
         let chart = charts::gather_planned(&inputs, Some(&plan), &spec)?;
         charts_out.push(report_chart(&chart, &canvas)?);
     }
-    let card = plan::kpi::scorecard(conn, &inputs, scorecard_day(options), None)?;
+    let card = plan::kpi::scorecard(conn, &inputs, plan::period::as_of_day(as_of, options.today), None)?;
     for row in card.rows.iter().filter(|r| r.starred) {
         let trend = crate::analytics::series::kpi_trend(conn, &inputs, row.kpi_id, as_of)?;
         charts_out.push(report_chart(&charts::Chart::from(trend), &canvas)?);
@@ -242,12 +242,6 @@ fn figures(plan: &Plan) -> Vec<Figure> {
         tone: Tone::Neutral,
     });
     figures
-}
-
-/// The day the report's scorecard judges on: today in the running month, else the as-of month's
-/// last day.
-pub fn scorecard_day(options: &ReportOptions) -> chrono::NaiveDate {
-    if Month::of(options.today) == options.as_of { options.today } else { plan::period::last_day(options.as_of) }
 }
 
 fn kpi_figure(card: &plan::kpi::Scorecard) -> Figure {

@@ -265,6 +265,15 @@ pub enum BreachKind {
     Stale,
 }
 
+impl BreachKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BreachKind::Breaching => "breaching",
+            BreachKind::Stale => "stale",
+        }
+    }
+}
+
 /// One bound metric that is outside its threshold or stale.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]

@@ -11,26 +11,16 @@ import type { KpiStatus } from './bindings/KpiStatus';
 import type { KpiTrend } from './bindings/KpiTrend';
 import type { ScorecardRow } from './bindings/ScorecardRow';
 import type { StatusCounts } from './bindings/StatusCounts';
-import type { Tone } from './tones';
+import { humanize } from './format';
+import { type Tone, toneOf } from './tones';
 import { KPI_STATUSES } from './vocabulary';
-
-/** The statuses worst first, the order the core sorts rows in. */
-export const STATUSES: readonly KpiStatus[] = KPI_STATUSES;
 
 /** The statuses the "needs attention" filter keeps. */
 export const NEEDS_ATTENTION: ReadonlySet<KpiStatus> = new Set<KpiStatus>(['red', 'amber', 'stale', 'no_data']);
 
-const STATUS_BADGES: Record<KpiStatus, { label: string; tone: Tone }> = {
-  red: { label: 'Red', tone: 'bad' },
-  amber: { label: 'Amber', tone: 'warn' },
-  stale: { label: 'Stale', tone: 'neutral' },
-  no_data: { label: 'No data', tone: 'neutral' },
-  green: { label: 'Green', tone: 'good' },
-};
-
-/** The badge of a status: always a word, the colour only repeats it. */
+/** The badge of a status: always a word, the colour (the app's tone of the word) only repeats it. */
 export function statusBadge(status: KpiStatus): { label: string; tone: Tone } {
-  return STATUS_BADGES[status];
+  return { label: humanize(status), tone: toneOf(status) };
 }
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -142,7 +132,7 @@ export function countsLine(counts: StatusCounts): string {
 
 /** The statuses a group's KPIs stand at, worst first, leaving out those none does: `1 amber · 3 green`. */
 export function statusSummary(counts: StatusCounts): string {
-  return STATUSES.filter((s) => counts[s] > 0)
+  return KPI_STATUSES.filter((s) => counts[s] > 0)
     .map((s) => `${counts[s]} ${s === 'no_data' ? 'without data' : s}`)
     .join(' · ');
 }
@@ -167,7 +157,7 @@ export interface KpiGroup {
   worst: KpiStatus;
 }
 
-const rank = (status: KpiStatus) => STATUSES.indexOf(status);
+const rank = (status: KpiStatus) => KPI_STATUSES.indexOf(status);
 
 function groupKey(row: Pick<ScorecardRow, 'initiative_id'>): string {
   return row.initiative_id === null ? NO_INITIATIVE_KEY : String(row.initiative_id);

@@ -2,7 +2,8 @@
 //!
 //! The arrows point one way: the surfaces call [`api`]; `api` calls [`plan`] (the planning core:
 //! every headline figure, forecast and attention item, computed once), [`report`], [`charts`],
-//! [`analytics`] (chart series and the forecast report's layout), [`io`], [`sync`] and [`store`];
+//! [`analytics`] (chart series and the forecast report's layout), [`governance`] (classification,
+//! checklists, the promotion gate, model cards), [`io`], [`sync`] and [`store`];
 //! everything uses [`domain`], which depends on nothing of ours.
 
 pub mod analytics;
@@ -12,6 +13,7 @@ pub mod connect;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod governance;
 pub mod io;
 pub mod plan;
 pub mod report;

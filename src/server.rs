@@ -79,6 +79,9 @@ impl Server {
         let app = Router::new()
             .route("/api/events", axum::routing::get(events))
             .route("/api/{command}", axum::routing::post(call))
+            // An evidence file arrives as base64 inside its command's JSON: room for the largest
+            // one kept (`api::governance::UPLOAD_LIMIT_BYTES`) and its encoding.
+            .layer(axum::extract::DefaultBodyLimit::max(crate::api::governance::UPLOAD_LIMIT_BYTES / 3 * 4 + 64 * 1024))
             .fallback_service(ui)
             .layer(middleware::from_fn_with_state(shared.clone(), require_token))
             .with_state(shared);

@@ -14,6 +14,11 @@ use serde_json::{Map, Value};
 
 pub use super::budgets::{budget_copy, budget_set};
 use super::connections::{AddConnectionRequest, ConnectionName, ConnectionSecretRequest};
+pub use super::governance::{
+    audit_verify, framework_load, framework_unload, governance_checklist, governance_classify, governance_frameworks,
+    governance_gate, governance_jurisdictions, governance_set, governance_signoff, governance_signoffs,
+    governance_summary, inventory_as_of, model_card,
+};
 pub use super::kpis::{cost_models, initiative_values, kpi_record, kpi_scorecard};
 pub use super::scenarios::{
     scenario_add, scenario_apply, scenario_compare, scenario_drop, scenario_export, scenario_import, scenario_list,
@@ -85,6 +90,20 @@ macro_rules! for_each_command {
             cancel_sync: $crate::api::commands::SyncRequest => $crate::api::commands::SyncQueued;
             model_metrics: $crate::api::metrics::ModelMetricsRequest => $crate::sync::readout::ModelMetrics;
             metric_breaches: $crate::api::commands::NoArguments => $crate::sync::readout::Breaches;
+            governance_classify: $crate::api::governance::ModelName => $crate::governance::Classification;
+            governance_checklist: $crate::api::governance::ModelName => $crate::governance::checklist::Checklist;
+            governance_gate: $crate::api::governance::ModelName => $crate::governance::gate::GateCheck;
+            governance_set: $crate::api::governance::GovernanceSetRequest => $crate::governance::checklist::ChecklistRow;
+            governance_signoff: $crate::api::governance::SignoffRequest => $crate::api::governance::SignedOff;
+            governance_signoffs: $crate::api::governance::ModelName => Vec<$crate::api::governance::SignoffView>;
+            governance_summary: $crate::api::commands::NoArguments => $crate::governance::overview::Overview;
+            governance_jurisdictions: $crate::api::governance::JurisdictionsRequest => $crate::api::governance::Jurisdictions;
+            governance_frameworks: $crate::api::commands::NoArguments => Vec<$crate::governance::overview::FrameworkInfo>;
+            framework_load: $crate::api::commands::PathRequest => $crate::governance::overview::FrameworkInfo;
+            framework_unload: $crate::api::governance::FrameworkId => Vec<$crate::governance::overview::FrameworkInfo>;
+            audit_verify: $crate::api::commands::NoArguments => $crate::store::audit::Verification;
+            inventory_as_of: $crate::api::governance::InventoryRequest => Vec<$crate::governance::history::InventoryRow>;
+            model_card: $crate::api::governance::ModelCardRequest => $crate::api::governance::ModelCardWritten;
         }
     };
 }
@@ -186,8 +205,21 @@ pub struct ExportReport {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct AuditRequest {
+    /// Only rows about this kind of record (`model`, `control`, `portfolio`…).
     #[serde(default)]
     pub entity: Option<String>,
+    /// Only rows about the record with this id.
+    #[serde(default)]
+    pub entity_id: Option<i64>,
+    /// Only rows by this person.
+    #[serde(default)]
+    pub actor: Option<String>,
+    /// Only rows from this day (`YYYY-MM-DD`) or instant on.
+    #[serde(default)]
+    pub since: Option<String>,
+    /// Only rows through this day or instant.
+    #[serde(default)]
+    pub until: Option<String>,
     #[serde(default = "default_audit_limit")]
     pub limit: u32,
 }
@@ -445,7 +477,14 @@ pub fn restore(session: &mut Session, request: PathRequest) -> Result<NoArgument
 }
 
 pub fn audit(store: &mut Store, request: AuditRequest) -> Result<Vec<AuditEntry>> {
-    super::audit(store, request.entity.as_deref(), request.limit)
+    let filter = crate::store::audit::AuditFilter {
+        entity: request.entity.as_deref(),
+        entity_id: request.entity_id,
+        actor: request.actor.as_deref(),
+        since: request.since.as_deref(),
+        until: request.until.as_deref(),
+    };
+    super::audit(store, &filter, request.limit)
 }
 
 /// A chart drawn for the UI: the SVG (with its own `<title>` and `<desc>`) and the same words for

@@ -6,6 +6,7 @@ pub mod budgets;
 pub mod commands;
 pub mod connections;
 pub mod fields;
+pub mod governance;
 pub mod kpis;
 pub mod metrics;
 pub mod records;
@@ -86,6 +87,8 @@ pub fn export_workbook(store: &Store, path: &Path, as_of: Month) -> Result<Vec<S
     let costs = crate::plan::model_cost::model_costs(&inputs, PeriodChoice::CurrentFiscalYear);
     use crate::report::value::{model_cost_sheet, scorecard_sheet, value_sheet};
     sheets.extend([scorecard_sheet(&card), value_sheet(&values), model_cost_sheet(&costs)]);
+    let overview = crate::governance::Register::load(store.conn(), None)?.overview(today);
+    sheets.push(crate::report::governance::compliance_sheet(&overview));
     let canvas = Canvas { theme: ThemeName::Light, ..Canvas::default() };
     let mut starred = io::export::ChartSheet { name: "Starred KPI charts".into(), charts: Vec::new() };
     for row in card.rows.iter().filter(|r| r.starred) {
@@ -162,8 +165,8 @@ pub fn preview_import(store: &Store, request: &ImportRequest) -> Result<Preview>
     }
 }
 
-pub fn audit(store: &Store, entity: Option<&str>, limit: u32) -> Result<Vec<audit::AuditEntry>> {
-    audit::recent(store.conn(), entity, limit)
+pub fn audit(store: &Store, filter: &audit::AuditFilter<'_>, limit: u32) -> Result<Vec<audit::AuditEntry>> {
+    audit::recent(store.conn(), filter, limit)
 }
 
 /// Which chart to draw, for what, and how.

@@ -83,6 +83,14 @@ macro_rules! with_entity_type {
                 type $E = ContractModel;
                 $body
             }
+            EntityKind::ControlItem => {
+                type $E = ControlItem;
+                $body
+            }
+            EntityKind::Signoff => {
+                type $E = Signoff;
+                $body
+            }
             EntityKind::Scenario => {
                 type $E = Scenario;
                 $body
@@ -136,11 +144,46 @@ fn view<E: Entity>(stored: Stored<E>) -> Result<RecordView> {
 }
 
 pub fn create(store: &mut Store, kind: EntityKind, fields: Map<String, Value>) -> Result<RecordView> {
+    refuse_governance_records(kind)?;
     with_entity_type!(kind, E => {
         let record = typed::<E>(fields)?;
-        let stored = store.in_transaction(|tx, actor| records::insert::<E>(tx, actor, &record))?;
+        let stored = store.in_transaction(|tx, actor| {
+            let stored = records::insert::<E>(tx, actor, &record)?;
+            model_written(tx, actor, kind, stored.id.into(), None)?;
+            Ok(stored)
+        })?;
         view(stored)
     })
+}
+
+/// Checklist items and sign-offs carry what their own commands check (evidence fingerprints, the
+/// time of a sign-off): they are written by those commands, never as plain records.
+fn refuse_governance_records(kind: EntityKind) -> Result<()> {
+    match kind {
+        EntityKind::ControlItem => Err(Error::Validation(
+            "a checklist item is set with `governance set MODEL CONTROL status=…` (or the model's checklist in the app)"
+                .into(),
+        )),
+        EntityKind::Signoff => Err(Error::Validation(
+            "a sign-off is given with `governance signoff MODEL --approver NAME` (or the model's checklist in the app)"
+                .into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// After a model is written: a promotion to production must pass the gate ([`crate::governance::gate`]).
+fn model_written(
+    tx: &rusqlite::Connection,
+    actor: &str,
+    kind: EntityKind,
+    id: i64,
+    stage_before: Option<ModelStage>,
+) -> Result<()> {
+    if kind != EntityKind::Model {
+        return Ok(());
+    }
+    crate::governance::gate::on_model_written(tx, actor, ModelId(id), stage_before, crate::governance::gate::Via::Gated)
 }
 
 pub fn get(store: &Store, kind: EntityKind, id: i64) -> Result<RecordView> {
@@ -156,12 +199,16 @@ pub fn list(store: &Store, kind: EntityKind, filter: &Filter) -> Result<Vec<Reco
 
 /// Changes the given fields of a record and keeps the rest; `null` clears an optional field.
 pub fn update(store: &mut Store, kind: EntityKind, id: i64, changes: Map<String, Value>) -> Result<RecordView> {
+    refuse_governance_records(kind)?;
     with_entity_type!(kind, E => {
         store.in_transaction(|tx, actor| {
             let mut fields = records::get_json(tx, kind, id)?;
+            let stage_before = fields.get("stage").and_then(Value::as_str).and_then(|s| s.parse().ok());
             fields.extend(changes);
             let record = typed::<E>(fields)?;
-            view(records::update::<E>(tx, actor, <E as Entity>::Id::from(id), &record)?)
+            let stored = records::update::<E>(tx, actor, <E as Entity>::Id::from(id), &record)?;
+            model_written(tx, actor, kind, id, stage_before)?;
+            view(stored)
         })
     })
 }

@@ -2,6 +2,7 @@
 //! function of [`mlops_portfolio::api`], and prints the answer for a person or, with `--json`,
 //! for a script.
 
+mod governance;
 mod metrics;
 mod output;
 
@@ -61,6 +62,9 @@ enum Command {
         kind: EntityKind,
         #[arg(value_name = "FIELD=VALUE")]
         filters: Vec<String>,
+        /// Models only: the inventory as it was at the end of this day (UTC), from the audit log.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -291,14 +295,55 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Show the newest changes from the audit log.
+    /// Show the newest changes from the audit log; `audit verify` checks its hash chain.
     Audit {
+        #[command(subcommand)]
+        verify: Option<AuditCommand>,
+        /// Only changes to this kind of record (model, control, signoff, initiative…).
         #[arg(long, value_name = "KIND")]
         entity: Option<String>,
+        /// Only changes to the record with this id (with --entity).
+        #[arg(long, value_name = "ID")]
+        id: Option<i64>,
+        /// Only changes by this person.
+        #[arg(long)]
+        actor: Option<String>,
+        /// Only changes on or after this day (YYYY-MM-DD).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        since: Option<String>,
+        /// Only changes on or before this day.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        until: Option<String>,
         #[arg(long, default_value_t = 20)]
         limit: u32,
         #[arg(long)]
         json: bool,
+    },
+    /// Governance: classification, checklists, sign-offs, the promotion gate, frameworks.
+    #[command(subcommand)]
+    Governance(governance::GovernanceCommand),
+    /// A model's card: `model card fraud-txn-scorer --out card.html` (or .md).
+    #[command(subcommand)]
+    Model(ModelCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Check the audit log's hash chain; exits non-zero and names the first row that does not
+    /// match when it was tampered with.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ModelCommand {
+    /// Write a model card (inventory, classification, checklist, sign-offs, metrics, KPIs, cost).
+    Card {
+        model: String,
+        #[arg(long, value_name = "FILE.html|md")]
+        out: PathBuf,
     },
 }
 
@@ -665,7 +710,16 @@ pub fn run(cli: Cli) -> Result<()> {
             let created = api::records::create(&mut store, kind, fields)?;
             println!("Added {kind} {}.", created.id);
         }
-        Command::List { kind, filters, json } => {
+        Command::List { kind, filters: _, as_of: Some(day), json } => {
+            if kind != EntityKind::Model {
+                anyhow::bail!("--as-of shows the model inventory as it was; it works with `list model` only");
+            }
+            let day: chrono::NaiveDate =
+                day.trim().parse().context("--as-of: write the day as YYYY-MM-DD, like 2026-03-31")?;
+            let rows = api::governance::inventory_as_of(&mut store, api::governance::InventoryRequest { as_of: day })?;
+            output::print_json_or(&rows, json, || governance::print_inventory(day, &rows))?;
+        }
+        Command::List { kind, filters, as_of: None, json } => {
             let filter = api::fields::parse_assignments(store.conn(), kind, &filters)?;
             let records = api::records::list(&store, kind, &filter)?;
             if json {
@@ -938,9 +992,23 @@ pub fn run(cli: Cli) -> Result<()> {
             drop(store);
             return metrics::run_sync(&path, connection, lookback_days, json);
         }
-        Command::Audit { entity, limit, json } => {
-            let entries = api::audit(&store, entity.as_deref(), limit)?;
+        Command::Audit { verify: Some(AuditCommand::Verify { json }), .. } => {
+            let verification = api::governance::audit_verify(&mut store, api::commands::NoArguments {})?;
+            output::print_json_or(&verification, json, || governance::print_verification(&verification))?;
+            if let Some(broken) = verification.broken {
+                anyhow::bail!("the audit log does not verify: row {}: {}", broken.id, broken.problem);
+            }
+        }
+        Command::Audit { verify: None, entity, id, actor, since, until, limit, json } => {
+            let request = api::commands::AuditRequest { entity, entity_id: id, actor, since, until, limit };
+            let entries = api::commands::audit(&mut store, request)?;
             output::print_json_or(&entries, json, || output::print_audit(&entries))?;
+        }
+        Command::Governance(command) => governance::run(&mut store, command)?,
+        Command::Model(ModelCommand::Card { model, out }) => {
+            let request = api::governance::ModelCardRequest { model, path: Some(out) };
+            let written = api::governance::model_card(&mut store, request)?;
+            println!("Wrote {}.", written.path.unwrap_or_default());
         }
     }
     Ok(())

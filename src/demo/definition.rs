@@ -14,8 +14,8 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use crate::domain::{
-    ActualSource, Category, Currency, InitiativeStatus, KpiCadence, KpiDirection, KpiFormula, ModelStage, Money,
-    RequisitionStatus, RiskTier, VendorCategory,
+    ActualSource, AiActRole, Category, Currency, InitiativeStatus, KpiCadence, KpiDirection, KpiFormula, ModelStage,
+    Money, Purpose, RequisitionStatus, RiskTier, VendorCategory,
 };
 use crate::error::{Error, Result};
 
@@ -214,6 +214,33 @@ pub(super) struct ModelDef {
     pub description: String,
     #[serde(default)]
     pub notes: Option<String>,
+    /// The questionnaire's answers and how far its checklist has come; none: unanswered.
+    #[serde(default)]
+    pub governance: Option<GovernanceDef>,
+}
+
+/// A demo model's answers to the classification questionnaire, and its governance story.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct GovernanceDef {
+    pub purpose: Purpose,
+    pub decides_about_people: bool,
+    pub interacts_with_people: bool,
+    pub generates_content: bool,
+    pub ai_act_role: AiActRole,
+    /// By default a production model went through the gate with its checklist complete, a
+    /// staging model is half way, and a development model has not started.
+    #[serde(default)]
+    pub story: Option<GovernanceStory>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum GovernanceStory {
+    /// In production through the gate, but its yearly review is now overdue (needs review).
+    ReviewOverdue,
+    /// Promoted upstream and seen by a sync with controls still open.
+    OutsideGate,
 }
 
 #[derive(Debug, Deserialize)]

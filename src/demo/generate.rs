@@ -114,6 +114,7 @@ impl<'a> Generator<'a> {
         self.contracts(&cast, &vendors, &initiatives, &models_of)?;
         self.vendor_reviews(&vendors)?;
         self.kpis(&cast, &initiatives, &models)?;
+        self.governance(&cast, &models)?;
         self.scenarios()?;
         self.spend(&cast, &initiatives, &vendors, &staffing, &models_of)?;
         self.unallocated(&vendors)?;
@@ -366,6 +367,11 @@ impl<'a> Generator<'a> {
                 data_categories: def.data_categories.clone(),
                 deployment: def.deployment.clone(),
                 notes: def.notes.clone(),
+                purpose: def.governance.as_ref().map(|g| g.purpose),
+                decides_about_people: def.governance.as_ref().map(|g| g.decides_about_people),
+                interacts_with_people: def.governance.as_ref().map(|g| g.interacts_with_people),
+                generates_content: def.governance.as_ref().map(|g| g.generates_content),
+                ai_act_role: def.governance.as_ref().map(|g| g.ai_act_role),
             })?;
             ids.push(id);
             self.report.models += 1;
@@ -383,6 +389,89 @@ impl<'a> Generator<'a> {
             }
         }
         Ok(ids)
+    }
+
+    /// Each model's checklist and sign-offs as its story says: production models went through the
+    /// gate with every control done (one now has an overdue yearly review, one was promoted
+    /// upstream with controls open), staging models are half way with due dates ahead (and one
+    /// behind), development models have not started.
+    fn governance(&mut self, cast: &Cast<'_>, models: &[ModelId]) -> Result<()> {
+        use super::definition::GovernanceStory;
+        use crate::domain::{ControlItem, ControlStatus, EvidenceKind, Signoff};
+        use crate::governance::Register;
+        use crate::store::governance::{Promotion, record_promotion};
+        const APPROVERS: [&str; 2] = ["Amara Osei", "Lukas Brandt"];
+        const YEARLY_REVIEW: &str = "internal-yearly-review";
+        let today = self.today();
+        let register = Register::load(self.conn, None)?;
+        let at = crate::store::now_utc();
+        for (spec, &id) in cast.models.iter().zip(models) {
+            let Some(governance) = &spec.def.governance else { continue };
+            let model = &register.model(id)?.record;
+            let checklist = register.checklist(id, model, today);
+            let story = governance.story;
+            let production = model.stage == ModelStage::Production;
+            let count = checklist.rows.len();
+            for (n, row) in checklist.rows.iter().enumerate() {
+                let (status, due) = match (model.stage, story) {
+                    (ModelStage::Production, Some(GovernanceStory::ReviewOverdue)) if row.control == YEARLY_REVIEW => {
+                        (ControlStatus::InProgress, Some(today - Days::new(20)))
+                    }
+                    (ModelStage::Production, Some(GovernanceStory::OutsideGate)) if n * 3 >= count * 2 => {
+                        (ControlStatus::InProgress, Some(today + Days::new(14)))
+                    }
+                    (ModelStage::Production, _) => (ControlStatus::Done, None),
+                    (ModelStage::Staging, _) if n * 2 < count => (ControlStatus::Done, None),
+                    (ModelStage::Staging, _) if n * 2 == count || n * 2 == count + 1 => {
+                        // The first open control of a staging model: overdue for the first model
+                        // of its kind, due in three weeks for the rest.
+                        let late = spec.name == spec.def.name && spec.def.name.starts_with("fraud");
+                        (
+                            ControlStatus::InProgress,
+                            Some(if late { today - Days::new(9) } else { today + Days::new(21) }),
+                        )
+                    }
+                    (ModelStage::Staging, _) => (ControlStatus::NotStarted, Some(today + Days::new(45))),
+                    _ => continue,
+                };
+                let done = status == ControlStatus::Done;
+                self.insert(&ControlItem {
+                    model_id: id,
+                    control: row.control.clone(),
+                    status,
+                    owner: Some(model.owner.clone()).filter(|o| !o.is_empty()),
+                    due,
+                    evidence_kind: done.then_some(EvidenceKind::Link),
+                    evidence: done.then(|| format!("https://wiki.example.com/ml/{}/{}", spec.name, row.control)),
+                    evidence_sha256: None,
+                    evidence_size: None,
+                    note: None,
+                    reason: None,
+                })?;
+                self.report.control_items += 1;
+            }
+            let needed = checklist.classification.risk_class.approvers_needed().unwrap_or(0);
+            let signed = match model.stage {
+                ModelStage::Production => needed,
+                ModelStage::Staging => needed.saturating_sub(1),
+                _ => 0,
+            };
+            for approver in APPROVERS.iter().take(signed) {
+                self.insert(&Signoff { model_id: id, approver: (*approver).into(), at: at.clone(), note: None })?;
+                self.report.signoffs += 1;
+            }
+            if production {
+                let outside = story == Some(GovernanceStory::OutsideGate);
+                let after = Register::load(self.conn, Some(id))?;
+                let missing = if outside { after.gate(id, model, today).missing() } else { Vec::new() };
+                let actor = if outside { "mlflow sync".to_owned() } else { self.actor.to_owned() };
+                record_promotion(
+                    self.conn,
+                    &Promotion { model_id: id, at: at.clone(), actor, gated: !outside, missing },
+                )?;
+            }
+        }
+        Ok(())
     }
 
     fn contracts(

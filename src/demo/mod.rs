@@ -119,6 +119,9 @@ pub struct DemoReport {
     pub kpis: usize,
     /// Stored KPI values (two years of history for every KPI that is not computed).
     pub kpi_values: usize,
+    /// Checklist items the demo's models have (their controls done, in progress or due).
+    pub control_items: usize,
+    pub signoffs: usize,
     pub scenarios: usize,
     pub budget_lines: usize,
     /// All actuals, including the unallocated ones.
@@ -163,6 +166,8 @@ impl DemoReport {
             vendor_reviews: 0,
             kpis: 0,
             kpi_values: 0,
+            control_items: 0,
+            signoffs: 0,
             scenarios: 0,
             budget_lines: 0,
             actuals: 0,

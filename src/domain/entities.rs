@@ -27,6 +27,8 @@ word_enum!(
     Kpi => "kpi",
     KpiValue => "kpi-value",
     ContractModel => "contract-model",
+    ControlItem => "control",
+    Signoff => "signoff",
     Scenario => "scenario",
     Connection => "connection",
 });
@@ -68,6 +70,8 @@ id_type!(
     KpiId,
     KpiValueId,
     ContractModelId,
+    ControlItemId,
+    SignoffId,
     ScenarioId,
     ConnectionId,
 );
@@ -141,6 +145,55 @@ word_enum!(
     Medium => "medium",
     High => "high",
     Critical => "critical",
+});
+
+word_enum!(
+    /// What a model is used for, as the EU AI Act sorts uses: two prohibited purposes (Art. 5),
+    /// the high-risk areas of Annex III, or none of these ([`crate::governance::classify`]).
+    Purpose, "purpose" {
+    None => "none",
+    Biometrics => "biometrics",
+    CriticalInfrastructure => "critical_infrastructure",
+    Education => "education",
+    Employment => "employment",
+    EssentialServices => "essential_services",
+    LawEnforcement => "law_enforcement",
+    Migration => "migration",
+    Justice => "justice",
+    SocialScoring => "social_scoring",
+    EmotionRecognitionWorkplace => "emotion_recognition_workplace",
+});
+
+word_enum!(
+    /// Which duties of the EU AI Act fall on the organisation for a model: the provider's (it
+    /// builds the system) or the deployer's (it uses a system under its authority).
+    AiActRole, "ai_act_role" {
+    Provider => "provider",
+    Deployer => "deployer",
+});
+
+word_enum!(
+    /// Where a control of a model's checklist stands.
+    ControlStatus, "status" {
+    NotStarted => "not_started",
+    InProgress => "in_progress",
+    Done => "done",
+    NotApplicable => "not_applicable",
+});
+
+impl ControlStatus {
+    /// Done, or set aside with a reason: what the promotion gate accepts.
+    pub fn is_closed(self) -> bool {
+        matches!(self, ControlStatus::Done | ControlStatus::NotApplicable)
+    }
+}
+
+word_enum!(
+    /// What backs a control: a file (kept by path with its SHA-256 and size), a link, or a note.
+    EvidenceKind, "evidence_kind" {
+    File => "file",
+    Link => "link",
+    Note => "note",
 });
 
 word_enum!(
@@ -413,6 +466,18 @@ pub struct Model {
     pub deployment: Option<String>,
     #[serde(default)]
     pub notes: Option<String>,
+    /// The governance questionnaire ([`crate::governance::classify`]); none until answered.
+    #[serde(default)]
+    pub purpose: Option<Purpose>,
+    /// Makes or supports decisions with legal or similarly significant effects on people.
+    #[serde(default)]
+    pub decides_about_people: Option<bool>,
+    #[serde(default)]
+    pub interacts_with_people: Option<bool>,
+    #[serde(default)]
+    pub generates_content: Option<bool>,
+    #[serde(default)]
+    pub ai_act_role: Option<AiActRole>,
 }
 entity!(Model, ModelId, Model, |m| {
     require_text("name", &m.name)?;
@@ -603,6 +668,70 @@ entity!(ContractModel, ContractModelId, ContractModel, |l| {
     }
     Ok(())
 });
+
+/// Where one control of a model's checklist stands: its status, who owns it, when it is due, and
+/// the evidence behind it. A control with no item is not started ([`crate::governance::checklist`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ControlItem {
+    pub model_id: ModelId,
+    /// The control's id in its framework file (`ai-act-9`).
+    pub control: String,
+    pub status: ControlStatus,
+    #[serde(default)]
+    pub owner: Option<String>,
+    #[serde(default)]
+    pub due: Option<NaiveDate>,
+    #[serde(default)]
+    pub evidence_kind: Option<EvidenceKind>,
+    /// A file's absolute path, a link, or the note itself.
+    #[serde(default)]
+    pub evidence: Option<String>,
+    /// A file's SHA-256 (hex) and size in bytes when it was attached.
+    #[serde(default)]
+    pub evidence_sha256: Option<String>,
+    #[serde(default)]
+    pub evidence_size: Option<i64>,
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Why a control does not apply (required for `not_applicable`).
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+entity!(ControlItem, ControlItemId, ControlItem, |c| {
+    require_text("control", &c.control)?;
+    if c.status == ControlStatus::NotApplicable && c.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        return Err(DomainError::invalid(
+            "reason",
+            "not_applicable needs a reason: say why the control does not apply",
+        ));
+    }
+    match (c.evidence_kind, c.evidence.as_deref()) {
+        (None, None) => {}
+        (Some(_), Some(text)) if !text.trim().is_empty() => {}
+        (Some(kind), _) => return Err(DomainError::invalid("evidence", format!("{kind} evidence needs a value"))),
+        (None, Some(_)) => {
+            return Err(DomainError::invalid("evidence_kind", "say whether the evidence is a file, a link or a note"));
+        }
+    }
+    if c.evidence_kind == Some(EvidenceKind::File) && (c.evidence_sha256.is_none() || c.evidence_size.is_none()) {
+        return Err(DomainError::invalid("evidence", "a file's SHA-256 and size are recorded when it is attached"));
+    }
+    Ok(())
+});
+
+/// A named approver's sign-off of a model for production ([`crate::governance::gate`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Signoff {
+    pub model_id: ModelId,
+    pub approver: String,
+    /// When it was given (RFC 3339, UTC).
+    pub at: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+entity!(Signoff, SignoffId, Signoff, |s| { require_text("approver", &s.approver) });
 
 /// A what-if: a named list of changes over the baseline (hires, leaves, allocations, spend,
 /// budgets, contracts), kept in `scenario_changes` and evaluated by the planning core

@@ -11,6 +11,9 @@
 //!   rule of [`super::kpi`]), and a bound metric breaching its threshold or stale now (only when
 //!   the as-of month is the running month: metrics are live). These carry no money and follow the
 //!   money items, newest first.
+//! - governance ([`crate::governance::overview`]): a production model promoted outside the gate
+//!   (seen upstream by a sync) or needing review (controls open again, no recorded sign-off); a
+//!   model with checklist controls past their due date (one item per model).
 //!
 //! One item per initiative: over budget and forecast to run out are said together. Nothing about
 //! a done, cancelled or proposed initiative unless it still spends (actuals in the last closed
@@ -43,6 +46,12 @@ pub enum AttentionKind {
     KpiStale,
     MetricBreaching,
     MetricStale,
+    /// A production model promoted upstream (seen by a sync) with its gate still open.
+    PromotedOutsideGate,
+    /// A production model whose checklist is open again, or whose promotion was never signed off.
+    NeedsReview,
+    /// A checklist control past its due date.
+    ControlOverdue,
 }
 
 /// One thing that needs someone's attention, in words and in figures.
@@ -248,6 +257,7 @@ pub(super) fn load_signals(
         };
         items.push(item);
     }
+    items.extend(governance_signals(conn, day)?);
     if live {
         let now =
             day.and_hms_opt(23, 59, 59).map_or(0, |t| t.and_utc().timestamp()).min(chrono::Utc::now().timestamp());
@@ -266,6 +276,76 @@ pub(super) fn load_signals(
                 detail: format!("{latest}, for {}; see Monitoring", b.for_words),
                 amount_minor: 0,
                 date: chrono::DateTime::from_timestamp(b.since, 0).map(|t| t.date_naive()),
+            });
+        }
+    }
+    Ok(items)
+}
+
+/// The attention items of governance on `day`, from the one overview every surface reads.
+fn governance_signals(conn: &rusqlite::Connection, day: NaiveDate) -> crate::error::Result<Vec<AttentionItem>> {
+    use crate::governance::overview::GovernanceFlag;
+    let overview = crate::governance::Register::load(conn, None)?.overview(day);
+    let mut items = Vec::new();
+    for m in &overview.models {
+        let missing = |n: usize| {
+            let shown: Vec<&str> = m.missing.iter().take(n).map(String::as_str).collect();
+            let more = m.missing.len().saturating_sub(n);
+            if more > 0 { format!("{}; and {more} more", shown.join("; ")) } else { shown.join("; ") }
+        };
+        match m.flag {
+            Some(GovernanceFlag::PromotedOutsideGate) => items.push(AttentionItem {
+                kind: AttentionKind::PromotedOutsideGate,
+                entity: EntityKind::Model,
+                id: m.model_id,
+                headline: format!("{} reached production outside the gate", m.model),
+                detail: format!(
+                    "Promoted upstream with its checklist open ({}); complete it and sign it off",
+                    missing(2)
+                ),
+                amount_minor: 0,
+                date: None,
+            }),
+            Some(GovernanceFlag::NeedsReview) => items.push(AttentionItem {
+                kind: AttentionKind::NeedsReview,
+                entity: EntityKind::Model,
+                id: m.model_id,
+                headline: format!("{} needs a governance review", m.model),
+                detail: if m.closed < m.applicable {
+                    format!(
+                        "In production with {} of {} controls open ({})",
+                        m.applicable - m.closed,
+                        m.applicable,
+                        missing(2)
+                    )
+                } else {
+                    "In production with no recorded promotion or sign-off; review its checklist and sign it off"
+                        .to_owned()
+                },
+                amount_minor: 0,
+                date: None,
+            }),
+            None => {}
+        }
+        let overdue: Vec<_> = overview.overdue.iter().filter(|o| o.model_id == m.model_id).collect();
+        if let Some(first) = overdue.first() {
+            let owner = first.owner.as_deref().map_or(String::new(), |o| format!(", owner {o}"));
+            items.push(AttentionItem {
+                kind: AttentionKind::ControlOverdue,
+                entity: EntityKind::Model,
+                id: m.model_id,
+                headline: if overdue.len() == 1 {
+                    format!("{} has an overdue control", m.model)
+                } else {
+                    format!("{} has {} overdue controls", m.model, overdue.len())
+                },
+                detail: format!(
+                    "{} was due {}{owner}; finish it or move its due date",
+                    first.title,
+                    day_words(first.due)
+                ),
+                amount_minor: 0,
+                date: Some(first.due),
             });
         }
     }

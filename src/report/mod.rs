@@ -4,6 +4,7 @@
 //! [`build`] reads the portfolio the same way the app does — the summary, the forecast and the
 //! chart renderers — so every number in the report is the one on screen.
 
+pub mod governance;
 pub mod html;
 pub mod value;
 pub mod xlsx;
@@ -82,6 +83,10 @@ pub fn build(conn: &Connection, source: &Path, options: &ReportOptions, generate
         tables.push(value::value_table(&values));
     }
     tables.push(value::model_cost_table(&costs));
+    let overview = crate::governance::Register::load(conn, None)?.overview(options.today);
+    if !overview.models.is_empty() {
+        tables.push(governance::compliance_table(&overview));
+    }
     tables.push(renewals_table(&plan));
     if !options.scenarios.is_empty() {
         let (table, scenario_charts) = scenarios(conn, &inputs, options)?;

@@ -66,15 +66,26 @@ fn copy_checked_into(store: &mut Store, source: &Path, scratch: &Path) -> Result
     if integrity != "ok" {
         return Err(Error::Storage(format!("{} is damaged: {integrity}", source.display())));
     }
-    Backup::new(checked.conn(), &mut store.conn)?.run_to_completion(256, Duration::from_millis(0), None)?;
-    let after = serde_json::json!({ "from": source.display().to_string() });
+    // History is never lost: the rows of the portfolio being replaced that the backup does not
+    // hold follow the backup's own rows, marked with the id they had, then the restore event —
+    // all written in the checked copy, so the file changes in the one step below or not at all.
+    let replaced = super::audit::rows_missing_from(store.conn(), checked.conn())?;
+    let tx = checked.conn().unchecked_transaction()?;
+    for row in &replaced {
+        super::audit::append(&tx, row)?;
+    }
+    let after = serde_json::json!({ "from": source.display().to_string(), "replaced_rows_kept": replaced.len() });
     let event = super::audit::Event {
         subject: super::audit::Subject::Portfolio,
         action: super::audit::Action::Restore,
         before: None,
         after: Some(&after),
     };
-    super::audit::write(store.conn(), store.actor(), event)
+    super::audit::write(&tx, store.actor(), event)?;
+    tx.commit()?;
+    Backup::new(checked.conn(), &mut store.conn)?
+        .run_to_completion(256, Duration::from_millis(0), None)
+        .map_err(Into::into)
 }
 
 /// Removes the scratch file and whatever SQLite or an upgrade left beside it (-wal, -shm, .bak).

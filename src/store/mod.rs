@@ -9,6 +9,7 @@ pub mod actuals;
 pub mod audit;
 pub mod backup;
 pub mod fx;
+pub mod governance;
 pub mod import_key;
 pub mod records;
 pub mod scenarios;
@@ -36,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/009_planned_spend.sql"),
     include_str!("migrations/010_planned_spend_unallocated.sql"),
     include_str!("migrations/011_kpi_values_and_model_cost.sql"),
+    include_str!("migrations/012_governance.sql"),
 ];
 
 /// The migrations with the Rust each needs beside its SQL.
@@ -46,6 +48,7 @@ fn migrations() -> Migrations<'static> {
             .enumerate()
             .map(|(i, sql)| match i + 1 {
                 7 => M::up_with_hook(sql, integer_import_keys),
+                12 => M::up_with_hook(sql, |tx: &Transaction<'_>| Ok(audit::chain_existing(tx)?)),
                 _ => M::up(sql),
             })
             .collect(),

@@ -174,6 +174,11 @@ pub static TABLES: &[Table] = &[
             opt("data_categories", List),
             opt("deployment", Text),
             opt("notes", Text),
+            opt("purpose", Text),
+            opt("decides_about_people", Bool),
+            opt("interacts_with_people", Bool),
+            opt("generates_content", Bool),
+            opt("ai_act_role", Text),
         ],
     },
     Table {
@@ -264,6 +269,30 @@ pub static TABLES: &[Table] = &[
         ],
     },
     Table {
+        kind: EntityKind::ControlItem,
+        name: "control_items",
+        label: None,
+        columns: &[
+            req("model_id", Ref(EntityKind::Model)),
+            req("control", Text),
+            req("status", Text),
+            opt("owner", Text),
+            opt("due", Text),
+            opt("evidence_kind", Text),
+            opt("evidence", Text),
+            opt("evidence_sha256", Text),
+            opt("evidence_size", Integer),
+            opt("note", Text),
+            opt("reason", Text),
+        ],
+    },
+    Table {
+        kind: EntityKind::Signoff,
+        name: "signoffs",
+        label: None,
+        columns: &[req("model_id", Ref(EntityKind::Model)), req("approver", Text), req("at", Text), opt("note", Text)],
+    },
+    Table {
         kind: EntityKind::Scenario,
         name: "scenarios",
         label: Some("name"),
@@ -294,6 +323,7 @@ pub static OTHER_REFERENCES: &[(&str, &str, EntityKind)] = &[
     ("sync_runs", "connection_id", EntityKind::Connection),
     ("cost_mappings", "model_id", EntityKind::Model),
     ("cost_mappings", "connection_id", EntityKind::Connection),
+    ("promotions", "model_id", EntityKind::Model),
 ];
 
 pub fn table(kind: EntityKind) -> &'static Table {

@@ -40,6 +40,7 @@ use super::{SyncContext, SyncCounts};
 use crate::connect::Client;
 use crate::domain::{ConnectionId, EntityKind, MetricSample, MetricSeries, ModelId, ModelStage, RiskTier};
 use crate::error::{Error, Result};
+use crate::governance::gate;
 use crate::store::audit::{self, Action};
 use crate::store::{Store, now_utc};
 
@@ -787,15 +788,19 @@ fn execute(tx: &Transaction<'_>, actor: &str, connection_id: ConnectionId, plan:
                 write_model_link(tx, id, link)?;
                 new_models.insert(name.clone(), id);
                 audit_op(tx, actor, EntityKind::Model, id.0, Action::SyncCreate, op)?;
+                gate::on_model_written(tx, actor, id, None, gate::Via::Sync)?;
                 written += 1;
             }
             Op::UpdateModel { id, description, stage, link } => {
+                let stage_before: String =
+                    tx.query_row("SELECT stage FROM models WHERE id = ?1", [id.0], |r| r.get(0))?;
                 tx.execute(
                     "UPDATE models SET description = ?2, stage = ?3 WHERE id = ?1",
                     params![id.0, description, stage.as_str()],
                 )?;
                 write_model_link(tx, *id, link)?;
                 audit_op(tx, actor, EntityKind::Model, id.0, Action::SyncUpdate, op)?;
+                gate::on_model_written(tx, actor, *id, stage_before.parse().ok(), gate::Via::Sync)?;
                 written += 1;
             }
             Op::MarkModelGone { id } => {

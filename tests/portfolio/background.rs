@@ -109,7 +109,7 @@ async fn added_connections_sync_at_once_sync_now_writes_nothing_new_and_unreacha
     let db = temp_db();
     {
         let mut store = db.open();
-        let fields = json!({"name": "fraud-gbm", "stage": "production", "risk_tier": "high"});
+        let fields = json!({"name": "fraud-gbm", "stage": "staging", "risk_tier": "high"});
         mlops_portfolio::api::records::create(
             &mut store,
             mlops_portfolio::domain::EntityKind::Model,

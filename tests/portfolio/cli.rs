@@ -92,10 +92,10 @@ fn list_show_update_remove_work_by_name_and_id() {
     let db = temp_file();
     ok(&db, &["init"]);
     ok(&db, &["add", "vendor", "name=Scale AI", "category=labeling"]);
-    ok(&db, &["add", "model", "name=fraud-gbm", "stage=production", "risk_tier=high", "data_categories=pii,financial"]);
+    ok(&db, &["add", "model", "name=fraud-gbm", "stage=staging", "risk_tier=high", "data_categories=pii,financial"]);
     ok(&db, &["add", "model", "name=churn-xgb", "stage=development", "risk_tier=low"]);
 
-    let production = json(&db, &["list", "model", "stage=production", "--json"]);
+    let production = json(&db, &["list", "model", "stage=staging", "--json"]);
     assert_eq!(production.as_array().unwrap().len(), 1);
     assert_eq!(production[0]["fields"]["data_categories"], serde_json::json!(["pii", "financial"]));
 

@@ -101,7 +101,7 @@ fn large_sync_portfolio(url: &str) -> TempDb {
     );
     for i in 0..SYNC_MODELS {
         let model = format!("model-{i}");
-        ok(&db, &["add", "model", &format!("name={model}"), "stage=production", "risk_tier=low"]);
+        ok(&db, &["add", "model", &format!("name={model}"), "stage=staging", "risk_tier=low"]);
         ok(
             &db,
             &[

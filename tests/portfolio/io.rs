@@ -694,6 +694,11 @@ fn actuals_import_once_with_unallocated_rows_and_references() {
         data_categories: vec![],
         deployment: None,
         notes: None,
+        purpose: None,
+        decides_about_people: None,
+        interacts_with_people: None,
+        generates_content: None,
+        ai_act_role: None,
     };
     let model_id = records::insert(store.conn(), "tester", &model).expect("model").id.0;
     let text = "initiative,month,category,amount,currency,source,vendor,model,note\n\

@@ -51,6 +51,11 @@ fn scorer(store: &mlops_portfolio::store::Store, team: InitiativeId) -> ModelId 
             data_categories: Vec::new(),
             deployment: None,
             notes: None,
+            purpose: None,
+            decides_about_people: None,
+            interacts_with_people: None,
+            generates_content: None,
+            ai_act_role: None,
         },
     )
 }

@@ -9,6 +9,7 @@ mod background;
 mod cli;
 mod crash;
 mod faults;
+mod governance;
 mod io;
 mod kpis;
 mod mlflow;

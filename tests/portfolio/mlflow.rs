@@ -115,6 +115,28 @@ async fn the_registry_syncs_into_the_inventory_and_a_second_sync_writes_nothing(
     let first = run_sync(&db, id, &connection, None, 2).await.unwrap();
     assert!(first.written > 0, "{first:?}");
 
+    // Both production models reached production upstream, past the gate: recorded, and flagged.
+    let promotions = rows(
+        &db,
+        "SELECT m.name, p.gated, p.missing IS NOT NULL FROM promotions p JOIN models m ON m.id = p.model_id ORDER BY m.name COLLATE NOCASE",
+    );
+    assert_eq!(
+        promotions,
+        vec![vec![json!("Churn-XGB"), json!(0), json!(1)], vec![json!("fraud-gbm"), json!(0), json!(1)]]
+    );
+    let overview = {
+        let mut store = db.open();
+        api::governance::governance_summary(&mut store, api::commands::NoArguments {}).unwrap()
+    };
+    let flagged: Vec<(&str, Option<mlops_portfolio::governance::overview::GovernanceFlag>)> = overview
+        .models
+        .iter()
+        .filter(|m| m.stage == mlops_portfolio::domain::ModelStage::Production)
+        .map(|m| (m.model.as_str(), m.flag))
+        .collect();
+    use mlops_portfolio::governance::overview::GovernanceFlag::PromotedOutsideGate;
+    assert_eq!(flagged, [("Churn-XGB", Some(PromotedOutsideGate)), ("fraud-gbm", Some(PromotedOutsideGate))]);
+
     let models = rows(
         &db,
         "SELECT m.name, m.description, m.owner, m.stage, m.risk_tier, m.initiative_id, m.notes, m.deployment,

@@ -39,9 +39,9 @@ fn portfolio(url: &str, kind: &str) -> TempDb {
     create(
         &mut store,
         EntityKind::Model,
-        json!({"name": "fraud-gbm", "stage": "production", "risk_tier": "high", "initiative_id": initiative}),
+        json!({"name": "fraud-gbm", "stage": "staging", "risk_tier": "high", "initiative_id": initiative}),
     );
-    create(&mut store, EntityKind::Model, json!({"name": "churn-xgb", "stage": "production", "risk_tier": "low"}));
+    create(&mut store, EntityKind::Model, json!({"name": "churn-xgb", "stage": "staging", "risk_tier": "low"}));
     create(
         &mut store,
         EntityKind::Connection,

@@ -153,7 +153,10 @@ fn an_older_file_with_data_is_backed_up_then_upgraded_keeping_its_data() {
         conn.execute_batch(
             "PRAGMA user_version = 1;
              INSERT INTO portfolio VALUES (1, 'USD', '2025-01-01T00:00:00Z');
-             INSERT INTO initiatives (name, status, priority, start) VALUES ('Churn', 'active', 2, '2025-01');",
+             INSERT INTO initiatives (name, status, priority, start) VALUES ('Churn', 'active', 2, '2025-01');
+             INSERT INTO audit_log (at, actor, entity, entity_id, action, before, after) VALUES
+               ('2025-01-01T00:00:00Z', 'ana', 'portfolio', NULL, 'create', NULL, '{\"base_currency\":\"USD\"}'),
+               ('2025-01-02T00:00:00Z', 'ana', 'initiative', 1, 'create', NULL, '{\"name\":\"Churn\"}');",
         )
         .unwrap();
     }
@@ -166,6 +169,10 @@ fn an_older_file_with_data_is_backed_up_then_upgraded_keeping_its_data() {
         .map(|s| s.record.name)
         .collect();
     assert_eq!(names, ["Churn"], "data survives the upgrade");
+    let chain = mlops_portfolio::store::audit::verify(store.conn()).unwrap();
+    assert_eq!((chain.ok, chain.rows), (true, 2), "the upgrade chains the rows already there: {chain:?}");
+    let err = store.conn().execute("UPDATE audit_log SET actor = 'x' WHERE id = 1", []).unwrap_err();
+    assert!(err.to_string().contains("append-only"), "the log is append-only again: {err}");
     let backups: Vec<_> = std::fs::read_dir(db.dir.path())
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -225,7 +232,8 @@ fn every_change_writes_an_audit_row_with_before_and_after() {
     store.in_transaction(|tx, actor| records::update(tx, actor, created.id, &changed)).unwrap();
     store.in_transaction(|tx, actor| records::delete::<Initiative>(tx, actor, created.id)).unwrap();
 
-    let entries = mlops_portfolio::store::audit::recent(store.conn(), Some("initiative"), 10).unwrap();
+    let filter = mlops_portfolio::store::audit::AuditFilter { entity: Some("initiative"), ..Default::default() };
+    let entries = mlops_portfolio::store::audit::recent(store.conn(), &filter, 10).unwrap();
     let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["delete", "update", "create"]);
     assert!(entries.iter().all(|e| e.actor == "tester" && e.entity_id == Some(created.id.0)));
@@ -309,7 +317,7 @@ fn every_kind_round_trips_through_its_table() {
         ),
         (
             EntityKind::Model,
-            json!({"name": "churn-xgb", "description": "", "owner": "Lee", "initiative_id": 1, "stage": "production", "risk_tier": "high", "data_categories": ["pii", "behavioral"], "deployment": "k8s/prod", "notes": null}),
+            json!({"name": "churn-xgb", "description": "", "owner": "Lee", "initiative_id": 1, "stage": "staging", "risk_tier": "high", "data_categories": ["pii", "behavioral"], "deployment": "k8s/prod", "notes": null, "purpose": "essential_services", "decides_about_people": true, "interacts_with_people": false, "generates_content": false, "ai_act_role": "deployer"}),
         ),
         (
             EntityKind::ModelVersion,
@@ -340,6 +348,11 @@ fn every_kind_round_trips_through_its_table() {
             json!({"kpi_id": 1, "date": "2026-11-30", "value": 142.5, "source": "typed", "note": "after the cache fix"}),
         ),
         (EntityKind::ContractModel, json!({"contract_id": 1, "model_id": 1, "share": 60})),
+        (
+            EntityKind::ControlItem,
+            json!({"model_id": 1, "control": "gdpr-35", "status": "done", "owner": "Lee", "due": "2027-01-31", "evidence_kind": "file", "evidence": "/tmp/dpia.pdf", "evidence_sha256": "ab12", "evidence_size": 2048, "note": "signed by the DPO", "reason": null}),
+        ),
+        (EntityKind::Signoff, json!({"model_id": 1, "approver": "Ana", "at": "2026-11-30T10:00:00Z", "note": "ok"})),
         (EntityKind::Scenario, json!({"name": "Hire 3", "note": "Q3 hires"})),
         (
             EntityKind::Connection,
@@ -349,8 +362,13 @@ fn every_kind_round_trips_through_its_table() {
     assert_eq!(samples.len(), EntityKind::ALL.len(), "a sample for every kind");
     for (kind, fields) in samples {
         let fields = fields.as_object().unwrap().clone();
-        let created = api::create(&mut store, kind, fields.clone()).unwrap_or_else(|e| panic!("{kind}: {e}"));
-        let read = api::get(&store, kind, created.id).unwrap();
+        // Checklist items and sign-offs have their own commands; their table is the same.
+        let id = if matches!(kind, EntityKind::ControlItem | EntityKind::Signoff) {
+            store.in_transaction(|tx, actor| records::insert_json(tx, actor, kind, &fields)).unwrap()
+        } else {
+            api::create(&mut store, kind, fields.clone()).unwrap_or_else(|e| panic!("{kind}: {e}")).id
+        };
+        let read = api::get(&store, kind, id).unwrap();
         assert_eq!(read.fields, fields, "{kind} reads back as written");
     }
 }
@@ -530,6 +548,11 @@ fn every_write_command_leaves_its_audit_row_and_no_read_leaves_one() {
             data_categories: Vec::new(),
             deployment: None,
             notes: None,
+            purpose: None,
+            decides_about_people: None,
+            interacts_with_people: None,
+            generates_content: None,
+            ai_act_role: None,
         },
     )
     .unwrap();

@@ -22,7 +22,7 @@ describe('desktop background sync', { timeout: 180_000 }, () => {
     prepare: async ({ cli }) => {
       prometheus = await startPrometheus(gaugeOpenMetrics('model_latency_ms', { model: MODEL }, history));
       cli('init', '--currency', 'USD');
-      cli('add', 'model', `name=${MODEL}`, 'stage=production', 'risk_tier=high');
+      cli('add', 'model', `name=${MODEL}`, 'stage=staging', 'risk_tier=high');
       cli('connection', 'add', 'prom', '--kind', 'prometheus', '--url', prometheus.url);
       cli('metric', 'bind', MODEL, 'latency_p95_ms', '--query', `model_latency_ms{model="${MODEL}"}`, '--unit', 'ms',
         '--threshold', '200', '--bad-when', 'above');

@@ -4,4 +4,8 @@ import type { JsonValue } from "./serde_json/JsonValue";
 /**
  * One audit row as read back.
  */
-export type AuditEntry = { id: number, at: string, actor: string, entity: string, entity_id: number | null, action: string, before: JsonValue | null, after: JsonValue | null, };
+export type AuditEntry = { id: number, at: string, actor: string, entity: string, entity_id: number | null, action: string, before: JsonValue | null, after: JsonValue | null, 
+/**
+ * Set on a row copied from the portfolio a restore replaced: the id it had there.
+ */
+replaced_id: number | null, };

@@ -3,4 +3,4 @@
 /**
  * A kind of record the portfolio holds; the word is what the CLI and the audit log call it.
  */
-export type EntityKind = "initiative" | "budget" | "actual" | "role" | "person" | "allocation" | "requisition" | "model" | "model-version" | "vendor" | "contract" | "review" | "kpi" | "kpi-value" | "contract-model" | "scenario" | "connection";
+export type EntityKind = "initiative" | "budget" | "actual" | "role" | "person" | "allocation" | "requisition" | "model" | "model-version" | "vendor" | "contract" | "review" | "kpi" | "kpi-value" | "contract-model" | "control" | "signoff" | "scenario" | "connection";

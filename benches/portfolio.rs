@@ -32,6 +32,11 @@
 //!   answer again, planned against the stored points, nothing to write; `sync/parse_1M_samples`,
 //!   the parsing alone.
 //!   `cargo bench --bench portfolio -- sync` runs these alone.
+//! - `governance/audit_verify_1M_rows`: checking the hash chain of an audit log of 1,000,000 rows
+//!   (goal: ≤ 2 s); `governance/classify/large_demo`: classifying every model of the large demo,
+//!   its governance state read from the file (goal: ≤ 50 ms); `governance/overview/large_demo`:
+//!   every model's checklist, gate and flags, as the Governance page and the attention list read
+//!   them. `cargo bench --bench portfolio -- governance`.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -561,8 +566,56 @@ fn value_large(c: &mut Criterion) {
     group.finish();
 }
 
+fn governance(c: &mut Criterion) {
+    use mlops_portfolio::governance::Register;
+    use mlops_portfolio::store::audit::{self, Action, Event, Subject};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = Store::open_as(&dir.path().join("large.db"), "bench").expect("portfolio opens");
+    let current: Month = "2026-11".parse().expect("month");
+    demo::build(&mut store, DemoScale::Large, current).expect("large demo");
+    let today: chrono::NaiveDate = "2026-11-20".parse().expect("a date");
+    let mut group = c.benchmark_group("governance");
+    group.sample_size(20);
+    group.bench_function("classify/large_demo", |b| {
+        b.iter(|| {
+            let register = Register::load(store.conn(), None).expect("register");
+            let classes: usize =
+                register.models.iter().map(|m| register.classify(m.id, &m.record).0.frameworks.len()).sum();
+            assert!(classes > 2_000);
+        })
+    });
+    let register = Register::load(store.conn(), None).expect("register");
+    group.bench_function("overview/large_demo", |b| b.iter(|| register.overview(today)));
+
+    // An audit log of 1,000,000 rows: the large demo's own, then record updates to make up the rest.
+    let rows: i64 = store.conn().query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).expect("count");
+    store
+        .in_transaction(|tx, actor| {
+            let after = json!({"name": "Initiative 001", "status": "active", "priority": 2, "start": "2025-01"});
+            for n in rows..1_000_000 {
+                let subject = Subject::Record(EntityKind::Initiative, n % 200 + 1);
+                audit::write(
+                    tx,
+                    actor,
+                    Event { subject, action: Action::Update, before: Some(&after), after: Some(&after) },
+                )?;
+            }
+            Ok(())
+        })
+        .expect("a million audit rows");
+    group.sample_size(10);
+    group.bench_function("audit_verify_1M_rows", |b| {
+        b.iter(|| {
+            let verification = audit::verify(store.conn()).expect("verify");
+            assert!(verification.ok && verification.rows == 1_000_000);
+        })
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
+    governance,
     focus_import,
     plan_large,
     value_large,

@@ -84,7 +84,11 @@ impl GateCheck {
 impl Register {
     /// The gate for `model` (which may carry answers not stored yet) on `today`.
     pub fn gate(&self, id: ModelId, model: &Model, today: NaiveDate) -> GateCheck {
-        let checklist = self.checklist(id, model, today);
+        self.gate_of(id, model, &self.checklist(id, model, today))
+    }
+
+    /// The gate for `model` whose checklist is already at hand.
+    pub fn gate_of(&self, id: ModelId, model: &Model, checklist: &super::checklist::Checklist) -> GateCheck {
         let risk_class = checklist.classification.risk_class;
         let blocked = match risk_class {
             RiskClass::Prohibited => Some(format!(

@@ -60,7 +60,7 @@ impl Register {
         {
             return Err(Error::not_found(crate::domain::EntityKind::Model, id.0));
         }
-        let items = records::list::<ControlItem>(conn, &filter("model_id"))?
+        let items = crate::store::governance::control_items(conn, only)?
             .into_iter()
             .map(|i| ((i.record.model_id, i.record.control.clone()), i))
             .collect();

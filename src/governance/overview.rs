@@ -128,7 +128,7 @@ impl Register {
         for stored in self.models.iter().filter(|m| m.record.stage != ModelStage::Archived) {
             let (id, model) = (stored.id, &stored.record);
             let checklist = self.checklist(id, model, today);
-            let gate = self.gate(id, model, today);
+            let gate = self.gate_of(id, model, &checklist);
             let progress = checklist
                 .classification
                 .frameworks

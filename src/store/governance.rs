@@ -118,3 +118,50 @@ pub fn latest_promotions(conn: &Connection) -> Result<std::collections::HashMap<
     })?;
     rows.map(|p| p.map(|p| (p.model_id, p)).map_err(Into::into)).collect()
 }
+
+/// Every checklist item (only `model`'s, when given), read straight into the domain type: the
+/// governance register reads thousands of them for every plan, so not through the generic JSON
+/// path of [`super::records`] (the round-trip test in `tests/portfolio/store.rs` keeps the two in step).
+pub fn control_items(
+    conn: &Connection,
+    model: Option<ModelId>,
+) -> Result<Vec<crate::domain::Stored<crate::domain::ControlItem>>> {
+    use crate::domain::{ControlItem, ControlItemId, Stored};
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, model_id, control, status, owner, due, evidence_kind, evidence, evidence_sha256, evidence_size, note, reason
+         FROM control_items WHERE ?1 IS NULL OR model_id = ?1 ORDER BY id",
+    )?;
+    let mut rows = stmt.query([model.map(|m| m.0)])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let bad = |field: &str, e: crate::domain::DomainError| {
+            Error::Storage(format!(
+                "checklist item {}: the stored {field} is unreadable ({e})",
+                r.get::<_, i64>(0).unwrap_or(0)
+            ))
+        };
+        let status: String = r.get(3)?;
+        let due: Option<String> = r.get(5)?;
+        let kind: Option<String> = r.get(6)?;
+        out.push(Stored {
+            id: ControlItemId(r.get(0)?),
+            record: ControlItem {
+                model_id: ModelId(r.get(1)?),
+                control: r.get(2)?,
+                status: status.parse().map_err(|e| bad("status", e))?,
+                owner: r.get(4)?,
+                due: due
+                    .map(|d| d.parse::<chrono::NaiveDate>())
+                    .transpose()
+                    .map_err(|e| bad("due", crate::domain::DomainError::invalid("due", e.to_string())))?,
+                evidence_kind: kind.map(|k| k.parse()).transpose().map_err(|e| bad("evidence_kind", e))?,
+                evidence: r.get(7)?,
+                evidence_sha256: r.get(8)?,
+                evidence_size: r.get(9)?,
+                note: r.get(10)?,
+                reason: r.get(11)?,
+            },
+        });
+    }
+    Ok(out)
+}

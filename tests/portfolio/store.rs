@@ -371,6 +371,10 @@ fn every_kind_round_trips_through_its_table() {
         let read = api::get(&store, kind, id).unwrap();
         assert_eq!(read.fields, fields, "{kind} reads back as written");
     }
+    // The governance register reads checklist items by its own query: the same records.
+    let typed = mlops_portfolio::store::governance::control_items(store.conn(), None).unwrap();
+    let generic = records::list::<mlops_portfolio::domain::ControlItem>(store.conn(), &Default::default()).unwrap();
+    assert_eq!(typed, generic);
 }
 
 #[test]

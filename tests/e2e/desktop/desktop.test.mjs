@@ -2,8 +2,9 @@
 // plain W3C WebDriver. Builds a demo portfolio with the CLI, checks the Overview shows it, creates an
 // initiative through the UI and checks the CLI sees it in the same file, checks that file paths
 // offer the native file dialog (Browse…), builds a scenario of three changes on the Planning
-// page, compares it with the baseline and exports it, and shows the KPI scorecard and a model's
-// fully loaded cost as the core computes them.
+// page, compares it with the baseline and exports it, shows the KPI scorecard and a model's
+// fully loaded cost as the core computes them, and completes a new model's governance checklist
+// and sign-off in its panel so that it goes to production through the gate.
 //
 //   node --test tests/e2e/desktop/        (see README.md)
 
@@ -215,6 +216,90 @@ describe('desktop app', { timeout: 300_000 }, () => {
         { timeoutMs: 30_000 },
       );
       await screenshot('09-model-cost');
+    });
+  });
+
+  test("a model's checklist is completed and signed off in the app, and it goes to production", async () => {
+    const { session } = app;
+    const name = 'churn-lite';
+    app.cli(
+      'add', 'model', `name=${name}`, 'stage=staging', 'risk_tier=low', 'owner=Lee', 'purpose=none',
+      'decides_about_people=no', 'interacts_with_people=no', 'generates_content=no', 'ai_act_role=provider',
+      'data_categories=sales',
+    );
+    const id = JSON.parse(app.cli('show', 'model', name, '--json')).id;
+    const controls = JSON.parse(app.cli('governance', 'checklist', name, '--json'));
+    assert.equal(controls.length, 5, 'a minimal-risk model has 5 controls');
+    const panel = "//aside[@aria-label='Model details']";
+    const governance = `${panel}//section[@aria-label='Governance']`;
+    const gate = `${governance}//*[@data-testid='gate']`;
+    const gateSays = (words) =>
+      session.until(async () => (await session.text(await session.waitFor(gate))) === words, `the gate line to say "${words}"`);
+    /** The checklist's button of the control titled `title` (its name starts with the title). */
+    const control = (title) => `${governance}//ul[@aria-label='Checklist']//button[starts-with(normalize-space(), ${xpathLiteral(title)})]`;
+    const choose = async (select, option) => {
+      await session.click(select);
+      await session.click(await session.waitFor(`.//option[normalize-space()=${xpathLiteral(option)}]`, { parent: select }));
+    };
+
+    await step('governance', async () => {
+      await session.execute(`location.hash = '#/models/${id}'`);
+      await session.waitFor(gate, { timeoutMs: 30_000 });
+      // (WebKitWebDriver calls the panel's one-line, ellipsised heading not displayed: it is only found.)
+      assert.equal((await session.findAll(`${panel}//h2[normalize-space()=${xpathLiteral(name)}]`)).length, 1, `the panel is ${name}'s`);
+      assert.equal(await session.text(await session.waitFor(`${governance}//*[@data-testid='risk-class']`)), 'EU AI Act: minimal risk');
+      await gateSays('Before production: 5 controls open, sign-off 0 of 1.');
+
+      for (const [i, row] of controls.entries()) {
+        await session.click(await session.waitFor(control(row.title)));
+        const form = await session.waitFor(`//form[@aria-label=${xpathLiteral(`Set ${row.title}`)}]`);
+        if (i === 0) {
+          // The desktop app attaches files through the system dialog (not opened here), not a file input.
+          await session.waitFor(".//button[normalize-space()='Attach a file…']", { parent: form });
+          assert.deepEqual(await session.findAll(".//input[@type='file']", form), [], 'no browser file input in the desktop app');
+        }
+        await choose(await session.waitFor(".//label[starts-with(normalize-space(), 'Status')]/select", { parent: form }), 'Done');
+        const link = await session.waitFor(".//label[starts-with(normalize-space(), 'or a link')]/input", { parent: form });
+        await session.type(link, `https://wiki.example.com/governance/${name}/${row.control}`);
+        await session.click(await session.waitFor(".//button[@type='submit' and normalize-space()='Save']", { parent: form }));
+        await session.waitFor(`${control(row.title)}//span[normalize-space()='Done']`);
+      }
+      await gateSays('Before production: sign-off 0 of 1.');
+      const checklist = JSON.parse(app.cli('governance', 'checklist', name, '--json'));
+      for (const row of checklist) {
+        assert.equal(row.status, 'done', row.control);
+        assert.deepEqual(row.evidence, { kind: 'link', value: `https://wiki.example.com/governance/${name}/${row.control}`, sha256: null, size: null });
+      }
+
+      const signoff = `${governance}//form[@aria-label='Sign off']`;
+      await session.type(await session.waitFor(`${signoff}//label[starts-with(normalize-space(), 'Approver')]/input`), 'Ana Pereira');
+      await session.click(await session.waitFor(`${signoff}//button[@type='submit' and normalize-space()='Sign off']`));
+      await gateSays('Ready for production: every control is closed and signed off.');
+      await session.waitFor(`${governance}//li[starts-with(normalize-space(), 'Ana Pereira')]`);
+      const check = JSON.parse(app.cli('governance', 'gate', name, '--json'));
+      assert.equal(check.passes, true, `the gate passes: ${JSON.stringify(check)}`);
+      assert.deepEqual(check.approvers, ['Ana Pereira']);
+      // Clicking Sign off scrolled the panel to it; show the section from its top-left corner.
+      await session.execute(
+        "arguments[0].scrollIntoView({ block: 'start' }); arguments[0].parentElement.scrollLeft = 0;",
+        { [ELEMENT]: await session.waitFor(governance) },
+      );
+      await screenshot('10-governance');
+
+      // Promoted in the panel's record form: the backend lets it through now.
+      await session.click(await session.waitFor(`${panel}//button[normalize-space()='Edit']`));
+      const stageLabel = await session.waitFor(`${panel}//form//label[starts-with(normalize-space(), 'Stage')]`);
+      await choose(await session.waitFor(`//*[@id=${xpathLiteral(await session.attribute(stageLabel, 'for'))}]`), 'Production');
+      await session.click(await session.waitFor(`${panel}//button[@type='submit' and normalize-space()='Save changes']`));
+      await session.waitFor(`${panel}//button[normalize-space()='Edit']`);
+      await session.until(
+        () => JSON.parse(app.cli('show', 'model', name, '--json')).fields.stage === 'production',
+        'the file to hold the model in production',
+      );
+      const governed = JSON.parse(app.cli('governance', 'summary', '--json')).models.find((m) => m.model === name);
+      assert.equal(governed.stage, 'production');
+      assert.equal(governed.flag, null, 'promoted through the gate: no flag');
+      assert.equal(JSON.parse(app.cli('audit', 'verify', '--json')).ok, true);
     });
   });
 });

@@ -16,6 +16,8 @@ export type FieldKind =
   | 'list'
   | 'ref'
   | 'bool'
+  /** A question answered yes or no, or not yet: `true`, `false` or null. */
+  | 'yes-no'
   /** Free text, offered the names of the people on the team (an owner, a reviewer). */
   | 'person-name';
 
@@ -45,6 +47,7 @@ export type FormValues = Record<string, string | boolean>;
 export function toInput(spec: FieldSpec, value: JsonValue | undefined, currency = 'USD'): string | boolean {
   if (spec.kind === 'bool') return value === true;
   if (value === null || value === undefined) return '';
+  if (spec.kind === 'yes-no') return value === true ? 'yes' : 'no';
   if (spec.kind === 'money' && typeof value === 'object' && !Array.isArray(value)) {
     const code = String(value.currency ?? currency);
     const amount = minorToDecimal(value.minor as number, currencyDigits(code));
@@ -74,6 +77,8 @@ export function fromInput(spec: FieldSpec, input: string | boolean, currency: st
     return { ok: true, value: spec.kind === 'list' ? [] : null };
   }
   switch (spec.kind) {
+    case 'yes-no':
+      return { ok: true, value: text === 'yes' };
     case 'integer':
       return /^-?\d+$/.test(text) ? { ok: true, value: Number(text) } : { ok: false, message: `\`${text}\` is not a whole number` };
     case 'ref':

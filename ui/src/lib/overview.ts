@@ -53,7 +53,7 @@ export function attentionLink(item: AttentionItem): string {
 
 /** Red for money already lost or a deadline passed; amber for what is still ahead. */
 export function attentionTone(item: AttentionItem): 'bad' | 'warn' {
-  const bad = ['over_budget', 'notice_passed', 'overbooked', 'kpi_red', 'metric_breaching'];
+  const bad = ['over_budget', 'notice_passed', 'overbooked', 'kpi_red', 'metric_breaching', 'promoted_outside_gate'];
   return bad.includes(item.kind) ? 'bad' : 'warn';
 }
 

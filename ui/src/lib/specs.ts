@@ -18,11 +18,13 @@ import type { Vendor } from './bindings/Vendor';
 import type { VendorReview } from './bindings/VendorReview';
 import { humanize } from './format';
 import {
+  AI_ACT_ROLES,
   INITIATIVE_STATUSES,
   KPI_CADENCES,
   KPI_DIRECTIONS,
   KPI_FORMULAS,
   MODEL_STAGES,
+  PURPOSE_LABELS,
   REQUISITION_STATUSES,
   RISK_TIERS,
   VENDOR_CATEGORIES,
@@ -92,6 +94,18 @@ export const FORM_FIELDS: Record<FormKind, readonly FieldSpec[]> = {
     { name: 'deployment', label: 'Deployment', kind: 'text', placeholder: 'k8s/prod-us-east/service' },
     { name: 'description', label: 'Description', kind: 'textarea' },
     { name: 'notes', label: 'Notes', kind: 'textarea' },
+    {
+      name: 'purpose',
+      label: 'What is it used for?',
+      kind: 'select',
+      options: Object.entries(PURPOSE_LABELS).map(([value, label]) => ({ value, label })),
+      hint: 'Sets its EU AI Act risk class; unanswered questions keep it unclassified',
+      wide: true,
+    },
+    { name: 'decides_about_people', label: 'Decides about people?', kind: 'yes-no', hint: 'Decisions with legal or similarly significant effects' },
+    { name: 'interacts_with_people', label: 'Interacts with people?', kind: 'yes-no' },
+    { name: 'generates_content', label: 'Generates content?', kind: 'yes-no', hint: 'Text, images, audio or video' },
+    { name: 'ai_act_role', label: 'Our AI Act role', kind: 'select', options: words(AI_ACT_ROLES), hint: 'Provider: we build it. Deployer: we use it' },
   ]),
   'model-version': fieldsOf<ModelVersion>()([
     { name: 'model_id', label: 'Model', kind: 'ref', target: 'model', required: true },

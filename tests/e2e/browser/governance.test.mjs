@@ -182,5 +182,16 @@ browserTest(session, 'governance', 'a model reaches production only through its 
     assert.doesNotMatch(text, /Promoted outside the gate|Needs review/);
   });
   await screenshot(page, 'governance-page');
+
+  // The inventory as of a day, replayed from the audit log: yesterday nothing, today the model in production.
+  const today = summary.as_of;
+  const yesterday = new Date(Date.parse(`${today}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  await page.getByLabel('Inventory as of', { exact: true }).fill(yesterday);
+  await page.getByText('No model was recorded by then.').waitFor();
+  await page.getByLabel('Inventory as of', { exact: true }).fill(today);
+  const past = page.getByRole('region', { name: `Inventory as of ${today}` });
+  await eventually(async () => assert.match(await past.innerText(), new RegExp(`${MODEL}\\s+Production\\s+Minimal risk\\s+Lee\\s+5 of 5`)));
+  const cliRows = await cli(session.db, 'list', 'model', '--as-of', today, '--json');
+  assert.equal(cliRows[0].closed, 5);
   assert.deepEqual(session.pageErrors, [], 'no script errors on the page');
 });

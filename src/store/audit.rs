@@ -402,17 +402,18 @@ pub fn recent(conn: &Connection, filter: &AuditFilter<'_>, limit: u32) -> Result
     )?;
     let params = rusqlite::params![filter.entity, filter.entity_id, filter.actor, filter.since, until, limit];
     let rows = stmt.query_map(params, |r| {
+        let (id, row) = read_content(r)?;
         let parse = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
         Ok(AuditEntry {
-            id: r.get(0)?,
-            at: r.get(1)?,
-            actor: r.get(2)?,
-            entity: r.get(3)?,
-            entity_id: r.get(4)?,
-            action: r.get(5)?,
-            before: parse(r.get(6)?),
-            after: parse(r.get(7)?),
-            replaced_id: r.get(8)?,
+            id,
+            at: row.at,
+            actor: row.actor,
+            entity: row.entity,
+            entity_id: row.entity_id,
+            action: row.action,
+            before: parse(row.before),
+            after: parse(row.after),
+            replaced_id: row.replaced_id,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

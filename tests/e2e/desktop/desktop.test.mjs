@@ -244,9 +244,14 @@ describe('desktop app', { timeout: 300_000 }, () => {
 
     await step('governance', async () => {
       await session.execute(`location.hash = '#/models/${id}'`);
-      await session.waitFor(gate, { timeoutMs: 30_000 });
+      // The panel of the model shown before may still be up: wait for this model's own.
       // (WebKitWebDriver calls the panel's one-line, ellipsised heading not displayed: it is only found.)
-      assert.equal((await session.findAll(`${panel}//h2[normalize-space()=${xpathLiteral(name)}]`)).length, 1, `the panel is ${name}'s`);
+      await session.until(
+        async () => (await session.findAll(`${panel}//h2[normalize-space()=${xpathLiteral(name)}]`)).length === 1,
+        `the panel to be ${name}'s`,
+        30_000,
+      );
+      await session.waitFor(gate, { timeoutMs: 30_000 });
       assert.equal(await session.text(await session.waitFor(`${governance}//*[@data-testid='risk-class']`)), 'EU AI Act: minimal risk');
       await gateSays('Before production: 5 controls open, sign-off 0 of 1.');
 

@@ -82,7 +82,7 @@ pub enum Error {
     #[error("{0}")]
     Network(String),
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -127,6 +127,25 @@ impl Error {
     }
 }
 
+/// SQLite's own failures, with the one a person can act on said in words: a write that waited
+/// the whole busy timeout for another program's lock.
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Error {
+        use rusqlite::ErrorCode::{DatabaseBusy, DatabaseLocked};
+        match &e {
+            rusqlite::Error::SqliteFailure(failure, _) if matches!(failure.code, DatabaseBusy | DatabaseLocked) => {
+                Error::Conflict(
+                    "another program is writing this portfolio and did not finish within 10 seconds (the app, \
+                     browser mode or a sync running on the same file); nothing was changed. Try again when it \
+                     has finished, or close the other program"
+                        .into(),
+                )
+            }
+            _ => Error::Sqlite(e),
+        }
+    }
+}
+
 impl From<DomainError> for Error {
     fn from(e: DomainError) -> Error {
         Error::Validation(e.to_string())
@@ -164,6 +183,16 @@ impl std::error::Error for ApiError {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_write_that_waited_out_the_lock_says_another_program_is_writing() {
+        let busy = rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(5), Some("database is locked".into()));
+        let err = Error::from(busy);
+        assert_eq!(err.code(), ErrorCode::Conflict);
+        assert!(err.to_string().starts_with("another program is writing this portfolio"), "{err}");
+        let other = Error::from(rusqlite::Error::QueryReturnedNoRows);
+        assert_eq!(other.code(), ErrorCode::Storage);
+    }
 
     #[test]
     fn api_error_json_is_pinned() {

@@ -8,6 +8,12 @@
 //! The token reaches the browser in the URL printed at start (`/?token=...`); the first request
 //! with it gets an HttpOnly, SameSite=Strict cookie, so the page's own scripts and assets need not
 //! carry it. Scripts may send it as `Authorization: Bearer <token>` instead.
+//!
+//! Beyond the token, every request must name the served loopback address and port as its `Host`
+//! (a page on another site cannot reach the server through a rebound DNS name), and every command
+//! must come from the app's own origin (`Origin`), or carry no `Origin` and the bearer token (a
+//! script); command bodies are JSON only, so a cross-site `text/plain` form post never runs. Every
+//! refusal, 413 included, answers in the one `{code, message}` shape.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -48,6 +54,8 @@ pub struct ServeOptions {
 struct Shared {
     session: Mutex<Session>,
     token: String,
+    /// The served port: `Host` and `Origin` must name it.
+    port: u16,
 }
 
 /// A bound server, not yet serving: its address and token are known.
@@ -73,7 +81,11 @@ impl Server {
         } else {
             Session::new(store)
         };
-        let shared = Arc::new(Shared { session: Mutex::new(session), token: token.clone() });
+        let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, options.port)))
+            .await
+            .map_err(|e| Error::Io(format!("cannot listen on 127.0.0.1:{}: {e}", options.port)))?;
+        let addr = listener.local_addr().map_err(|e| Error::Io(e.to_string()))?;
+        let shared = Arc::new(Shared { session: Mutex::new(session), token: token.clone(), port: addr.port() });
         let index = options.ui_dir.join("index.html");
         let ui = ServeDir::new(&options.ui_dir).fallback(ServeFile::new(index));
         let app = Router::new()
@@ -85,10 +97,6 @@ impl Server {
             .fallback_service(ui)
             .layer(middleware::from_fn_with_state(shared.clone(), require_token))
             .with_state(shared);
-        let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, options.port)))
-            .await
-            .map_err(|e| Error::Io(format!("cannot listen on 127.0.0.1:{}: {e}", options.port)))?;
-        let addr = listener.local_addr().map_err(|e| Error::Io(e.to_string()))?;
         Ok(Server { listener, app, addr, token })
     }
 
@@ -115,7 +123,8 @@ fn new_token() -> crate::Result<String> {
 }
 
 /// Lets a request through only with the token (cookie, bearer header, or `?token=` on a page load,
-/// which also sets the cookie).
+/// which also sets the cookie), addressed to the served host and port, and — for a command — from
+/// the app's own origin or a script holding the bearer token.
 async fn require_token(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
     let headers = request.headers();
     let from_cookie = cookie_token(headers).is_some_and(|t| constant_time_eq(t, &shared.token));
@@ -140,6 +149,38 @@ async fn require_token(State(shared): State<Arc<Shared>>, request: Request, next
                     .into(),
             },
         );
+    }
+    let own = |host: &str| host == format!("127.0.0.1:{}", shared.port) || host == format!("localhost:{}", shared.port);
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !own(host) {
+        return error_response(
+            StatusCode::FORBIDDEN,
+            ApiError {
+                code: ErrorCode::Auth,
+                message: format!("this server answers only at 127.0.0.1:{}, not at `{}`", shared.port, shorten(host)),
+            },
+        );
+    }
+    if request.method() == axum::http::Method::POST {
+        let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+        let allowed = match origin {
+            Some(origin) => origin.strip_prefix("http://").is_some_and(own),
+            None => from_header,
+        };
+        if !allowed {
+            return error_response(
+                StatusCode::FORBIDDEN,
+                ApiError {
+                    code: ErrorCode::Auth,
+                    message: match origin {
+                        Some(o) => {
+                            format!("commands are taken only from the app's own page, not from `{}`", shorten(o))
+                        }
+                        None => "a command without an Origin needs the token as `Authorization: Bearer`".into(),
+                    },
+                },
+            );
+        }
     }
     let mut response = next.run(request).await;
     if from_query && !from_cookie {
@@ -170,7 +211,41 @@ fn constant_time_eq(a: &str, b: &str) -> bool {
 }
 
 /// `POST /api/<command>`: runs one command of the list on a blocking thread.
-async fn call(State(shared): State<Arc<Shared>>, Path(command): Path<String>, body: axum::body::Bytes) -> Response {
+async fn call(
+    State(shared): State<Arc<Shared>>,
+    Path(command): Path<String>,
+    headers: HeaderMap,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Response {
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) => {
+            let status = rejection.status();
+            let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                format!(
+                    "the request is larger than the {} MB the server takes; attach evidence over {} MB as a link",
+                    crate::api::governance::UPLOAD_LIMIT_BYTES / 3 * 4 / (1024 * 1024) + 1,
+                    crate::api::governance::UPLOAD_LIMIT_BYTES / (1024 * 1024)
+                )
+            } else {
+                format!("the request could not be read: {}", rejection.body_text())
+            };
+            return error_response(status, ApiError { code: ErrorCode::Validation, message });
+        }
+    };
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
+    if !body.is_empty() && !json {
+        return error_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError {
+                code: ErrorCode::Validation,
+                message: "commands take a JSON body: send Content-Type: application/json".into(),
+            },
+        );
+    }
     let request: Value = if body.is_empty() {
         Value::Object(Default::default())
     } else {
@@ -228,6 +303,11 @@ async fn events(State(shared): State<Arc<Shared>>) -> Response {
         }
     });
     Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
+}
+
+/// At most 80 characters of what a request said, for messages.
+fn shorten(text: &str) -> String {
+    crate::domain::shorten(text, 80)
 }
 
 fn error_response(status: StatusCode, error: ApiError) -> Response {

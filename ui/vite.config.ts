@@ -21,8 +21,15 @@ export default defineConfig({
   server: {
     port: 5173,
     strictPort: true,
-    // `npm run dev` against a running `mlops-portfolio serve --port 8765`: API calls go there.
-    proxy: { '/api': 'http://127.0.0.1:8765' },
+    // `npm run dev` against a running `mlops-portfolio serve --port 8765`: API calls go there, as
+    // from the server's own page (it refuses another Host or Origin).
+    proxy: {
+      '/api': {
+        target: 'http://127.0.0.1:8765',
+        changeOrigin: true,
+        configure: (proxy) => proxy.on('proxyReq', (request) => request.setHeader('origin', 'http://127.0.0.1:8765')),
+      },
+    },
   },
   test: {
     include: ['src/**/*.test.ts', 'src/**/*.test.svelte.ts'],

@@ -131,9 +131,29 @@ fn typed<E: Entity>(mut fields: Map<String, Value>) -> Result<E> {
         )));
     }
     let record: E = serde_path_to_error::deserialize(Value::Object(fields))
-        .map_err(|e| Error::Validation(format!("{} {}: {}", E::KIND, e.path(), e.inner())))?;
+        .map_err(|e| Error::Validation(format!("{} {}: {}", E::KIND, e.path(), in_words(e.inner().to_string()))))?;
     record.validate()?;
     Ok(record)
+}
+
+/// serde's "invalid value: integer `-20`, expected u8" as a person reads a range error.
+fn in_words(message: String) -> String {
+    let Some((value, expected)) =
+        message.strip_prefix("invalid value: integer `").and_then(|rest| rest.split_once("`, expected "))
+    else {
+        return message;
+    };
+    let largest = match expected {
+        "u8" => "255",
+        "u16" => "65,535",
+        "u32" => "4,294,967,295",
+        _ => "the largest whole number this field holds",
+    };
+    if value.starts_with('-') && expected.starts_with('u') {
+        format!("{value} is out of range: it cannot be negative")
+    } else {
+        format!("{value} is out of range: it can be at most {largest}")
+    }
 }
 
 fn view<E: Entity>(stored: Stored<E>) -> Result<RecordView> {

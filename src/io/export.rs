@@ -150,6 +150,14 @@ fn json_cell(value: &Value) -> Cell {
     }
 }
 
+/// Text as a CSV cell that a spreadsheet shows rather than runs: a cell starting with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return gets a leading `'` (OWASP's advice against CSV injection), so a
+/// vendor named `=HYPERLINK(…)` stays a name when finance opens the file. The XLSX writer stores
+/// text as text and needs none of this.
+pub fn neutralised(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() }
+}
+
 impl Cell {
     fn text(&self) -> String {
         match self {
@@ -162,13 +170,18 @@ impl Cell {
     }
 }
 
-/// Writes a sheet as CSV (UTF-8, comma-separated, a header row).
+/// Writes a sheet as CSV (UTF-8, comma-separated, a header row). Text that a spreadsheet would run
+/// as a formula is neutralised; numbers and money stay numbers ([`neutralised`]).
 pub fn write_csv(sheet: &Sheet, out: impl Write) -> Result<()> {
     let mut writer = csv::Writer::from_writer(out);
     let csv_err = |e: csv::Error| Error::Io(format!("cannot write the CSV: {e}"));
     writer.write_record(&sheet.headers).map_err(csv_err)?;
     for row in &sheet.rows {
-        writer.write_record(row.iter().map(Cell::text)).map_err(csv_err)?;
+        let cells = row.iter().map(|cell| match cell {
+            Cell::Text(text) => neutralised(text),
+            other => other.text(),
+        });
+        writer.write_record(cells).map_err(csv_err)?;
     }
     writer.flush().map_err(|e| Error::Io(format!("cannot write the CSV: {e}")))
 }

@@ -49,7 +49,36 @@ pub fn restore_from(store: &mut Store, source: &Path) -> Result<()> {
     let scratch = tempfile_path(store.path())?;
     let result = copy_checked_into(store, source, &scratch);
     remove_scratch(&scratch);
-    result
+    // The scratch copy is ours: a message about it is about the person's file.
+    result.map_err(|e| {
+        let code = e.code();
+        let message = e.to_string().replace(&scratch.display().to_string(), &source.display().to_string());
+        Error::with_code(code, message)
+    })
+}
+
+/// The name every scratch copy of a restore starts with, beside the portfolio.
+const SCRATCH_PREFIX: &str = ".restore-";
+
+/// Removes scratch copies a restore left beside the portfolio when its process was killed. A copy
+/// younger than ten minutes is kept: a restore running in another process may still be using it.
+pub(super) fn remove_stale_scratch(portfolio: &Path) {
+    let dir = portfolio.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let now = std::time::SystemTime::now();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.starts_with(SCRATCH_PREFIX) {
+            continue;
+        }
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| now.duration_since(t).is_ok_and(|age| age > Duration::from_secs(600)));
+        if old {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Copies `source` to `scratch`, opens it as a portfolio (upgrading an older one), checks its
@@ -102,7 +131,7 @@ fn remove_scratch(scratch: &Path) {
 fn tempfile_path(near: &Path) -> Result<PathBuf> {
     let dir = near.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.f");
-    let candidate = dir.join(format!(".restore-{stamp}-{}.db", std::process::id()));
+    let candidate = dir.join(format!("{SCRATCH_PREFIX}{stamp}-{}.db", std::process::id()));
     if candidate.exists() {
         return Err(Error::Conflict(format!("{} exists; try again", candidate.display())));
     }

@@ -149,6 +149,7 @@ impl Store {
                 [APP_VERSION],
             )?;
         }
+        backup::remove_stale_scratch(path);
         Ok(Store { conn, path: path.to_owned(), actor: actor.to_owned(), memo: Default::default() })
     }
 

@@ -375,3 +375,50 @@ fn report_writes_one_self_contained_page_with_every_chart() {
     assert!(err.contains("missing-dir"), "{err}");
     assert!(!db.file("missing-dir").exists());
 }
+
+#[test]
+fn csv_exports_neutralise_formulas_in_text_and_keep_numbers_numbers() {
+    let db = temp_file();
+    ok(&db, &["init"]);
+    ok(&db, &["add", "vendor", "name==HYPERLINK(\"http://evil.example\",\"invoice\")", "category=saas"]);
+    ok(&db, &["add", "vendor", "name=@SUM(A1)", "category=saas", "contact=+1 555 0100"]);
+    ok(&db, &["add", "vendor", "name=Plain vendor", "category=saas", "contact=-"]);
+    ok(
+        &db,
+        &[
+            "add",
+            "actual",
+            "month=2026-03",
+            "category=vendor",
+            "amount=-500",
+            "source=invoice",
+            "vendor=Plain vendor",
+            "note=-credit",
+        ],
+    );
+    let read = |table: &str| -> Vec<csv::StringRecord> {
+        let text = ok(&db, &["export", "csv", "--table", table]);
+        csv::Reader::from_reader(text.as_bytes()).records().map(Result::unwrap).collect()
+    };
+    let vendors = read("vendor");
+    let names: Vec<&str> = vendors.iter().map(|r| &r[1]).collect();
+    assert_eq!(names, ["'=HYPERLINK(\"http://evil.example\",\"invoice\")", "'@SUM(A1)", "Plain vendor"]);
+    assert_eq!(&vendors[1][3], "'+1 555 0100");
+    assert_eq!(&vendors[2][3], "'-");
+    let actuals = read("actual");
+    let amount = actuals[0].iter().position(|c| c == "-500.00").expect("the amount stays a number");
+    assert!(amount > 0);
+    assert!(actuals[0].iter().any(|c| c == "'-credit"), "{:?}", actuals[0]);
+}
+
+#[test]
+fn an_out_of_range_number_answers_like_every_other_range_error() {
+    let db = temp_file();
+    ok(&db, &["init"]);
+    ok(&db, &["add", "role", "name=MLE", "base_salary=150000", "loaded_annual_cost=200000"]);
+    ok(&db, &["add", "person", "name=Ana", "role=MLE", "start=2026-01"]);
+    ok(&db, &["add", "initiative", "name=Churn", "status=active", "priority=2", "start=2026-01"]);
+    let err = fails(&db, &["add", "allocation", "person=Ana", "initiative=Churn", "percent=-20", "start=2026-01"]);
+    assert!(err.contains("percent: -20 is out of range: it cannot be negative"), "{err}");
+    assert!(!err.contains("expected u8"), "{err}");
+}

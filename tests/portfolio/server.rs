@@ -46,10 +46,109 @@ async fn requests_without_the_token_are_refused() {
     let with_cookie = client
         .post(format!("{base}/api/portfolio_info"))
         .header("cookie", cookie.split(';').next().unwrap())
+        .header("origin", &base)
         .send()
         .await
         .unwrap();
-    assert_eq!(with_cookie.status(), 200, "the cookie stands in for the token");
+    assert_eq!(with_cookie.status(), 200, "the cookie stands in for the token on the app's own page");
+}
+
+#[tokio::test]
+async fn another_host_another_origin_a_form_post_and_a_huge_body_are_refused_in_json() {
+    let (server, db, _ui) = started().await;
+    let base = format!("http://{}", server.addr);
+    let port = server.addr.port();
+    let token = server.token.clone();
+    tokio::spawn(server.serve());
+    let client = reqwest::Client::new();
+    let cookie = format!("mlops_portfolio_token={token}");
+    let create = json!({"kind": "initiative", "fields": {"name": "Planted", "status": "active", "priority": 1, "start": "2026-01"}});
+    let refused = |response: reqwest::Response, status: u16| async move {
+        assert_eq!(response.status(), status);
+        let body: Value = response.json().await.expect("every refusal is JSON");
+        assert!(body["code"].is_string() && body["message"].is_string(), "{body}");
+        body["message"].as_str().unwrap().to_owned()
+    };
+
+    // A page of another site holding the cookie (a cross-site request the browser sends with it).
+    let message = refused(
+        client
+            .post(format!("{base}/api/create_record"))
+            .header("cookie", &cookie)
+            .header("origin", "http://evil.example")
+            .json(&create)
+            .send()
+            .await
+            .unwrap(),
+        403,
+    )
+    .await;
+    assert!(message.contains("evil.example"), "{message}");
+    // The same as a `text/plain` form post from the app's own origin: JSON only.
+    let message = refused(
+        client
+            .post(format!("{base}/api/create_record"))
+            .header("cookie", &cookie)
+            .header("origin", &base)
+            .header("content-type", "text/plain")
+            .body(create.to_string())
+            .send()
+            .await
+            .unwrap(),
+        415,
+    )
+    .await;
+    assert!(message.contains("application/json"), "{message}");
+    // A rebound DNS name: the right port, another host.
+    let message = refused(
+        client
+            .post(format!("{base}/api/create_record"))
+            .bearer_auth(&token)
+            .header("host", format!("attacker.example:{port}"))
+            .json(&create)
+            .send()
+            .await
+            .unwrap(),
+        403,
+    )
+    .await;
+    assert!(message.contains("127.0.0.1"), "{message}");
+    // No Origin and only the cookie: not a page of the app, not a script with the token.
+    refused(
+        client.post(format!("{base}/api/create_record")).header("cookie", &cookie).json(&create).send().await.unwrap(),
+        403,
+    )
+    .await;
+    // Too large for any command: the 413 is JSON too.
+    let huge = "x".repeat(mlops_portfolio::api::governance::UPLOAD_LIMIT_BYTES * 2);
+    let message = refused(
+        client
+            .post(format!("{base}/api/portfolio_info"))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body(huge)
+            .send()
+            .await
+            .unwrap(),
+        413,
+    )
+    .await;
+    assert!(message.contains("larger than"), "{message}");
+    let store = db.open();
+    let planted: i64 =
+        store.conn().query_row("SELECT count(*) FROM initiatives WHERE name = 'Planted'", [], |r| r.get(0)).unwrap();
+    assert_eq!(planted, 0, "nothing refused was written");
+
+    // The app's own page and a script with the bearer token get through.
+    let from_page = client
+        .post(format!("{base}/api/create_record"))
+        .header("cookie", &cookie)
+        .header("origin", &base)
+        .json(&create)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(from_page.status(), 200);
 }
 
 #[tokio::test]

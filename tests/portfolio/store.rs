@@ -412,6 +412,10 @@ fn restoring_something_that_is_not_a_portfolio_keeps_the_current_data() {
     Connection::open(&other).unwrap().execute_batch("CREATE TABLE songs (title TEXT)").unwrap();
     let err = mlops_portfolio::api::restore(&mut store, &other).unwrap_err();
     assert!(err.to_string().contains("not a portfolio"), "{err}");
+    assert!(
+        err.to_string().contains("songs.db") && !err.to_string().contains(".restore-"),
+        "names the file given: {err}"
+    );
     assert_eq!(count(store.conn(), "initiatives"), 1);
     let leftovers: Vec<_> = std::fs::read_dir(db.dir.path())
         .unwrap()
@@ -419,6 +423,18 @@ fn restoring_something_that_is_not_a_portfolio_keeps_the_current_data() {
         .filter(|n| n.starts_with(".restore-"))
         .collect();
     assert!(leftovers.is_empty(), "no scratch files left behind: {leftovers:?}");
+}
+
+#[test]
+fn scratch_copies_a_killed_restore_left_are_removed_on_the_next_open() {
+    let db = temp_db();
+    let stale = db.write(".restore-20260101T000000.000-4242.db", "what a killed restore left");
+    let fresh = db.write(".restore-20990101T000000.000-4343.db", "a restore running now");
+    let touched = std::process::Command::new("touch").args(["-d", "2 hours ago"]).arg(&stale).status().unwrap();
+    assert!(touched.success());
+    drop(db.open());
+    assert!(!stale.exists(), "a scratch copy hours old is removed");
+    assert!(fresh.exists(), "a recent one may belong to a restore in progress");
 }
 
 #[test]

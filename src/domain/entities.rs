@@ -9,6 +9,11 @@ use serde::{Deserialize, Serialize};
 
 use super::{Currency, DomainError, Money, Month, require_order, require_text, word_enum};
 
+/// An amount within the ceiling every stored amount keeps ([`super::money::CEILING_UNITS`]).
+fn require_amount(field: &str, amount: Money) -> Result<(), DomainError> {
+    amount.within_ceiling(&amount.to_string()).map(|_| ()).map_err(|e| DomainError::invalid(field, e.to_string()))
+}
+
 word_enum!(
     /// A kind of record the portfolio holds; the word is what the CLI and the audit log call it.
     EntityKind, "entity" {
@@ -291,6 +296,9 @@ entity!(Initiative, InitiativeId, Initiative, |i| {
     if i.annual_benefit.is_some_and(|b| b.minor < 0) {
         return Err(DomainError::invalid("annual_benefit", "must not be negative"));
     }
+    if let Some(benefit) = i.annual_benefit {
+        require_amount("annual_benefit", benefit)?;
+    }
     if !(1..=5).contains(&i.priority) {
         return Err(DomainError::invalid("priority", format!("{} is not from 1 (highest) to 5 (lowest)", i.priority)));
     }
@@ -308,7 +316,15 @@ pub struct BudgetLine {
     #[serde(default)]
     pub note: Option<String>,
 }
-entity!(BudgetLine, BudgetLineId, BudgetLine, |_b| { Ok(()) });
+entity!(BudgetLine, BudgetLineId, BudgetLine, |b| {
+    if b.amount.minor < 0 {
+        return Err(DomainError::invalid(
+            "amount",
+            format!("{} is negative; a budget is money set aside, 0 or more", b.amount),
+        ));
+    }
+    require_amount("amount", b.amount)
+});
 
 /// Money actually spent. `initiative_id` is empty for spend that no initiative claims yet (the
 /// Unallocated bucket), such as billing rows whose tag matches no initiative.
@@ -342,7 +358,8 @@ pub struct Actual {
     #[serde(default)]
     pub one_off: bool,
 }
-entity!(Actual, ActualId, Actual, |_a| { Ok(()) });
+// Negative actuals are credits and refunds.
+entity!(Actual, ActualId, Actual, |a| { require_amount("amount", a.amount) });
 
 /// A job with its cost: base salary and the fully loaded annual cost (benefits, taxes, equipment).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -363,7 +380,8 @@ entity!(Role, RoleId, Role, |r| {
             "must be at least the base salary, and neither may be negative",
         ));
     }
-    Ok(())
+    require_amount("base_salary", r.base_salary)?;
+    require_amount("loaded_annual_cost", r.loaded_annual_cost)
 });
 
 /// Someone on the team, in one role, from `start` to `end` (empty while they stay).
@@ -537,6 +555,7 @@ entity!(Contract, ContractId, Contract, |c| {
     if c.value.minor < 0 {
         return Err(DomainError::invalid("value", "must not be negative"));
     }
+    require_amount("value", c.value)?;
     if c.notice_days > 730 {
         return Err(DomainError::invalid("notice_days", "is more than two years"));
     }
@@ -771,6 +790,15 @@ entity!(Connection, ConnectionId, Connection, |c| {
     if !(c.base_url.starts_with("http://") || c.base_url.starts_with("https://")) {
         return Err(DomainError::invalid("base_url", format!("`{}` must start with http:// or https://", c.base_url)));
     }
+    if let Some(problem) = credentials_in_url(&c.base_url) {
+        return Err(DomainError::invalid(
+            "base_url",
+            format!(
+                "{problem}; a secret in the address would be stored in the file, its exports and its backups. \
+                     Give the address without it and the secret with --secret-stdin (kept in the OS keyring)"
+            ),
+        ));
+    }
     if c.auth == AuthKind::Basic && c.username.as_deref().is_none_or(|u| u.trim().is_empty()) {
         return Err(DomainError::invalid("username", "basic auth needs a username"));
     }
@@ -779,6 +807,36 @@ entity!(Connection, ConnectionId, Connection, |c| {
     }
     Ok(())
 });
+
+/// What in a connection's address is a credential: a `user:password@` part, or a query parameter
+/// named like a token or a key.
+fn credentials_in_url(url: &str) -> Option<String> {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.contains('@') {
+        return Some(
+            "the address carries a user name or password (`user:…@`): use --auth basic --username NAME instead".into(),
+        );
+    }
+    let query = rest.split_once('?').map(|(_, q)| q.split('#').next().unwrap_or(""))?;
+    const SECRET_NAMES: &[&str] = &[
+        "token",
+        "access_token",
+        "api_key",
+        "apikey",
+        "key",
+        "password",
+        "passwd",
+        "secret",
+        "auth",
+        "sig",
+        "signature",
+    ];
+    query.split('&').find_map(|pair| {
+        let name = pair.split('=').next().unwrap_or("").to_ascii_lowercase();
+        SECRET_NAMES.contains(&name.as_str()).then(|| format!("the address carries a `{name}=` parameter"))
+    })
+}
 
 /// How many units of the base currency one unit of `currency` is worth, as exact decimal text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -858,6 +916,30 @@ mod tests {
             loaded_annual_cost: Money::new(17_000_000, Currency::USD),
         };
         assert_eq!(role.validate().unwrap_err().field, "loaded_annual_cost");
+    }
+
+    #[test]
+    fn a_connection_address_with_credentials_is_refused() {
+        let connection = |url: &str| Connection {
+            name: "prom".into(),
+            kind: ConnectionKind::Prometheus,
+            base_url: url.into(),
+            auth: AuthKind::None,
+            username: None,
+            ca_file: None,
+            insecure_skip_verify: false,
+            interval_minutes: 15,
+        };
+        for url in
+            ["http://ana:s3cret@prom:9090", "https://prom.example/api?token=abc", "https://x.example/?foo=1&API_KEY=z"]
+        {
+            let err = connection(url).validate().unwrap_err();
+            assert_eq!(err.field, "base_url", "{url}");
+            assert!(err.message.contains("--secret-stdin"), "{err}");
+        }
+        for url in ["http://prom:9090", "https://mlflow.example/path?experiment=3", "http://[::1]:9090/"] {
+            assert!(connection(url).validate().is_ok(), "{url}");
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ pub mod words;
 
 pub use entities::*;
 pub use metrics::*;
-pub use money::{AmountError, Currency, Money, group_thousands};
+pub use money::{AmountError, CEILING_UNITS, Currency, Money, group_thousands};
 pub use month::Month;
 pub use text::shorten;
 

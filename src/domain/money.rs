@@ -87,7 +87,16 @@ pub enum AmountError {
     TooPrecise { text: String, digits: u32, currency: Currency, allowed: u32 },
     #[error("`{0}` is too large to store")]
     TooLarge(String),
+    #[error(
+        "`{text}` is above the largest amount a portfolio holds, {ceiling}; check the amount (a misplaced decimal point?)"
+    )]
+    AboveCeiling { text: String, ceiling: String },
 }
+
+/// The largest amount, in whole units of its currency, that any record holds (one trillion):
+/// far above any line of an ML portfolio, and low enough that sums of millions of amounts and
+/// their conversions stay inside 64-bit minor units.
+pub const CEILING_UNITS: i64 = 1_000_000_000_000;
 
 impl Money {
     pub fn new(minor: i64, currency: Currency) -> Self {
@@ -98,22 +107,44 @@ impl Money {
         Money { minor: 0, currency }
     }
 
-    /// Parses decimal text strictly: at most the currency's minor digits.
+    /// Parses decimal text strictly: plain digits with an optional leading `-`, commas only
+    /// between thousands, a dot for decimals (no exponent, no `+`), at most the currency's minor
+    /// digits, and within [`CEILING_UNITS`].
     pub fn parse(text: &str, currency: Currency) -> Result<Money, AmountError> {
+        let trimmed = text.trim();
+        if trimmed.contains(['e', 'E', '+']) {
+            return Err(AmountError::NotANumber(trimmed.to_owned()));
+        }
         let value = parse_decimal(text)?;
         let allowed = currency.minor_digits();
         let digits = value.normalize().scale();
         if digits > allowed {
             return Err(AmountError::TooPrecise { text: text.trim().to_owned(), digits, currency, allowed });
         }
-        Self::from_decimal(value, currency).ok_or_else(|| AmountError::TooLarge(text.trim().to_owned()))
+        Self::from_decimal(value, currency)
+            .ok_or_else(|| AmountError::TooLarge(text.trim().to_owned()))?
+            .within_ceiling(text)
+    }
+
+    /// Whether the amount is within [`CEILING_UNITS`] either way; `text` names it in the error.
+    pub fn within_ceiling(self, text: &str) -> Result<Money, AmountError> {
+        let ceiling = CEILING_UNITS.saturating_mul(10i64.pow(self.currency.minor_digits()));
+        if self.minor.checked_abs().is_none_or(|m| m > ceiling) {
+            return Err(AmountError::AboveCeiling {
+                text: crate::domain::shorten(text.trim(), 40),
+                ceiling: format!("{} {}", group_thousands(Decimal::from(CEILING_UNITS)), self.currency),
+            });
+        }
+        Ok(self)
     }
 
     /// Parses decimal text of any precision and rounds it half to even to minor units (billing
     /// exports carry prices to many decimals).
     pub fn parse_rounded(text: &str, currency: Currency) -> Result<Money, AmountError> {
         let value = parse_decimal(text)?;
-        Self::from_decimal(value, currency).ok_or_else(|| AmountError::TooLarge(text.trim().to_owned()))
+        Self::from_decimal(value, currency)
+            .ok_or_else(|| AmountError::TooLarge(text.trim().to_owned()))?
+            .within_ceiling(text)
     }
 
     /// Rounds a decimal amount half to even into minor units; `None` when it does not fit.
@@ -215,6 +246,20 @@ mod tests {
         for text in ["12,5O", "", "1,23.4", "12,34", "abc", "1.2.3", "NaN"] {
             assert!(Money::parse(text, Currency::USD).is_err(), "`{text}` should be refused");
         }
+    }
+
+    #[test]
+    fn money_is_plain_decimals_within_the_ceiling() {
+        for text in ["1e3", "1E3", "+5", "1.2E+3"] {
+            assert!(matches!(Money::parse(text, Currency::USD), Err(AmountError::NotANumber(_))), "`{text}`");
+        }
+        let err = Money::parse("92233720368547758.07", Currency::USD).unwrap_err();
+        assert!(matches!(err, AmountError::AboveCeiling { .. }), "{err}");
+        assert!(err.to_string().contains("1,000,000,000,000 USD"), "{err}");
+        assert!(Money::parse("-1,000,000,000,000.01", Currency::USD).is_err());
+        assert_eq!(Money::parse("1,000,000,000,000", Currency::USD).unwrap().minor, 100_000_000_000_000);
+        assert!(Money::parse_rounded("2E+12", Currency::USD).is_err(), "billing exports too");
+        assert!(Money::new(i64::MIN, Currency::USD).within_ceiling("x").is_err());
     }
 
     #[test]

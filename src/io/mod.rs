@@ -402,6 +402,10 @@ fn amount_problem(text: &str, err: &AmountError) -> String {
             if *allowed == 1 { "" } else { "s" }
         ),
         AmountError::TooLarge(_) => format!("`{}` is too large to store", shorten(text)),
+        AmountError::AboveCeiling { ceiling, .. } => format!(
+            "`{}` is above the largest amount a portfolio holds, {ceiling}; check the amount (a misplaced decimal point?)",
+            shorten(text)
+        ),
     }
 }
 

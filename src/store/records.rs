@@ -61,6 +61,7 @@ fn to_object<E: Entity>(record: &E) -> Result<Map<String, Value>> {
 /// Inserts a record given as JSON fields; the caller has validated it.
 pub fn insert_json(conn: &Connection, actor: &str, kind: EntityKind, fields: &Map<String, Value>) -> Result<i64> {
     let t = table(kind);
+    check_text(t, fields)?;
     check_references(conn, t, fields)?;
     let columns = t.sql_columns();
     let sql = format!("INSERT INTO {} ({}) VALUES ({})", t.name, quoted(&columns), vec!["?"; columns.len()].join(", "));
@@ -132,6 +133,7 @@ pub fn update_json(
 ) -> Result<()> {
     let t = table(kind);
     let before = get_json(conn, kind, id)?;
+    check_text(t, after)?;
     check_references(conn, t, after)?;
     let assignments: Vec<String> = t.sql_columns().iter().map(|c| format!("\"{c}\" = ?")).collect();
     let sql = format!("UPDATE {} SET {} WHERE id = ?", t.name, assignments.join(", "));
@@ -214,6 +216,39 @@ pub fn resolve(conn: &Connection, kind: EntityKind, text: &str) -> Result<i64> {
         [] => Err(Error::NotFound(format!("there is no {kind} named `{text}`; `list {kind}` shows what there is"))),
         _ => Err(Error::Validation(format!("more than one {kind} is named `{text}`; give the id instead"))),
     }
+}
+
+/// The longest text any field holds (notes, descriptions); names are capped at 500 by the domain.
+pub const MAX_TEXT_CHARS: usize = 10_000;
+
+/// Text that would break a terminal, a CSV or a page is refused with the field and the position:
+/// control characters (NUL, ESC, BEL…) other than tab and line breaks, and text longer than
+/// [`MAX_TEXT_CHARS`].
+fn check_text(t: &Table, fields: &Map<String, Value>) -> Result<()> {
+    let texts = fields.iter().flat_map(|(field, value)| match value {
+        Value::String(text) => vec![(field, text.as_str())],
+        Value::Array(items) => items.iter().filter_map(Value::as_str).map(|text| (field, text)).collect(),
+        _ => Vec::new(),
+    });
+    for (field, text) in texts {
+        if let Some((at, ch)) =
+            text.chars().enumerate().find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        {
+            return Err(Error::Validation(format!(
+                "{field}: character {} is a control character (U+{:04X}), which {} cannot hold; remove it",
+                at + 1,
+                u32::from(ch),
+                crate::domain::a(t.kind)
+            )));
+        }
+        let length = text.chars().count();
+        if length > MAX_TEXT_CHARS {
+            return Err(Error::Validation(format!(
+                "{field}: {length} characters is longer than the {MAX_TEXT_CHARS} a field holds; shorten it or link to a document"
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn check_references(conn: &Connection, t: &Table, fields: &Map<String, Value>) -> Result<()> {

@@ -422,3 +422,40 @@ fn an_out_of_range_number_answers_like_every_other_range_error() {
     assert!(err.contains("percent: -20 is out of range: it cannot be negative"), "{err}");
     assert!(!err.contains("expected u8"), "{err}");
 }
+
+#[test]
+fn amounts_are_plain_decimals_within_the_ceiling_and_text_has_no_control_characters() {
+    let db = temp_file();
+    ok(&db, &["init"]);
+    ok(&db, &["add", "initiative", "name=Churn", "status=active", "priority=2", "start=2026-01"]);
+    let budget = |amount: &str| {
+        fails(
+            &db,
+            &["add", "budget", "initiative=Churn", "month=2026-03", "category=compute", &format!("amount={amount}")],
+        )
+    };
+    for amount in ["1e3", "+5"] {
+        assert!(budget(amount).contains("is not a number"), "{amount}");
+    }
+    assert!(budget("-5").contains("a budget is money set aside, 0 or more"), "negative budgets are refused");
+    let err = fails(
+        &db,
+        &["add", "actual", "month=2026-03", "category=compute", "amount=92233720368547758.07", "source=manual"],
+    );
+    assert!(err.contains("above the largest amount a portfolio holds, 1,000,000,000,000 USD"), "{err}");
+    ok(
+        &db,
+        &["add", "actual", "month=2026-03", "category=compute", "amount=-120.50", "source=invoice", "note=a refund"],
+    );
+    let summary = json(&db, &["summary", "--json"]);
+    assert!(summary["budget_to_date_minor"].is_i64(), "every figure still computes: {summary}");
+
+    let err = fails(&db, &["add", "vendor", "name=Evil\u{1b}[31mCorp\u{7}", "category=saas"]);
+    assert!(err.contains("name: character 5 is a control character (U+001B)"), "{err}");
+    let err = fails(&db, &["update", "initiative", "Churn", "objective=a\u{7}b"]);
+    assert!(err.contains("objective") && err.contains("U+0007"), "{err}");
+    let long = "x".repeat(10_001);
+    let err = fails(&db, &["update", "initiative", "Churn", &format!("objective={long}")]);
+    assert!(err.contains("10001 characters is longer than the 10000"), "{}", &err[..err.len().min(300)]);
+    ok(&db, &["update", "initiative", "Churn", "objective=two\nlines\tand a tab"]);
+}
